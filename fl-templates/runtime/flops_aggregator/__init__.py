@@ -1,0 +1,1 @@
+"""FLOps aggregator: runs the Flower server that averages the learners' models."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the FLOps learner and aggregator images."""

@@ -1,0 +1,1 @@
+"""FLOps learner: trains the user's model as one Flower client."""

@@ -1,0 +1,56 @@
+// Which python minor an environment asks for, decided with semver rather than string tricks.
+
+import semver from 'semver';
+
+/** The python minors the builder makes images for, oldest first. */
+export const SUPPORTED_PYTHON_MINORS = ['3.9', '3.10', '3.11', '3.12'] as const;
+/** Used when the environment file names no python (requirements.txt). */
+export const DEFAULT_PYTHON = '3.11';
+
+/** The chosen minor, or why none fits. */
+export type PythonChoice = { readonly version: string } | { readonly problem: string };
+
+/**
+ * Picks the newest supported minor inside a constraint: `3.10.14` → 3.10, `>=3.9,<3.12` → 3.11.
+ * Accepts conda (`=3.10`), PEP 440 (`==3.10.*`, `~=3.10`, `>=3.9,<3.13`) and semver-like forms.
+ */
+export function choosePython(constraint: string | undefined, supported: readonly string[] = SUPPORTED_PYTHON_MINORS): PythonChoice {
+  if (constraint === undefined || constraint.trim() === '') return { version: DEFAULT_PYTHON };
+  const range = toSemverRange(constraint);
+  if (range === undefined) return { problem: `cannot read the python constraint "${constraint}"` };
+  if (!semver.intersects(range, '>=3.0.0')) return { problem: `python "${constraint}" is Python 2, which Flower does not support` };
+  const fitting = supported.filter((minor) => semver.intersects(range, `${minor}.x`));
+  const newest = fitting.at(-1);
+  if (newest) return { version: newest };
+  return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
+}
+
+/** Turns a python constraint into a semver range, or undefined when it cannot be read. */
+function toSemverRange(constraint: string): string | undefined {
+  const parts = constraint
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^(==|===|=|~=|>=|<=|>|<|!=|\^|~)?\s*([0-9]+(?:\.[0-9*]+)*)$/.exec(part);
+      if (!match) return undefined;
+      const [, operator = '', version = ''] = match;
+      if (operator === '!=') return '*';
+      if (operator === '~=') return compatibleRelease(version);
+      const bare = operator === '' || operator === '=' || operator === '==' || operator === '===';
+      // A bare or "==" version with fewer than three parts, or with "*", is a prefix: 3.10 means any 3.10.x.
+      if (bare) return version.includes('*') || version.split('.').length < 3 ? version.replace(/\.\*$/, '') + '.x' : version;
+      return `${operator}${semver.coerce(version)?.version ?? version}`;
+    });
+  if (parts.some((part) => part === undefined)) return undefined;
+  const range = parts.join(' ');
+  return semver.validRange(range) ?? undefined;
+}
+
+/** PEP 440 `~=3.10` means >=3.10,<4; `~=3.10.2` means >=3.10.2,<3.11. */
+function compatibleRelease(version: string): string {
+  const numbers = version.split('.').map(Number);
+  const prefix = numbers.slice(0, -1);
+  const upper = [...prefix.slice(0, -1), (prefix.at(-1) ?? 0) + 1];
+  return `>=${semver.coerce(version)?.version} <${semver.coerce(upper.join('.'))?.version}`;
+}

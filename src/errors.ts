@@ -1,0 +1,104 @@
+// Error classes and the one table that maps what went wrong to an exit code.
+
+/** The pipeline's phases, in the order they run. */
+export const PHASES = ['clone', 'validate', 'patch', 'inject', 'build', 'push'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** Exit code of the process when a phase fails; the README documents this table. */
+export const PHASE_EXIT_CODES: Readonly<Record<PhaseName, number>> = Object.freeze({
+  clone: 10,
+  validate: 11,
+  patch: 12,
+  inject: 13,
+  build: 14,
+  push: 15,
+});
+
+/** Exit codes that do not belong to a phase. */
+export const EXIT_CODES = Object.freeze({
+  success: 0,
+  internal: 1,
+  usage: 2,
+  // 128 + signal number, as shells report a process ended by that signal.
+  SIGINT: 130,
+  SIGTERM: 143,
+});
+
+/** Machine-readable reasons a pipeline can fail; tests assert these, not wording. */
+export type ErrorCode =
+  | 'CLONE_FAILED'
+  | 'REF_NOT_FOUND'
+  | 'REGISTRY_UNREACHABLE'
+  | 'REGISTRY_AUTH_FAILED'
+  | 'MODEL_MANAGER_MISSING'
+  | 'MODEL_MANAGER_INVALID'
+  | 'ENV_FILE_MISSING'
+  | 'ENV_FILE_UNREADABLE'
+  | 'PYTHON_SYNTAX_ERROR'
+  | 'PYTHON_UNSUPPORTED'
+  | 'DEPENDENCY_REFUSED'
+  | 'TEMPLATE_FAILED'
+  | 'BUILD_FAILED'
+  | 'PUSH_FAILED'
+  | 'CANCELLED'
+  | 'TIMED_OUT'
+  | 'INTERNAL';
+
+/** A failure of one phase: carries what the manager, the operator and the exit code need. */
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  readonly code: ErrorCode;
+  readonly phase: PhaseName;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, phase: PhaseName, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.phase = phase;
+    this.exitCode = options.exitCode ?? PHASE_EXIT_CODES[phase];
+  }
+}
+
+/** A subprocess that failed, timed out or was cancelled; `stderrTail` is all a message should quote. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly signal: string | undefined,
+    readonly timedOut: boolean,
+    readonly cancelled: boolean,
+    readonly stderrTail: string,
+    readonly durationMs: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(CommandError.describe(command, exitCode, signal, timedOut, cancelled, stderrTail), options);
+  }
+
+  private static describe(
+    command: string,
+    exitCode: number | undefined,
+    signal: string | undefined,
+    timedOut: boolean,
+    cancelled: boolean,
+    stderrTail: string,
+  ): string {
+    const how = timedOut
+      ? 'timed out'
+      : cancelled
+        ? 'was cancelled'
+        : signal
+          ? `was killed by ${signal}`
+          : `exited with code ${exitCode ?? 'unknown'}`;
+    return `${command} ${how}${stderrTail ? `: ${stderrTail}` : ''}`;
+  }
+}
+
+/** Bad command-line arguments or environment: every problem found, reported together (exit 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = EXIT_CODES.usage;
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}

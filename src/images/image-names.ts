@@ -1,0 +1,47 @@
+// The image names the FL manager looks for: <registry>/<owner>/<repo>/{learner,aggregator}:<commit sha>.
+
+import type { RepoUrl } from '../config/repo-url.js';
+
+/** The two images of one commit. */
+export interface ImageNames {
+  /** Registry paths without host or tag, e.g. `alice/mnist/learner`. */
+  readonly learnerRepository: string;
+  readonly aggregatorRepository: string;
+  /** Fully qualified references, e.g. `registry:5073/alice/mnist/learner:<sha>`. */
+  readonly learner: string;
+  readonly aggregator: string;
+  readonly tag: string;
+  /** Set when the repo's owner or name had to change beyond lower-casing the owner. */
+  readonly adjusted: { readonly from: string; readonly to: string } | null;
+}
+
+// A path component as the distribution registry accepts it.
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/** Makes a path component a registry accepts: lower case, other characters as "-", no leading or trailing separators. */
+export function toRegistryComponent(text: string): string {
+  const cleaned = text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]{2,}/g, (run) => (run === '__' ? run : '-'))
+    .replace(/^[._-]+|[._-]+$/g, '');
+  return COMPONENT.test(cleaned) ? cleaned : 'repo';
+}
+
+/** Derives the image names for a repo at a commit; the owner is lower-cased, the repo name made valid if needed. */
+export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commitSha: string): ImageNames {
+  const owner = toRegistryComponent(repo.owner);
+  const name = toRegistryComponent(repo.name);
+  const original = `${repo.owner.toLowerCase()}/${repo.name}`;
+  const path = `${owner}/${name}`;
+  const learnerRepository = `${path}/learner`;
+  const aggregatorRepository = `${path}/aggregator`;
+  return {
+    learnerRepository,
+    aggregatorRepository,
+    learner: `${registryHostPort}/${learnerRepository}:${commitSha}`,
+    aggregator: `${registryHostPort}/${aggregatorRepository}:${commitSha}`,
+    tag: commitSha,
+    adjusted: original === path ? null : { from: `${repo.owner}/${repo.name}`, to: path },
+  };
+}

@@ -1,0 +1,26 @@
+// What every phase receives: the configuration, a place to work, the means to run tools, and a cancel signal.
+
+import type { Config } from './config/config.js';
+import type { Logger } from './report/logger.js';
+import type { RegistryClient } from './tools/registry-api.js';
+import type { RegistryAccess } from './tools/buildah-args.js';
+
+/** The shared context of one run of the builder. */
+export interface Job {
+  readonly config: Config;
+  readonly builderVersion: string;
+  /** The folder holding the clone and the build contexts. */
+  readonly workdir: string;
+  /** A folder only this job can read (mode 0700), for credentials files; always removed at the end. */
+  readonly privateDir: string;
+  /** Aborted on SIGTERM/SIGINT or when the job's deadline passes. */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  readonly registry: RegistryClient;
+  /** Auth file, CA folder and registries.conf for buildah's own registry traffic. */
+  readonly registryAccess: RegistryAccess & { readonly registriesConf: string | undefined };
+  /** Build secrets files (extra CA bundle, fetch environment) handed to `RUN --mount=type=secret`. */
+  readonly buildSecrets: { readonly caFile: string; readonly envFile: string };
+  /** The architecture images are built for (the machine's own), in OCI terms. */
+  readonly architecture: string;
+}

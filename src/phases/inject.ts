@@ -1,0 +1,81 @@
+// Phase 4: render the build contexts: the repo, its patched requirements, the FL components and the Containerfiles.
+
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copyRepo } from '../context/copy-repo.js';
+import { renderTemplate } from '../context/render.js';
+import { PipelineError } from '../errors.js';
+import type { Job } from '../job.js';
+import { TEMPLATES_DIR } from '../paths.js';
+import { need, type Done, type PhaseDefinition } from './phase.js';
+
+/** The rendered context and its Containerfiles (paths inside `contextDir`). */
+export interface InjectResult {
+  readonly contextDir: string;
+  readonly containerfiles: { readonly base: string; readonly learner: string; readonly aggregator: string };
+  readonly repoFiles: number;
+  readonly excludedFiles: number;
+}
+
+const ROLES = ['base', 'learner', 'aggregator'] as const;
+
+export const injectPhase: PhaseDefinition<'inject'> = {
+  name: 'inject',
+  failureCode: 'TEMPLATE_FAILED',
+  run: inject,
+  describe: (result) => ({
+    summary: `build contexts rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore)`,
+    context_dir: result.contextDir,
+  }),
+  skipRest: (_result, job) => (job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined),
+};
+
+async function inject(job: Job, done: Done): Promise<InjectResult> {
+  const { repoDir } = need(done, 'clone');
+  const patched = need(done, 'patch');
+  const contextDir = join(job.workdir, 'context');
+  await mkdir(contextDir, { recursive: true });
+
+  const copied = await copyRepo(repoDir, join(contextDir, 'repo'));
+  if (copied.escapingLinks.length > 0) {
+    throw new PipelineError('TEMPLATE_FAILED', 'inject', `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`);
+  }
+  await writeFile(join(contextDir, 'requirements.txt'), patched.requirements.map((line) => `${line}\n`).join(''));
+  await cp(join(TEMPLATES_DIR, 'runtime'), join(contextDir, 'flops'), {
+    recursive: true,
+    filter: (source) => !/(__pycache__|\.pyc$|[\\/]tests?([\\/]|$))/.test(source.slice(TEMPLATES_DIR.length)),
+  });
+
+  const values = {
+    BASE_IMAGE: patched.baseImage,
+    FROM_IMAGE: baseImageTag(done),
+    FLWR_VERSION: patched.flwrVersion,
+    PAHO_MQTT_VERSION: patched.pahoMqttVersion,
+  };
+  for (const role of ROLES) {
+    const template = await readFile(join(TEMPLATES_DIR, `${role}.Containerfile`), 'utf8');
+    const rendered = renderOrFail(template, values, role);
+    await writeFile(join(contextDir, `${role}.Containerfile`), rendered);
+  }
+  return {
+    contextDir,
+    containerfiles: { base: 'base.Containerfile', learner: 'learner.Containerfile', aggregator: 'aggregator.Containerfile' },
+    repoFiles: copied.files,
+    excludedFiles: copied.excluded,
+  };
+}
+
+/** The local-only tag of the shared base image that learner and aggregator are built FROM. */
+export function baseImageTag(done: Done): string {
+  const { images } = need(done, 'clone');
+  const path = images.learnerRepository.replace(/\/learner$/, '');
+  return `localhost/flops-build/${path}/base:${images.tag}`;
+}
+
+function renderOrFail(template: string, values: Record<string, string>, role: string): string {
+  try {
+    return renderTemplate(template, values);
+  } catch (error) {
+    throw new PipelineError('TEMPLATE_FAILED', 'inject', `${role}.Containerfile: ${(error as Error).message}`, { cause: error });
+  }
+}

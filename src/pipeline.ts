@@ -1,0 +1,81 @@
+// The phases in order, and the one wrapper that times, logs and reports each of them.
+
+import { CommandError, EXIT_CODES, PipelineError, type PhaseName } from './errors.js';
+import type { Job } from './job.js';
+import { buildPhase } from './phases/build.js';
+import { clonePhase } from './phases/clone.js';
+import { injectPhase } from './phases/inject.js';
+import { patchPhase } from './phases/patch.js';
+import type { Done, PhaseDefinition } from './phases/phase.js';
+import { pushPhase } from './phases/push.js';
+import { validatePhase } from './phases/validate.js';
+import type { Reporter } from './report/reporter.js';
+
+/** The pipeline, as data: every phase runs in this order, each one after the previous succeeded. */
+export const PIPELINE: readonly PhaseDefinition[] = [
+  clonePhase,
+  validatePhase,
+  patchPhase,
+  injectPhase,
+  buildPhase,
+  pushPhase,
+] as readonly PhaseDefinition<PhaseName>[] as readonly PhaseDefinition[];
+
+/** How a run of the pipeline ended. */
+export type PipelineOutcome =
+  | { readonly status: 'success'; readonly done: Done; readonly durations: Partial<Record<PhaseName, number>>; readonly skipReason: string | null }
+  | { readonly status: 'failed'; readonly error: PipelineError; readonly done: Done; readonly durations: Partial<Record<PhaseName, number>> };
+
+/** Runs every phase through the same wrapper; a failure stops the run and is returned, not thrown. */
+export async function runPipeline(job: Job, reporter: Reporter, phases: readonly PhaseDefinition[] = PIPELINE): Promise<PipelineOutcome> {
+  const done: Done = {};
+  const durations: Partial<Record<PhaseName, number>> = {};
+  let skipReason: string | null = null;
+  const event = (phase: PhaseName, state: 'started' | 'done' | 'failed' | 'skipped', elapsedMs: number, detail: string | Record<string, unknown>): void =>
+    reporter.phase({ flops_project_id: job.config.projectId, phase, state, elapsed_ms: elapsedMs, detail });
+
+  for (const phase of phases) {
+    const log = job.log.child({ phase: phase.name });
+    if (skipReason !== null) {
+      log.info({ reason: skipReason }, 'Skipped step');
+      event(phase.name, 'skipped', 0, skipReason);
+      continue;
+    }
+    const started = performance.now();
+    log.info('Start step');
+    event(phase.name, 'started', 0, '');
+    try {
+      if (job.signal.aborted) throw job.signal.reason;
+      const result = await phase.run(job, done, log);
+      const elapsed = Math.round(performance.now() - started);
+      (done as Record<string, unknown>)[phase.name] = result;
+      durations[phase.name] = elapsed;
+      log.info({ elapsed_ms: elapsed }, 'Completed step');
+      event(phase.name, 'done', elapsed, phase.describe(result));
+      skipReason = phase.skipRest?.(result, job) ?? null;
+    } catch (thrown) {
+      const elapsed = Math.round(performance.now() - started);
+      durations[phase.name] = elapsed;
+      const error = toPipelineError(thrown, phase, job.signal);
+      log.error({ code: error.code, exit_code: error.exitCode, err: thrown }, 'Failed step');
+      event(phase.name, 'failed', elapsed, { code: error.code, error_msg: error.message });
+      return { status: 'failed', error, done, durations };
+    }
+  }
+  return { status: 'success', done, durations, skipReason };
+}
+
+/** Every failure becomes a PipelineError of the phase it happened in; cancellation keeps its own code. */
+export function toPipelineError(thrown: unknown, phase: PhaseDefinition, signal: AbortSignal): PipelineError {
+  if (signal.aborted) {
+    const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+    const exitCode = /SIGINT/.test(reason) ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
+    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason}`, { cause: thrown, exitCode });
+  }
+  if (thrown instanceof PipelineError) return thrown;
+  if (thrown instanceof CommandError && thrown.timedOut) {
+    return new PipelineError('TIMED_OUT', phase.name, `${phase.name} took too long: ${thrown.message}`, { cause: thrown });
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new PipelineError(phase.failureCode, phase.name, message, { cause: thrown });
+}

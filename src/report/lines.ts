@@ -1,0 +1,40 @@
+// Plain-English progress lines for the observer and for people reading along.
+
+import type { FailedPayload, PhaseEvent, SuccessPayload } from './messages.js';
+
+/** "[project] build done in 42.1 s: …" */
+export function phaseLine(event: PhaseEvent): string {
+  const head = `[${event.flops_project_id}] ${event.phase}`;
+  const detail = typeof event.detail === 'string' ? event.detail : summarise(event.detail);
+  switch (event.state) {
+    case 'started':
+      return `${head} started${detail ? `: ${detail}` : ''}`;
+    case 'done':
+      return `${head} done in ${seconds(event.elapsed_ms)}${detail ? `: ${detail}` : ''}`;
+    case 'skipped':
+      return `${head} skipped${detail ? `: ${detail}` : ''}`;
+    case 'failed':
+      return `${head} FAILED after ${seconds(event.elapsed_ms)}: ${detail}`;
+  }
+}
+
+/** The closing line of a successful job. */
+export function successLine(payload: SuccessPayload): string {
+  const how = payload.skipped ? `nothing to build (${payload.skip_reason ?? 'images exist'})` : `built and pushed in ${seconds(payload.total_ms)}`;
+  return `[${payload.flops_project_id}] SUCCESS, ${how}: ${payload.learner_image.reference} and ${payload.aggregator_image.reference}`;
+}
+
+/** The closing line of a failed job, with what to do next. */
+export function failedLine(payload: FailedPayload): string {
+  const where = payload.phase ? ` in phase ${payload.phase}` : '';
+  return `[${payload.flops_project_id}] FAILED${where} (exit code ${payload.exit_code}): ${payload.error_msg}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function summarise(detail: Record<string, unknown>): string {
+  const summary = detail.summary;
+  return typeof summary === 'string' ? summary : '';
+}

@@ -1,0 +1,69 @@
+// One place that tells the outside world: MQTT for programs, the observer for people, logs for operators.
+
+import type { Config } from '../config/config.js';
+import { hideInValue } from './hide-secrets.js';
+import { failedLine, phaseLine, successLine } from './lines.js';
+import type { Logger } from './logger.js';
+import {
+  MANAGER_TOPICS,
+  progressTopic,
+  statusTopic,
+  type FailedPayload,
+  type PhaseEvent,
+  type StartedPayload,
+  type SuccessPayload,
+} from './messages.js';
+import { MqttPublisher } from './mqtt.js';
+import { sendObserverLine } from './observer.js';
+
+/** Where the job's events go. */
+export interface Reporter {
+  started(payload: StartedPayload): void;
+  phase(event: PhaseEvent): void;
+  success(payload: SuccessPayload): void;
+  failed(payload: FailedPayload): void;
+  /** Resolves once every message was acknowledged or given up on. */
+  close(): Promise<void>;
+}
+
+/** Opens the reporter the configuration asks for; with notifications off it only logs. */
+export async function openReporter(config: Config, log: Logger, hide: (text: string) => string): Promise<Reporter> {
+  const mqtt = config.notifications
+    ? await MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log)
+    : undefined;
+  let observerQueue: Promise<unknown> = Promise.resolve();
+  // Lines are sent one after another so the observer sees them in order.
+  const tell = (line: string): void => {
+    log.debug({ observer: config.notifications }, hide(line));
+    if (!config.notifications) return;
+    observerQueue = observerQueue.then(() => sendObserverLine(config.observer, hide(line)));
+  };
+  const publish = (topic: string, payload: object, retain = false): void => {
+    void mqtt?.publish(topic, hideInValue(payload, hide), retain);
+  };
+
+  return {
+    started(payload) {
+      publish(MANAGER_TOPICS.started, payload);
+      tell(`[${payload.flops_project_id}] image builder ${payload.builder_version} started for ${payload.repo_url}`);
+    },
+    phase(event) {
+      publish(progressTopic(event.flops_project_id), event);
+      tell(phaseLine(event));
+    },
+    success(payload) {
+      publish(MANAGER_TOPICS.success, payload);
+      publish(statusTopic(payload.flops_project_id), { state: 'success', ...payload }, true);
+      tell(successLine(payload));
+    },
+    failed(payload) {
+      publish(MANAGER_TOPICS.failed, payload);
+      publish(statusTopic(payload.flops_project_id), { state: 'failed', ...payload }, true);
+      tell(failedLine(payload));
+    },
+    async close() {
+      await observerQueue;
+      await mqtt?.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Prepares a job: work folders, credential and CA files for buildah, build secrets, the registry client; and removes them.
+
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Config } from './config/config.js';
+import type { Job } from './job.js';
+import { BUILDER_VERSION } from './paths.js';
+import type { Logger } from './report/logger.js';
+import { RegistryClient } from './tools/registry-api.js';
+
+/** A job and the function that removes everything it left on disk. */
+export interface PreparedJob {
+  readonly job: Job;
+  readonly cleanup: () => Promise<void>;
+}
+
+// Node's names for CPU architectures, as OCI image configs spell them.
+const OCI_ARCHITECTURES: Readonly<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', ia32: '386' };
+
+/** Creates the job's folders and files; `cleanup` must run however the job ends. */
+export async function prepareJob(config: Config, log: Logger, signal: AbortSignal): Promise<PreparedJob> {
+  const keepWorkdir = config.workdir !== undefined;
+  const workdir = keepWorkdir ? resolve(config.workdir as string) : await mkdtemp(join(tmpdir(), 'flops-work-'));
+  if (keepWorkdir) {
+    // Leftovers of an earlier run with the same --workdir would be mixed into this one.
+    await rm(join(workdir, 'repo'), { recursive: true, force: true });
+    await rm(join(workdir, 'context'), { recursive: true, force: true });
+    await mkdir(workdir, { recursive: true });
+  }
+  const privateDir = await mkdtemp(join(tmpdir(), 'flops-private-'));
+  const extraCa = config.caCertFile ? await readFile(config.caCertFile, 'utf8') : undefined;
+  const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
+
+  const job: Job = {
+    config,
+    builderVersion: BUILDER_VERSION,
+    workdir,
+    privateDir,
+    signal,
+    log,
+    registry,
+    registryAccess: {
+      authFile: await writeAuthFile(config, privateDir),
+      certDir: await writeCertDir(extraCa, privateDir),
+      registriesConf: await writeRegistriesConf(config, privateDir),
+    },
+    buildSecrets: await writeBuildSecrets(config, extraCa, privateDir),
+    architecture: OCI_ARCHITECTURES[process.arch] ?? process.arch,
+  };
+  const cleanup = async (): Promise<void> => {
+    await registry.close().catch(() => undefined);
+    await rm(privateDir, { recursive: true, force: true });
+    if (!keepWorkdir) await rm(workdir, { recursive: true, force: true });
+    log.debug({ workdir, kept: keepWorkdir }, 'Cleaned up');
+  };
+  return { job, cleanup };
+}
+
+/** auth.json in the containers format, readable by this job alone: credentials never reach a command line. */
+async function writeAuthFile(config: Config, dir: string): Promise<string | undefined> {
+  if (!config.registryCredentials) return undefined;
+  const { username, password } = config.registryCredentials;
+  const auths = { auths: { [config.registry.hostPort]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } };
+  const path = join(dir, 'auth.json');
+  await writeFile(path, JSON.stringify(auths), { mode: 0o600 });
+  return path;
+}
+
+/** A --cert-dir for buildah holding the extra CA, so its own registry traffic trusts it too. */
+async function writeCertDir(extraCa: string | undefined, dir: string): Promise<string | undefined> {
+  if (extraCa === undefined) return undefined;
+  const certDir = join(dir, 'certs');
+  await mkdir(certDir, { mode: 0o700 });
+  await writeFile(join(certDir, 'extra-ca.crt'), extraCa, { mode: 0o600 });
+  return certDir;
+}
+
+/**
+ * A registries.conf that marks only the target registry as plain HTTP, so pulls of a base image stored there
+ * work while every other registry keeps TLS verification.
+ */
+async function writeRegistriesConf(config: Config, dir: string): Promise<string | undefined> {
+  if (config.registry.tls) return undefined;
+  const path = join(dir, 'registries.conf');
+  await writeFile(path, `unqualified-search-registries = []\n\n[[registry]]\nlocation = ${JSON.stringify(config.registry.hostPort)}\ninsecure = true\n`, { mode: 0o600 });
+  return path;
+}
+
+/** The files behind `RUN --mount=type=secret`: the extra CA (may be empty) and `KEY=VALUE` lines for pip and proxies. */
+async function writeBuildSecrets(config: Config, extraCa: string | undefined, dir: string): Promise<Job['buildSecrets']> {
+  const caFile = join(dir, 'build-ca.pem');
+  const envFile = join(dir, 'build-env');
+  await writeFile(caFile, extraCa ?? '', { mode: 0o600 });
+  const lines = Object.entries(config.buildEnv)
+    .filter(([, value]) => !/[\r\n]/.test(value))
+    .map(([name, value]) => `${name}=${value}\n`);
+  await writeFile(envFile, lines.join(''), { mode: 0o600 });
+  return { caFile, envFile };
+}

@@ -1,0 +1,85 @@
+// Pure builders of buildah argument arrays; tested with tables of exact arrays.
+
+/** A build secret: `RUN --mount=type=secret,id=<id>` reads the file `src`. */
+export interface BuildSecret {
+  readonly id: string;
+  readonly src: string;
+}
+
+/** Registry access shared by builds (base image pulls) and pushes. */
+export interface RegistryAccess {
+  /** An auth.json readable by this job alone, when the registry needs credentials. */
+  readonly authFile?: string;
+  /** A folder of extra CA certificates (`*.crt`) for TLS registries. */
+  readonly certDir?: string;
+}
+
+/** One image build from a Containerfile. */
+export interface BuildOptions extends RegistryAccess {
+  readonly containerfile: string;
+  readonly contextDir: string;
+  readonly tag: string;
+  readonly iidFile: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly secrets: readonly BuildSecret[];
+}
+
+/** One push of a local image to a registry. */
+export interface PushOptions extends RegistryAccess {
+  readonly localRef: string;
+  readonly destination: string;
+  readonly digestFile: string;
+  readonly tlsVerify: boolean;
+}
+
+/** `buildah bud …`: chroot isolation (works in a privileged container without a daemon), cached layers. */
+export function buildahBudArgs(options: BuildOptions): string[] {
+  return [
+    'bud',
+    '--isolation',
+    'chroot',
+    '--layers',
+    '--file',
+    options.containerfile,
+    '--tag',
+    options.tag,
+    '--iidfile',
+    options.iidFile,
+    ...Object.entries(options.labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    ...options.secrets.flatMap((secret) => ['--secret', `id=${secret.id},src=${secret.src}`]),
+    ...registryAccessArgs(options),
+    '--',
+    options.contextDir,
+  ];
+}
+
+/** `buildah push …`: the digest is read from the file buildah writes, not from its output. */
+export function buildahPushArgs(options: PushOptions): string[] {
+  return [
+    'push',
+    '--digestfile',
+    options.digestFile,
+    `--tls-verify=${String(options.tlsVerify)}`,
+    ...registryAccessArgs(options),
+    '--',
+    options.localRef,
+    `docker://${options.destination}`,
+  ];
+}
+
+/** `buildah inspect` printing one Go-template field of an image. */
+export function buildahInspectArgs(imageRef: string, format: string): string[] {
+  return ['inspect', '--type', 'image', '--format', format, '--', imageRef];
+}
+
+/** `buildah rmi` of the given images (local clean-up only). */
+export function buildahRmiArgs(imageRefs: readonly string[]): string[] {
+  return ['rmi', '--', ...imageRefs];
+}
+
+function registryAccessArgs(access: RegistryAccess): string[] {
+  return [
+    ...(access.authFile ? ['--authfile', access.authFile] : []),
+    ...(access.certDir ? ['--cert-dir', access.certDir] : []),
+  ];
+}
