@@ -92,4 +92,4 @@ def test_a_failed_session_is_published_and_exits_1(
     assert code == 1, output
     failure = failures.next()
     assert failure["flops_project_id"] == "p-fail"
-    assert "already in use" in failure["error_msg"]
+    assert str(port) in failure["error_msg"]  # wording differs across flwr releases

@@ -45,7 +45,7 @@ export async function cloneRepo(options: CloneOptions): Promise<string> {
   }
   const git = (baseDir: string): SimpleGit =>
     // simple-git guards variables that change how git authenticates; ours are deliberate.
-    simpleGit({ baseDir, timeout: { block: options.timeoutMs }, abort: options.signal, allowEnvironment: GUARDED_VARIABLES }).env(env);
+    simpleGit({ baseDir, timeout: { block: options.timeoutMs }, abort: options.signal, allowEnvironment: GUARDED_VARIABLES, unsafe: { allowUnsafeAskPass: true } }).env(env);
 
   const isCommit = options.ref !== undefined && FULL_OR_SHORT_SHA.test(options.ref);
   // A commit cannot be cloned shallowly by name; branches and tags can.

@@ -1,0 +1,58 @@
+// buildah as the tests use it: inspect built images, look inside them, run their entrypoint on the host network.
+
+import { execa, type ResultPromise } from 'execa';
+
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+
+/** Runs buildah and returns its stdout; throws on failure. */
+export async function buildah(args: readonly string[], timeoutMs = 300_000): Promise<string> {
+  const { stdout } = await execa('buildah', [...args], { env: ENV, extendEnv: false, timeout: timeoutMs });
+  return String(stdout).trim();
+}
+
+/** The OCI config of a local image (Entrypoint, Cmd, User, WorkingDir, Env, Labels). */
+export async function imageConfig(ref: string): Promise<{ Entrypoint?: string[]; Cmd?: string[]; User?: string; WorkingDir?: string; Env?: string[]; Labels?: Record<string, string> }> {
+  // buildah 1.28's --format has no json function, so the whole inspect document is parsed.
+  const inspected = JSON.parse(await buildah(['inspect', '--type', 'image', ref])) as { OCIv1: { config: Record<string, unknown> } };
+  return inspected.OCIv1.config;
+}
+
+/** A working container from an image pulled from a plain-HTTP registry; `remove()` deletes it. */
+export async function containerFrom(ref: string): Promise<{ name: string; remove(): Promise<void> }> {
+  const name = await buildah(['from', '--pull=always', '--tls-verify=false', '--quiet', ref]);
+  return { name, remove: async () => void (await buildah(['rm', name]).catch(() => '')) };
+}
+
+/** Removes every local image whose name starts with `prefix` (a test registry's host:port). */
+export async function removeImages(prefix: string): Promise<void> {
+  const names = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}}'])).split('\n').filter((name) => name.startsWith(prefix));
+  if (names.length > 0) await buildah(['rmi', '--force', ...names]).catch(() => '');
+}
+
+/** Starts the image's entrypoint with `args` in the container, host network (loopback), chroot isolation. */
+export function runEntrypoint(container: string, entrypoint: readonly string[], args: readonly string[]): ResultPromise {
+  return execa('buildah', ['run', '--isolation', 'chroot', '--network', 'host', container, '--', ...entrypoint, ...args], {
+    env: ENV,
+    extendEnv: false,
+    reject: false,
+    timeout: 240_000,
+    all: true,
+  });
+}
+
+/** Runs a command in the container and returns its exit code (for "is mlflow importable?"-style checks). */
+export async function exitCodeIn(container: string, command: readonly string[]): Promise<number> {
+  const result = await execa('buildah', ['run', '--isolation', 'chroot', container, '--', ...command], { env: ENV, extendEnv: false, reject: false, timeout: 120_000 });
+  return result.exitCode ?? -1;
+}
+
+/** Whether any file of the image contains `needle` (grep over the mounted root filesystem). */
+export async function imageContains(container: string, needle: string): Promise<boolean> {
+  const root = await buildah(['mount', container]);
+  try {
+    const result = await execa('grep', ['-r', '-l', '-F', '--', needle, root], { reject: false, timeout: 180_000 });
+    return result.exitCode === 0;
+  } finally {
+    await buildah(['umount', container]).catch(() => '');
+  }
+}
