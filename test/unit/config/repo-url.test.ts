@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseRepoUrl, stripUserInfo } from '../../../src/config/repo-url.js';
+
+describe('parseRepoUrl', () => {
+  it.each([
+    ['https://github.com/Alice/MNIST.git', 'https://github.com/Alice/MNIST.git', 'Alice', 'MNIST'],
+    ['https://github.com/alice/mnist', 'https://github.com/alice/mnist', 'alice', 'mnist'],
+    ['https://github.com/alice/mnist/', 'https://github.com/alice/mnist/', 'alice', 'mnist'],
+    ['https://github.com/alice/mnist.git/', 'https://github.com/alice/mnist.git/', 'alice', 'mnist'],
+    ['https://gitlab.com/group/sub/alice/mnist.git', 'https://gitlab.com/group/sub/alice/mnist.git', 'alice', 'mnist'],
+    ['http://git.local:3000/alice/mnist.git', 'http://git.local:3000/alice/mnist.git', 'alice', 'mnist'],
+    ['git://git.local/alice/mnist', 'git://git.local/alice/mnist', 'alice', 'mnist'],
+    ['ssh://git@git.local:2222/alice/mnist.git', 'ssh://git.local:2222/alice/mnist.git', 'alice', 'mnist'],
+    ['git@github.com:alice/mnist.git', 'git@github.com:alice/mnist.git', 'alice', 'mnist'],
+    ['github.com:alice/my.repo', 'github.com:alice/my.repo', 'alice', 'my.repo'],
+    ['https://oauth2:ghp_secret@github.com/alice/mnist.git', 'https://github.com/alice/mnist.git', 'alice', 'mnist'],
+    ['https://token@github.com/alice/mnist', 'https://github.com/alice/mnist', 'alice', 'mnist'],
+    ['https://github.com/alice/my%20repo', 'https://github.com/alice/my%20repo', 'alice', 'my repo'],
+  ])('%j → display %j, owner %j, name %j', (text, display, owner, name) => {
+    expect(parseRepoUrl(text, false)).toEqual({ url: text, display, owner, name });
+  });
+
+  it.each([
+    ['file:///srv/repos/alice/mnist', 'alice', 'mnist'],
+    ['file:///srv/repos/alice/mnist.git/', 'alice', 'mnist'],
+  ])('accepts %j only when file URLs are allowed', (text, owner, name) => {
+    expect(typeof parseRepoUrl(text, false)).toBe('string');
+    expect(parseRepoUrl(text, true)).toEqual({ url: text, display: text, owner, name });
+  });
+
+  it.each([
+    ['-uhttps://github.com/alice/mnist'],
+    ['--upload-pack=evil'],
+    ['https://github.com/alice /mnist'],
+    ['ftp://host/alice/mnist'],
+    ['ext::sh -c evil'],
+    ['https://github.com/mnist'],
+    ['https://github.com/'],
+    ['https://github.com/alice/.git'],
+    ['git@github.com:mnist'],
+    ['git@github.com:../alice/mnist'],
+    ['git@github.com:alice/../mnist'],
+    ['https://github.com/alice/..%2Fmnist'],
+    ['/srv/repos/alice/mnist'],
+    ['./alice/mnist'],
+    ['https://[bad/alice/mnist'],
+    [''],
+  ])('refuses %j', (text) => {
+    expect(typeof parseRepoUrl(text, true)).toBe('string');
+  });
+
+  it('refuses ".." in a file URL even when file URLs are allowed', () => {
+    expect(typeof parseRepoUrl('file:///srv/../etc/alice/mnist', true)).toBe('string');
+  });
+});
+
+describe('stripUserInfo', () => {
+  it.each([
+    ['https://user:pw@host/a/b', 'https://host/a/b'],
+    ['ssh://git@host/a/b', 'ssh://host/a/b'],
+    ['https://host/a/b', 'https://host/a/b'],
+    ['git@host:a/b', 'git@host:a/b'],
+  ])('%j → %j', (url, shown) => {
+    expect(stripUserInfo(url)).toBe(shown);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildahBudArgs,
+  buildahInspectArgs,
+  buildahPushArgs,
+  buildahRmiArgs,
+  type BuildOptions,
+  type PushOptions,
+} from '../../../src/tools/buildah-args.js';
+
+const BUILD: BuildOptions = {
+  containerfile: '/ctx/learner.Containerfile',
+  contextDir: '/ctx',
+  tag: 'localhost/flops/learner:abc',
+  iidFile: '/priv/learner.iid',
+  labels: {},
+  secrets: [],
+};
+
+const BUD_HEAD = ['bud', '--isolation', 'chroot', '--layers', '--file', '/ctx/learner.Containerfile', '--tag', 'localhost/flops/learner:abc', '--iidfile', '/priv/learner.iid'];
+
+describe('buildahBudArgs', () => {
+  it.each<[string, Partial<BuildOptions>, string[]]>([
+    ['nothing else', {}, []],
+    ['labels', { labels: { 'a.b': 'x y', c: 'k=v' } }, ['--label', 'a.b=x y', '--label', 'c=k=v']],
+    [
+      'secrets',
+      { secrets: [{ id: 'ca', src: '/priv/ca.pem' }, { id: 'env', src: '/priv/env' }] },
+      ['--secret', 'id=ca,src=/priv/ca.pem', '--secret', 'id=env,src=/priv/env'],
+    ],
+    ['an auth file', { authFile: '/priv/auth.json' }, ['--authfile', '/priv/auth.json']],
+    ['a cert dir', { certDir: '/priv/certs' }, ['--cert-dir', '/priv/certs']],
+    [
+      'everything',
+      { labels: { l: 'v' }, secrets: [{ id: 'ca', src: '/c' }], authFile: '/a.json', certDir: '/certs' },
+      ['--label', 'l=v', '--secret', 'id=ca,src=/c', '--authfile', '/a.json', '--cert-dir', '/certs'],
+    ],
+    ['an empty auth file path', { authFile: '' }, []],
+  ])('with %s', (_case, change, middle) => {
+    expect(buildahBudArgs({ ...BUILD, ...change })).toEqual([...BUD_HEAD, ...middle, '--', '/ctx']);
+  });
+
+  it('keeps a context folder that starts with "-" after "--"', () => {
+    expect(buildahBudArgs({ ...BUILD, contextDir: '-ctx' }).slice(-2)).toEqual(['--', '-ctx']);
+  });
+});
+
+const PUSH: PushOptions = {
+  localRef: 'localhost/flops/learner:abc',
+  destination: 'registry:5000/alice/mnist/learner:abc',
+  digestFile: '/priv/learner.digest',
+  tlsVerify: true,
+};
+
+describe('buildahPushArgs', () => {
+  it.each<[string, Partial<PushOptions>, string[]]>([
+    [
+      'TLS',
+      {},
+      ['push', '--digestfile', '/priv/learner.digest', '--tls-verify=true', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+    ],
+    [
+      'plain HTTP',
+      { tlsVerify: false },
+      ['push', '--digestfile', '/priv/learner.digest', '--tls-verify=false', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+    ],
+    [
+      'auth file and cert dir',
+      { authFile: '/priv/auth.json', certDir: '/priv/certs' },
+      [
+        'push', '--digestfile', '/priv/learner.digest', '--tls-verify=true', '--authfile', '/priv/auth.json', '--cert-dir', '/priv/certs',
+        '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc',
+      ],
+    ],
+  ])('with %s', (_case, change, argv) => {
+    expect(buildahPushArgs({ ...PUSH, ...change })).toEqual(argv);
+  });
+});
+
+describe('buildahInspectArgs and buildahRmiArgs', () => {
+  it.each([
+    [buildahInspectArgs('localhost/x:1', '{{.FromImageID}}'), ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', '--', 'localhost/x:1']],
+    [buildahRmiArgs(['a:1', 'b:2']), ['rmi', '--', 'a:1', 'b:2']],
+    [buildahRmiArgs([]), ['rmi', '--']],
+  ])('%j', (argv, expected) => {
+    expect(argv).toEqual(expected);
+  });
+});
