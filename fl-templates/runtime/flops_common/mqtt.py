@@ -23,10 +23,12 @@ def publish(broker: Address, topic: str, payload: Mapping[str, Any]) -> bool:
     never hangs it: the notification is best effort, the training result is not.
     """
     connected = threading.Event()
+    refusals: list[str] = []
 
     def on_connect(_c: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
-        if not reason.is_failure:
-            connected.set()
+        if reason.is_failure:
+            refusals.append(str(reason))
+        connected.set()
 
     client = mqtt.Client(CallbackAPIVersion.VERSION2)
     client.connect_timeout = TIMEOUT_SECONDS
@@ -36,6 +38,8 @@ def publish(broker: Address, topic: str, payload: Mapping[str, Any]) -> bool:
         client.loop_start()
         if not connected.wait(TIMEOUT_SECONDS):
             raise TimeoutError(f"no CONNACK within {TIMEOUT_SECONDS} s")
+        if refusals:
+            raise ConnectionRefusedError(f"the broker refused the connection: {refusals[0]}")
         info = client.publish(topic, json.dumps(payload), qos=1)
         info.wait_for_publish(TIMEOUT_SECONDS)
         if not info.is_published():

@@ -1,0 +1,24 @@
+// Prints "N passed, N failed" from vitest's JSON report and pytest's JUnit XML, for CI to read.
+import { readFileSync } from 'node:fs';
+
+const [vitestReport, junitReport] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+try {
+  const vitest = JSON.parse(readFileSync(vitestReport, 'utf8'));
+  passed += vitest.numPassedTests;
+  failed += vitest.numFailedTests;
+} catch {
+  failed += 1; // no report means vitest did not run
+}
+try {
+  const xml = readFileSync(junitReport, 'utf8');
+  const suite = /<testsuite\b[^>]*>/.exec(xml)?.[0] ?? '';
+  const count = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+  const bad = count('failures') + count('errors');
+  passed += count('tests') - bad - count('skipped');
+  failed += bad;
+} catch {
+  failed += 1; // no report means pytest did not run
+}
+console.log(`${passed} passed, ${failed} failed`);

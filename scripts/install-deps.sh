@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the builder, its tests and the demo need on Debian 12 (as root), then builds the app.
+# Idempotent: a second run only checks. Used by scripts/test-all.sh (CI) and scripts/demo.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(buildah mosquitto mosquitto-clients docker-registry mmdebstrap git python3-venv openssl curl)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  echo "Installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts these as system services on install; the tests and the demo start their own.
+for service in mosquitto docker-registry; do
+  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
+done
+
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
+  npm ci --no-audit --no-fund
+fi
+npm run build
+
+# The Python FL components are tested with the real flwr in a virtual environment of their own.
+if [[ ! -x .venv/bin/python ]] || [[ fl-templates/requirements-test.txt -nt .venv/.installed ]]; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r fl-templates/requirements-test.txt
+  touch .venv/.installed
+fi

@@ -1,0 +1,76 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENV_FILES, findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
+import { EnvFileError } from '../../../src/deps/env-spec.js';
+import { makeTempDir, removeTempDir } from '../../helpers/temp-dir.js';
+
+const CONTENT: Record<(typeof ENV_FILES)[number], string> = {
+  'conda.yaml': 'dependencies:\n  - python=3.10\n  - pip:\n    - from-conda-yaml\n',
+  'conda.yml': 'dependencies:\n  - pip:\n    - from-conda-yml\n',
+  'environment.yml': 'dependencies:\n  - pip:\n    - from-environment-yml\n',
+  'environment.yaml': 'dependencies:\n  - pip:\n    - from-environment-yaml\n',
+  'requirements.txt': 'from-requirements\n',
+  'pyproject.toml': '[project]\ndependencies = ["from-pyproject"]\n',
+};
+
+let repo: string;
+beforeEach(async () => {
+  repo = await makeTempDir('env-file');
+});
+afterEach(() => removeTempDir(repo));
+
+async function put(names: readonly (typeof ENV_FILES)[number][]): Promise<void> {
+  for (const name of names) await writeFile(join(repo, name), CONTENT[name]);
+}
+
+describe('findEnvFile', () => {
+  it('looks for the files in the documented order', () => {
+    expect(ENV_FILES).toEqual(['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'requirements.txt', 'pyproject.toml']);
+  });
+
+  it.each<[(typeof ENV_FILES)[number][], string | undefined]>([
+    [[], undefined],
+    [['pyproject.toml'], 'pyproject.toml'],
+    [['requirements.txt', 'pyproject.toml'], 'requirements.txt'],
+    [['environment.yaml', 'requirements.txt'], 'environment.yaml'],
+    [['environment.yml', 'environment.yaml'], 'environment.yml'],
+    [['conda.yml', 'environment.yml', 'requirements.txt'], 'conda.yml'],
+    [['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'requirements.txt', 'pyproject.toml'], 'conda.yaml'],
+  ])('with %j finds %j', async (present, found) => {
+    await put(present);
+    expect(findEnvFile(repo)).toBe(found);
+  });
+
+  it('ignores an environment file in a sub-folder', async () => {
+    await mkdir(join(repo, 'env'));
+    await writeFile(join(repo, 'env', 'requirements.txt'), 'x\n');
+    expect(findEnvFile(repo)).toBeUndefined();
+  });
+});
+
+describe('readEnvFile', () => {
+  it.each<[(typeof ENV_FILES)[number], string, string]>([
+    ['conda.yaml', 'conda', 'from-conda-yaml'],
+    ['conda.yml', 'conda', 'from-conda-yml'],
+    ['environment.yml', 'conda', 'from-environment-yml'],
+    ['environment.yaml', 'conda', 'from-environment-yaml'],
+    ['requirements.txt', 'requirements', 'from-requirements'],
+    ['pyproject.toml', 'pyproject', 'from-pyproject'],
+  ])('reads %s as %s', async (file, format, requirement) => {
+    await put([file]);
+    const spec = readEnvFile(repo, file);
+    expect([spec.file, spec.format, spec.requirements]).toEqual([file, format, [requirement]]);
+  });
+
+  it.each([['conda.yaml'], ['pyproject.toml'], ['requirements.txt']])('refuses a missing %s with an EnvFileError naming it', (file) => {
+    let thrown: unknown;
+    try {
+      readEnvFile(repo, file);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvFileError);
+    expect((thrown as EnvFileError).file).toBe(file);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { CommandError, EXIT_CODES, PHASES, PHASE_EXIT_CODES, PipelineError, UsageError, type PhaseName } from '../../src/errors.js';
+
+describe('PipelineError', () => {
+  it('lists the phases in order', () => {
+    expect(PHASES).toEqual(['clone', 'validate', 'patch', 'inject', 'build', 'push']);
+  });
+
+  it.each<[PhaseName, number]>([
+    ['clone', 10],
+    ['validate', 11],
+    ['patch', 12],
+    ['inject', 13],
+    ['build', 14],
+    ['push', 15],
+  ])('a %s failure exits with %i', (phase, exitCode) => {
+    const error = new PipelineError('INTERNAL', phase, 'x');
+    expect([error.phase, error.code, error.exitCode, PHASE_EXIT_CODES[phase]]).toEqual([phase, 'INTERNAL', exitCode, exitCode]);
+  });
+
+  it('keeps an explicit exit code and the cause', () => {
+    const cause = new Error('root');
+    const error = new PipelineError('CANCELLED', 'build', 'stopped', { exitCode: EXIT_CODES.SIGTERM, cause });
+    expect([error.exitCode, error.cause, error.name, error instanceof Error]).toEqual([143, cause, 'PipelineError', true]);
+  });
+
+  it('has the non-phase exit codes', () => {
+    expect(EXIT_CODES).toEqual({ success: 0, internal: 1, usage: 2, SIGINT: 130, SIGTERM: 143 });
+    expect([Object.isFrozen(EXIT_CODES), Object.isFrozen(PHASE_EXIT_CODES)]).toEqual([true, true]);
+  });
+
+  it('gives every phase its own exit code, none shared with the other codes', () => {
+    const codes = [...Object.values(PHASE_EXIT_CODES), ...Object.values(EXIT_CODES)];
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
+
+describe('CommandError', () => {
+  it.each<[number | undefined, string | undefined, boolean, boolean, string, string]>([
+    [1, undefined, false, false, '', 'buildah bud exited with code 1'],
+    [125, undefined, false, false, 'Error: no such image', 'buildah bud exited with code 125: Error: no such image'],
+    [undefined, undefined, false, false, '', 'buildah bud exited with code unknown'],
+    [undefined, 'SIGKILL', false, false, 'oom', 'buildah bud was killed by SIGKILL: oom'],
+    [undefined, 'SIGTERM', true, false, '', 'buildah bud timed out'],
+    [undefined, 'SIGTERM', false, true, 'x', 'buildah bud was cancelled: x'],
+    [undefined, 'SIGTERM', true, true, '', 'buildah bud timed out'],
+  ])('exit %j, signal %j, timed out %s, cancelled %s, stderr %j → %j', (exitCode, signal, timedOut, cancelled, stderrTail, message) => {
+    const error = new CommandError('buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12);
+    expect(error.message).toBe(message);
+    expect([error.name, error.command, error.exitCode, error.signal, error.timedOut, error.cancelled, error.stderrTail, error.durationMs]).toEqual([
+      'CommandError', 'buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12,
+    ]);
+  });
+
+  it('keeps its cause', () => {
+    const cause = new Error('spawn ENOENT');
+    expect(new CommandError('git', undefined, undefined, false, false, '', 0, { cause }).cause).toBe(cause);
+  });
+});
+
+describe('UsageError', () => {
+  it('carries every problem and exit code 2', () => {
+    const error = new UsageError(['a', 'b']);
+    expect([error.problems, error.exitCode, error.name]).toEqual([['a', 'b'], 2, 'UsageError']);
+  });
+});

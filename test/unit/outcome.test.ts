@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { PipelineError } from '../../src/errors.js';
+import { deriveImageNames } from '../../src/images/image-names.js';
+import { LABELS } from '../../src/images/labels.js';
+import { failedPayload, startedPayload, successPayload } from '../../src/outcome.js';
+import type { Done, PhaseResults } from '../../src/phases/phase.js';
+import type { PipelineOutcome } from '../../src/pipeline.js';
+
+const invocation = loadConfig(['https://git:repo-pass-1@github.com/Alice/My Repo', 'registry:5000', 'proj-1', 'broker', 'observer'], {});
+if (invocation.kind !== 'run') throw new Error('test config did not load');
+const config = invocation.config;
+const SHA = 'abc123';
+const images = deriveImageNames(config.repo, config.registry.hostPort, SHA);
+
+const clone: PhaseResults['clone'] = { repoDir: '/w/repo', commitSha: SHA, images, existing: undefined };
+const patch: PhaseResults['patch'] = {
+  python: '3.11',
+  baseImage: 'base:3.11',
+  flwrVersion: '1.42.0',
+  pahoMqttVersion: '2.1.0',
+  requirements: [],
+  patches: [],
+};
+const build: PhaseResults['build'] = {
+  learner: { reference: images.learner, imageId: 'id-l' },
+  aggregator: { reference: images.aggregator, imageId: 'id-a' },
+  architecture: 'amd64',
+};
+const push: PhaseResults['push'] = {
+  learner: { reference: images.learner, digest: 'sha256:pushed-l' },
+  aggregator: { reference: images.aggregator, digest: 'sha256:pushed-a' },
+};
+
+type Success = Extract<PipelineOutcome, { status: 'success' }>;
+const success = (done: Done, skipReason: string | null): Success => ({ status: 'success', done, durations: { clone: 5 }, skipReason });
+
+describe('startedPayload', () => {
+  it('names the project, the repo without credentials, the registry, the version and the phases', () => {
+    expect(startedPayload(config, '0.1.0')).toEqual({
+      flops_project_id: 'proj-1',
+      repo_url: 'https://github.com/Alice/My Repo',
+      registry: 'registry:5000',
+      builder_version: '0.1.0',
+      phases: ['clone', 'validate', 'patch', 'inject', 'build', 'push'],
+    });
+  });
+});
+
+describe('successPayload', () => {
+  it('reports freshly pushed images', () => {
+    const payload = successPayload(config, '0.1.0', success({ clone, patch, build, push }, null), 900);
+    expect(payload).toEqual({
+      flops_project_id: 'proj-1',
+      commit_sha: SHA,
+      skipped: false,
+      skip_reason: null,
+      learner_image: { reference: 'registry:5000/alice/my-repo/learner:abc123', digest: 'sha256:pushed-l' },
+      aggregator_image: { reference: 'registry:5000/alice/my-repo/aggregator:abc123', digest: 'sha256:pushed-a' },
+      python_version: '3.11',
+      flwr_version: '1.42.0',
+      architecture: 'amd64',
+      builder_version: '0.1.0',
+      durations_ms: { clone: 5 },
+      total_ms: 900,
+      name_adjusted: { from: 'Alice/My Repo', to: 'alice/my-repo' },
+    });
+  });
+
+  it('reports the images found in the registry when the rest was skipped', () => {
+    const existing = {
+      learner: { digest: 'sha256:old-l', labels: { [LABELS.pythonVersion]: '3.10', [LABELS.flwrVersion]: '1.42.0' }, architecture: 'arm64' },
+      aggregator: { digest: 'sha256:old-a', labels: {}, architecture: 'arm64' },
+    };
+    const payload = successPayload(config, '0.1.0', success({ clone: { ...clone, existing } }, 'images exist'), 40);
+    expect(payload).toMatchObject({
+      skipped: true,
+      skip_reason: 'images exist',
+      learner_image: { reference: images.learner, digest: 'sha256:old-l' },
+      aggregator_image: { reference: images.aggregator, digest: 'sha256:old-a' },
+      python_version: '3.10',
+      flwr_version: '1.42.0',
+      architecture: 'arm64',
+    });
+  });
+
+  it('reports a dry run with the image names and no digests', () => {
+    const payload = successPayload(config, '0.1.0', success({ clone, patch }, 'dry run'), 40);
+    expect(payload).toMatchObject({
+      skipped: true,
+      skip_reason: 'dry run',
+      learner_image: { reference: images.learner, digest: '' },
+      aggregator_image: { reference: images.aggregator, digest: '' },
+      python_version: '3.11',
+      architecture: '',
+    });
+  });
+
+  it('refuses a success without a clone', () => {
+    expect(() => successPayload(config, '0.1.0', success({}, null), 1)).toThrow();
+  });
+});
+
+describe('failedPayload', () => {
+  it.each([
+    [new PipelineError('BUILD_FAILED', 'build', 'buildah exited with code 1'), 'build', 'BUILD_FAILED', 14, 'build failed: buildah exited with code 1'],
+    [new PipelineError('CANCELLED', 'push', 'cancelled', { exitCode: 143 }), 'push', 'CANCELLED', 143, 'push failed: cancelled'],
+    [undefined, null, 'INTERNAL', 1, 'the builder could not prepare its work folders'],
+  ])('%s → phase %j, code %s, exit %i', (error, phase, code, exitCode, message) => {
+    expect(failedPayload(config, error, 'the builder could not prepare its work folders', { clone: 3 }, 77)).toEqual({
+      flops_project_id: 'proj-1',
+      phase,
+      code,
+      exit_code: exitCode,
+      error_msg: message,
+      durations_ms: { clone: 3 },
+      total_ms: 77,
+    });
+  });
+});

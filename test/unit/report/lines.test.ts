@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { failedLine, phaseLine, successLine } from '../../../src/report/lines.js';
+import type { FailedPayload, PhaseEvent, SuccessPayload } from '../../../src/report/messages.js';
+
+function event(change: Partial<PhaseEvent>): PhaseEvent {
+  return { flops_project_id: 'p1', phase: 'build', state: 'started', elapsed_ms: 0, detail: '', ...change };
+}
+
+describe('phaseLine', () => {
+  it.each<[Partial<PhaseEvent>, string]>([
+    [{ state: 'started' }, '[p1] build started'],
+    [{ state: 'started', detail: 'from cache' }, '[p1] build started: from cache'],
+    [{ state: 'done', elapsed_ms: 42_149, detail: { summary: 'images built for amd64' } }, '[p1] build done in 42.1 s: images built for amd64'],
+    [{ state: 'done', elapsed_ms: 50, detail: {} }, '[p1] build done in 0.1 s'],
+    [{ state: 'done', elapsed_ms: 1000, detail: { summary: 42 } }, '[p1] build done in 1.0 s'],
+    [{ phase: 'push', state: 'skipped', detail: 'images exist' }, '[p1] push skipped: images exist'],
+    [{ phase: 'push', state: 'skipped', detail: '' }, '[p1] push skipped'],
+    [{ state: 'failed', elapsed_ms: 1500, detail: 'buildah exited with code 1' }, '[p1] build FAILED after 1.5 s: buildah exited with code 1'],
+  ])('%j → %j', (change, line) => {
+    expect(phaseLine(event(change))).toBe(line);
+  });
+
+  // BUG: the pipeline publishes failures as { code, error_msg } (pipeline.ts:61), but summarise (lines.ts:37) reads only
+  // `summary`, so the observer's failure line ends with an empty reason.
+  it('says why a phase failed when the detail is the pipeline failure object', () => {
+    const line = phaseLine(event({ state: 'failed', elapsed_ms: 2000, detail: { code: 'BUILD_FAILED', error_msg: 'buildah exited with code 1' } }));
+    expect(line).toBe('[p1] build FAILED after 2.0 s: buildah exited with code 1');
+  });
+});
+
+const SUCCESS: SuccessPayload = {
+  flops_project_id: 'p1',
+  commit_sha: 'abc',
+  skipped: false,
+  skip_reason: null,
+  learner_image: { reference: 'r/a/b/learner:abc', digest: 'sha256:1' },
+  aggregator_image: { reference: 'r/a/b/aggregator:abc', digest: 'sha256:2' },
+  python_version: '3.11',
+  flwr_version: '1.42.0',
+  architecture: 'amd64',
+  builder_version: '0.1.0',
+  durations_ms: {},
+  total_ms: 61_000,
+  name_adjusted: null,
+};
+
+describe('successLine', () => {
+  it.each<[Partial<SuccessPayload>, string]>([
+    [{}, '[p1] SUCCESS, built and pushed in 61.0 s: r/a/b/learner:abc and r/a/b/aggregator:abc'],
+    [{ skipped: true, skip_reason: 'images exist' }, '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc'],
+    [{ skipped: true, skip_reason: null }, '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc'],
+  ])('%j → %j', (change, line) => {
+    expect(successLine({ ...SUCCESS, ...change })).toBe(line);
+  });
+});
+
+describe('failedLine', () => {
+  const failed: FailedPayload = {
+    flops_project_id: 'p1',
+    phase: 'clone',
+    code: 'REF_NOT_FOUND',
+    exit_code: 10,
+    error_msg: 'clone failed: no branch "x"',
+    durations_ms: {},
+    total_ms: 5,
+  };
+  it.each<[Partial<FailedPayload>, string]>([
+    [{}, '[p1] FAILED in phase clone (exit code 10): clone failed: no branch "x"'],
+    [{ phase: null, exit_code: 1, error_msg: 'no work folder' }, '[p1] FAILED (exit code 1): no work folder'],
+  ])('%j → %j', (change, line) => {
+    expect(failedLine({ ...failed, ...change })).toBe(line);
+  });
+});
