@@ -1,6 +1,6 @@
 // argv and environment → one frozen Config. The only module that reads process.env.
 
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { parseEndpoint, parsePort, type Endpoint } from './endpoint.js';
@@ -115,8 +115,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   for (const token of tokens) {
     if (token.kind === 'option' && !(token.name in OPTIONS)) {
       problems.push(`unknown option "${token.rawName}"; see --help`);
-    } else if (token.kind === 'option' && OPTIONS[token.name as keyof typeof OPTIONS].type === 'string' && token.value === undefined) {
-      problems.push(`option "${token.rawName}" needs a value`);
+    } else if (token.kind === 'option' && OPTIONS[token.name as keyof typeof OPTIONS].type === 'string') {
+      // Without strict parsing, "--workdir --dry-run" would take "--dry-run" as the folder.
+      const missing = token.value === undefined || (token.inlineValue === false && token.value.startsWith('-'));
+      if (missing) problems.push(`option "${token.rawName}" needs a value`);
     }
   }
   if (values.help === true) return { kind: 'help' };
@@ -195,7 +197,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       Object.entries(env).filter((entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined),
     ),
   };
-  return { kind: 'run', config: Object.freeze(config) };
+  return { kind: 'run', config: deepFreeze(config) };
 }
 
 function parseBroker(brokerText: string, portText: string | undefined, problems: string[]): Endpoint | undefined {
@@ -210,7 +212,8 @@ function parseBroker(brokerText: string, portText: string | undefined, problems:
     problems.push(`mqtt_port "${portText}": must be a number from 1 to 65535`);
     return undefined;
   }
-  if (brokerText.includes(':') && !brokerText.startsWith('[') && broker.port !== port) {
+  const brokerNamesPort = /^(\[[^\]]+\]|[^:[]+):/.test(brokerText);
+  if (brokerNamesPort && broker.port !== port) {
     problems.push(`mqtt_broker "${brokerText}" and mqtt_port "${portText}" name different ports; give one`);
     return undefined;
   }
@@ -230,6 +233,15 @@ function collectSecrets(values: (string | undefined)[], urls: string[]): string[
   return [...secrets];
 }
 
+/** Freezes an object and everything inside it, so no phase can change the configuration. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
@@ -237,7 +249,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 function isReadable(path: string): boolean {
   try {
     accessSync(path, constants.R_OK);
-    return true;
+    return statSync(path).isFile();
   } catch {
     return false;
   }

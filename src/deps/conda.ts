@@ -62,7 +62,9 @@ function splitCondaSpec(spec: string): { name: string; constraint: string | unde
   const withoutChannel = spec.includes('::') ? spec.slice(spec.indexOf('::') + 2) : spec;
   const match = /^([A-Za-z0-9_.-]+)\s*(.*)$/.exec(withoutChannel.trim());
   const name = (match?.[1] ?? withoutChannel).toLowerCase();
-  const rest = (match?.[2] ?? '').replace(/\s+/g, '');
+  // conda also writes "numpy 1.26.4 py311h…" (name, version, build, separated by spaces).
+  const spaced = /^([0-9][^\s]*)(?:\s+\S+)?$/.exec((match?.[2] ?? '').trim());
+  const rest = spaced ? `=${spaced[1]}` : (match?.[2] ?? '').replace(/\s+/g, '');
   // conda's "name=1.2=build" form: the build string is not a version constraint.
   const constraint = rest.replace(/^=([^=<>!~]+)=.*$/, '=$1');
   return { name, constraint: constraint === '' ? undefined : constraint };

@@ -53,7 +53,11 @@ function poetryRequirement(file: string, name: string, spec: unknown): string {
 export function poetryToPep440(constraint: string): string {
   const trimmed = constraint.trim();
   if (trimmed === '*' || trimmed === '') return '';
-  if (!/[\^~]/.test(trimmed) || /~=/.test(trimmed)) return trimmed.startsWith('=') || /^[<>!~]/.test(trimmed) ? trimmed : `==${trimmed}`;
+  if (!/[\^~]/.test(trimmed) || /~=/.test(trimmed)) {
+    // Poetry reads "=1.2.3" as exactly 1.2.3; pip needs "==".
+    if (/^=[^=]/.test(trimmed)) return `=${trimmed}`;
+    return trimmed.startsWith('==') || /^[<>!~]/.test(trimmed) ? trimmed : `==${trimmed}`;
+  }
   const range = semver.validRange(trimmed.replace(/,/g, ' '));
   if (!range) return trimmed;
   return range.replace(/-0\b/g, '').split(/\s+/).join(',');

@@ -19,7 +19,8 @@ export function choosePython(constraint: string | undefined, supported: readonly
   const range = toSemverRange(constraint);
   if (range === undefined) return { problem: `cannot read the python constraint "${constraint}"` };
   if (!semver.intersects(range, '>=3.0.0')) return { problem: `python "${constraint}" is Python 2, which Flower does not support` };
-  const fitting = supported.filter((minor) => semver.intersects(range, `${minor}.x`));
+  const excluded = excludedMinors(constraint);
+  const fitting = supported.filter((minor) => semver.intersects(range, `${minor}.x`) && !excluded.has(minor));
   const newest = fitting.at(-1);
   if (newest) return { version: newest };
   return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
@@ -35,6 +36,7 @@ function toSemverRange(constraint: string): string | undefined {
       const match = /^(==|===|=|~=|>=|<=|>|<|!=|\^|~)?\s*([0-9]+(?:\.[0-9*]+)*)$/.exec(part);
       if (!match) return undefined;
       const [, operator = '', version = ''] = match;
+      // Exclusions cannot be said in semver; excludedMinors applies them.
       if (operator === '!=') return '*';
       if (operator === '~=') return compatibleRelease(version);
       const bare = operator === '' || operator === '=' || operator === '==' || operator === '===';
@@ -45,6 +47,12 @@ function toSemverRange(constraint: string): string | undefined {
   if (parts.some((part) => part === undefined)) return undefined;
   const range = parts.join(' ');
   return semver.validRange(range) ?? undefined;
+}
+
+/** Minors a constraint rules out whole: `!=3.12` and `!=3.12.*` (a `!=3.12.1` leaves the rest of 3.12). */
+function excludedMinors(constraint: string): Set<string> {
+  const minors = [...constraint.matchAll(/!=\s*(\d+\.\d+)(\.\*)?\s*(?:,|$)/g)].map((match) => match[1] ?? '');
+  return new Set(minors);
 }
 
 /** PEP 440 `~=3.10` means >=3.10,<4; `~=3.10.2` means >=3.10.2,<3.11. */

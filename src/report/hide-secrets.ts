@@ -5,7 +5,9 @@ const MASK = '[REDACTED]';
 /** Returns a function that replaces every occurrence of the given secrets, and URL user info, with a mask. */
 export function secretHider(secrets: readonly string[]): (text: string) => string {
   // Longest first, so a secret that contains another is masked whole.
-  const ordered = [...new Set(secrets)].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+  // A secret with a quote or backslash appears escaped in JSON (logs, payloads): mask that form too.
+  const variants = secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
+  const ordered = [...new Set(variants)].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
   const pattern = ordered.length > 0 ? new RegExp(ordered.map(escapeRegExp).join('|'), 'g') : undefined;
   return (text) => {
     const withoutUserInfo = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^@/\s]+@/gi, `$1${MASK}@`);

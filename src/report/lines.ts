@@ -35,6 +35,6 @@ function seconds(ms: number): string {
 }
 
 function summarise(detail: Record<string, unknown>): string {
-  const summary = detail.summary;
-  return typeof summary === 'string' ? summary : '';
+  const text = detail.summary ?? detail.error_msg;
+  return typeof text === 'string' ? text : '';
 }

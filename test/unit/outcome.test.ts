@@ -7,7 +7,7 @@ import { failedPayload, startedPayload, successPayload } from '../../src/outcome
 import type { Done, PhaseResults } from '../../src/phases/phase.js';
 import type { PipelineOutcome } from '../../src/pipeline.js';
 
-const invocation = loadConfig(['https://git:repo-pass-1@github.com/Alice/My Repo', 'registry:5000', 'proj-1', 'broker', 'observer'], {});
+const invocation = loadConfig(['https://git:repo-pass-1@github.com/Alice/My%20Repo', 'registry:5000', 'proj-1', 'broker', 'observer'], {});
 if (invocation.kind !== 'run') throw new Error('test config did not load');
 const config = invocation.config;
 const SHA = 'abc123';
@@ -39,7 +39,7 @@ describe('startedPayload', () => {
   it('names the project, the repo without credentials, the registry, the version and the phases', () => {
     expect(startedPayload(config, '0.1.0')).toEqual({
       flops_project_id: 'proj-1',
-      repo_url: 'https://github.com/Alice/My Repo',
+      repo_url: 'https://github.com/Alice/My%20Repo',
       registry: 'registry:5000',
       builder_version: '0.1.0',
       phases: ['clone', 'validate', 'patch', 'inject', 'build', 'push'],

@@ -114,7 +114,6 @@ describe('loadConfig: positional arguments', () => {
     expect(found.map(named)).toEqual(names);
   });
 
-  // BUG: a bracketed IPv6 broker with its own port skips the conflict check (config.ts:213), so mqtt_port silently wins.
   it('refuses a bracketed IPv6 broker:port that disagrees with mqtt_port', () => {
     const found = problems([REPO, REGISTRY, 'p', '[::1]:1883', '1884', 'obs']);
     expect(found.map(named)).toEqual(['mqtt_broker']);
@@ -209,7 +208,6 @@ describe('loadConfig: options', () => {
     expect(found[0]).toContain(`"${option}"`);
   });
 
-  // BUG: with strict:false, parseArgs takes the next option as the value (config.ts:108), so --workdir becomes "--dry-run".
   it('refuses a string option whose value is the next option', () => {
     const found = problems([...ARGS, '--workdir', '--dry-run']);
     expect(found).toHaveLength(1);
@@ -263,7 +261,6 @@ describe('loadConfig: environment', () => {
     expect(problems(ARGS, { FLOPS_EXTRA_CA_CERTS: join(scratch, 'missing.pem') }).map(named)).toEqual(['--ca-cert']);
   });
 
-  // BUG: isReadable (config.ts:237) only checks R_OK, so a folder passes and setup later fails with EISDIR (exit 1, not 2).
   it('refuses a FLOPS_EXTRA_CA_CERTS that is a folder, not a file', () => {
     expect(problems(ARGS, { FLOPS_EXTRA_CA_CERTS: scratch }).map(named)).toEqual(['--ca-cert']);
   });
@@ -345,7 +342,6 @@ describe('loadConfig: the result', () => {
     expect(config.projectId).toBe('proj-1');
   });
 
-  // BUG (minor): Object.freeze is shallow (config.ts:198); secrets, buildEnv and toolEnv stay mutable at run time.
   it('is frozen all the way down', () => {
     const config = run(ARGS, { GIT_TOKEN: 'tok-123456', PIP_INDEX_URL: 'https://x/simple', PATH: '/bin' });
     expect([config.secrets, config.buildEnv, config.toolEnv, config.repo, config.registry, config.mqtt, config.observer].map(Object.isFrozen)).toEqual([

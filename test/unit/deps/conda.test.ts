@@ -47,8 +47,6 @@ describe('readCondaEnv', () => {
     expect([spec.requirements, spec.convertedCondaPackages]).toEqual([[requirement], [entry]]);
   });
 
-  // BUG: conda's space-separated match spec ("numpy 1.26.4") loses its operator (conda.ts:65 strips the space and
-  // condaToPip only knows "="), giving the requirement "numpy1.26.4", which names another package.
   it.each([
     ['numpy 1.26.4', 'numpy==1.26.4'],
     ['numpy 1.26.*', 'numpy==1.26.*'],

@@ -80,7 +80,6 @@ describe('poetryToPep440', () => {
     expect(poetryToPep440(constraint)).toBe(pep440);
   });
 
-  // BUG (minor): Poetry reads "=1.2.3" as "==1.2.3", but it is passed through (pyproject.ts:56), and pip refuses "numpy=1.2.3".
   it('turns Poetry\'s single "=" into "=="', () => {
     expect(poetryToPep440('=1.2.3')).toBe('==1.2.3');
   });

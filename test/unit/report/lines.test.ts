@@ -20,8 +20,6 @@ describe('phaseLine', () => {
     expect(phaseLine(event(change))).toBe(line);
   });
 
-  // BUG: the pipeline publishes failures as { code, error_msg } (pipeline.ts:61), but summarise (lines.ts:37) reads only
-  // `summary`, so the observer's failure line ends with an empty reason.
   it('says why a phase failed when the detail is the pipeline failure object', () => {
     const line = phaseLine(event({ state: 'failed', elapsed_ms: 2000, detail: { code: 'BUILD_FAILED', error_msg: 'buildah exited with code 1' } }));
     expect(line).toBe('[p1] build FAILED after 2.0 s: buildah exited with code 1');

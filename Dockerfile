@@ -1,0 +1,28 @@
+# The builder image: Debian with buildah, Node 20 and the built app; the CLI is the entrypoint.
+# Run it privileged (buildah needs mount and chroot): docker run --privileged IMAGE <repo_url> <registry_url> ...
+FROM docker.io/library/node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM docker.io/library/node:20-bookworm-slim
+# python3 parses the user's code in the validate phase; fuse-overlayfs lets buildah use overlay
+# storage inside a container whose own root filesystem is already an overlay.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends buildah fuse-overlayfs git python3 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY docker/storage.conf /etc/containers/storage.conf
+# chroot isolation needs no runtime daemon and works in a privileged container; image layers go to a
+# volume so they are not stacked on the container's own overlay.
+ENV BUILDAH_ISOLATION=chroot NODE_ENV=production
+VOLUME /var/lib/containers
+WORKDIR /opt/flops-image-builder
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY fl-templates ./fl-templates
+ENTRYPOINT ["/opt/flops-image-builder/bin/flops-image-builder"]
