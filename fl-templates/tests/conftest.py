@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,11 @@ class Subscription:
         self.client.loop_stop()
 
 
+Subscribe = Callable[[str], Subscription]
+
+
 @pytest.fixture
-def subscribe(broker: Address) -> Iterator[Any]:
+def subscribe(broker: Address) -> Iterator[Subscribe]:
     subscriptions: list[Subscription] = []
 
     def make(topic: str) -> Subscription:
@@ -163,5 +166,5 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, st
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
-        pytest.fail(f"{process.args} did not end within {timeout} s:\n{output[-4000:]}")
+        pytest.fail(f"{process.args!r} did not end within {timeout} s:\n{output[-4000:]}")
     return process.returncode, output

@@ -2,17 +2,16 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import MOSQUITTO, free_port, wait_for_port
+from conftest import MOSQUITTO, Subscribe, free_port, wait_for_port
 import flops_common.mqtt
 from flops_common.address import Address
 from flops_common.mqtt import publish
 
 
-def test_publishes_json_and_gets_the_ack(broker: Address, subscribe: Any) -> None:
+def test_publishes_json_and_gets_the_ack(broker: Address, subscribe: Subscribe) -> None:
     messages = subscribe("flops_manager/test")
     assert publish(broker, "flops_manager/test", {"flops_project_id": "p1", "n": [1, 2]})
     assert messages.next() == {"flops_project_id": "p1", "n": [1, 2]}

@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import Observer, finish, free_port, start_module
+from conftest import Observer, Subscribe, finish, free_port, start_module
 from flops_common.address import Address
 
 SUCCESS = "flops_manager/aggregator/success"
@@ -30,7 +30,7 @@ def learner(project: str, broker: Address, observer: Observer, port: int,
 
 
 def test_two_learners_train_two_rounds_and_the_result_is_published(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe
 ) -> None:
     results = subscribe(SUCCESS)
     port = free_port()
@@ -55,7 +55,7 @@ def test_two_learners_train_two_rounds_and_the_result_is_published(
 
 
 def test_a_learner_started_before_the_aggregator_waits_for_it(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe
 ) -> None:
     results = subscribe(SUCCESS)
     port = free_port()
@@ -78,7 +78,7 @@ def test_a_learner_started_before_the_aggregator_waits_for_it(
 
 
 def test_a_failed_session_is_published_and_exits_1(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe
 ) -> None:
     failures = subscribe(FAILED)
     with socket.socket() as blocker:

@@ -29,7 +29,9 @@ describe('the builder, end to end', () => {
     services = await startPipelineServices();
     tmp = await makeTempDir('pipeline');
     ca = await makeCaBundle(tmp);
-    repo = await createFixtureRepo(services.git, { owner: 'Alice', name: 'NumPy-Regression', from: EXAMPLE });
+    // Files the example's .dockerignore excludes: they must reach no image.
+    const ignored = { 'data/train.csv': 'x,y\n1,0\n', 'exploration.ipynb': '{}' };
+    repo = await createFixtureRepo(services.git, { owner: 'Alice', name: 'NumPy-Regression', from: EXAMPLE, files: ignored });
   }, 600_000);
 
   afterAll(async () => {
@@ -115,12 +117,15 @@ describe('the builder, end to end', () => {
     }
   });
 
-  it('ships neither mlflow, nor .git, nor the extra CA in any layer', async () => {
+  it('ships neither mlflow, nor .git, nor .dockerignore\'d files, nor the extra CA in any layer', async () => {
     const learner = await containerFrom(learnerRef(repo.sha));
     try {
       expect(await exitCodeIn(learner.name, ['/opt/venv/bin/python', '-c', 'import mlflow'])).not.toBe(0);
       expect(await exitCodeIn(learner.name, ['/opt/venv/bin/python', '-c', 'import flwr, numpy, model_manager'])).toBe(0);
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/.git'])).not.toBe(0);
+      expect(await exitCodeIn(learner.name, ['test', '-e', '/app/data/train.csv'])).not.toBe(0);
+      expect(await exitCodeIn(learner.name, ['test', '-e', '/app/exploration.ipynb'])).not.toBe(0);
+      expect(await exitCodeIn(learner.name, ['test', '-e', '/app/data_manager.py'])).toBe(0);
       // The same search finds what is there, so its "not found" for the CA means something.
       expect(await imageContains(learner.name, 'class ModelManager')).toBe(true);
       expect(await imageContains(learner.name, ca.marker)).toBe(false);
