@@ -9,10 +9,11 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM docker.io/library/node:20-bookworm-slim
-# python3 parses the user's code in the validate phase; fuse-overlayfs lets buildah use overlay
-# storage inside a container whose own root filesystem is already an overlay.
+# python3 parses the user's code in the validate phase and, in a virtual environment (python3-venv), runs the
+# resolve phase's pip; fuse-overlayfs lets buildah use overlay storage inside a container whose own root filesystem
+# is already an overlay.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends buildah fuse-overlayfs git python3 ca-certificates \
+ && apt-get install -y --no-install-recommends buildah fuse-overlayfs git python3 python3-venv ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY docker/storage.conf /etc/containers/storage.conf
 # chroot isolation needs no runtime daemon and works in a privileged container; image layers go to a
@@ -25,4 +26,8 @@ COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY fl-templates ./fl-templates
+COPY scripts/prepare-pip-venv.mjs ./scripts/
+# The resolve phase's pip, made now so that no job pays for it (a job remakes it only if it is broken).
+ENV FLOPS_PIP_VENV=/opt/flops-image-builder/pip-venv
+RUN node scripts/prepare-pip-venv.mjs
 ENTRYPOINT ["/opt/flops-image-builder/bin/flops-image-builder"]

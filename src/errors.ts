@@ -1,7 +1,7 @@
 // Error classes and the one table that maps what went wrong to an exit code.
 
 /** The pipeline's phases, in the order they run. */
-export const PHASES = ['clone', 'validate', 'patch', 'inject', 'build', 'push'] as const;
+export const PHASES = ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** Exit code of the process when a phase fails; the README documents this table. */
@@ -12,6 +12,8 @@ export const PHASE_EXIT_CODES: Readonly<Record<PhaseName, number>> = Object.free
   inject: 13,
   build: 14,
   push: 15,
+  // After push in number, though it runs after patch: the codes above were published before resolve existed.
+  resolve: 16,
 });
 
 /** Exit codes that do not belong to a phase. */
@@ -37,9 +39,14 @@ export type ErrorCode =
   | 'PYTHON_SYNTAX_ERROR'
   | 'PYTHON_UNSUPPORTED'
   | 'DEPENDENCY_REFUSED'
+  | 'DEPENDENCY_CONFLICT'
+  | 'RESOLVE_FAILED'
   | 'TEMPLATE_FAILED'
   | 'BUILD_FAILED'
   | 'PUSH_FAILED'
+  | 'REPO_LINK_ESCAPES'
+  | 'REPO_TOO_LARGE'
+  | 'REPO_LFS_POINTER'
   | 'CANCELLED'
   | 'TIMED_OUT'
   | 'INTERNAL';
@@ -100,5 +107,30 @@ export class UsageError extends Error {
   readonly exitCode = EXIT_CODES.usage;
   constructor(readonly problems: readonly string[]) {
     super(problems.join('\n'));
+  }
+}
+
+/** Why a job was stopped from outside its phases: a signal, a phase's time limit, or the job's deadline. */
+export class StopReason extends Error {
+  override readonly name = 'StopReason';
+  private constructor(
+    readonly kind: 'signal' | 'phase-timeout' | 'deadline',
+    message: string,
+    /** SIGTERM or SIGINT, for kind "signal". */
+    readonly signalName?: 'SIGTERM' | 'SIGINT',
+  ) {
+    super(message);
+  }
+
+  static signal(name: 'SIGTERM' | 'SIGINT'): StopReason {
+    return new StopReason('signal', `received ${name}`, name);
+  }
+
+  static phaseTimeout(phase: string, seconds: number): StopReason {
+    return new StopReason('phase-timeout', `${phase} took longer than its limit of ${seconds} s (raise it with --phase-timeout ${phase}=SECONDS)`);
+  }
+
+  static deadline(seconds: number): StopReason {
+    return new StopReason('deadline', `the job took longer than its deadline of ${seconds} s (raise it with --deadline SECONDS)`);
   }
 }

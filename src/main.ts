@@ -2,17 +2,20 @@
 
 import { writeFile } from 'node:fs/promises';
 import { USAGE, loadConfig, type Config } from './config/config.js';
-import { EXIT_CODES, UsageError } from './errors.js';
+import { EXIT_CODES, StopReason, UsageError } from './errors.js';
+import { removeLeftovers, snapshotStorage } from './leftovers.js';
 import { failedPayload, startedPayload, successPayload } from './outcome.js';
 import { BUILDER_VERSION } from './paths.js';
+import type { Done } from './phases/phase.js';
 import { runPipeline } from './pipeline.js';
 import { secretHider, hideInValue } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import { openReporter } from './report/reporter.js';
 import { prepareJob } from './setup.js';
+import { startTimeLimit } from './time-limit.js';
 
 /** Runs the builder for the given arguments and resolves with the process exit code; never calls process.exit. */
-export async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
+export async function main(argv: readonly string[], cancel: AbortSignal): Promise<number> {
   let config: Config;
   try {
     const invocation = loadConfig(argv);
@@ -32,6 +35,8 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
   const elapsed = (): number => Math.round(performance.now() - started);
   const reporter = await openReporter(config, log, hide);
   reporter.started(startedPayload(config, BUILDER_VERSION));
+  const deadline = startTimeLimit(cancel, config.deadlineMs, () => StopReason.deadline(Math.round(config.deadlineMs / 1000)));
+  const signal = deadline.signal;
 
   let exitCode: number;
   let result: object;
@@ -42,8 +47,14 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     exitCode = payload.exit_code;
     result = { status: 'failed', ...payload };
   } else {
+    let done: Done = {};
+    const before = await snapshotStorage(prepared.job).catch((error: unknown) => {
+      log.warn({ err: error }, 'Could not list buildah storage; working containers a cancelled build leaves will not be removed');
+      return undefined;
+    });
     try {
       const outcome = await runPipeline(prepared.job, reporter);
+      done = outcome.done;
       if (outcome.status === 'success') {
         const payload = successPayload(config, BUILDER_VERSION, outcome, elapsed());
         reporter.success(payload);
@@ -56,9 +67,12 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
         result = { status: 'failed', ...payload };
       }
     } finally {
+      deadline.clear();
+      await removeLeftovers(prepared.job, before, done);
       await prepared.cleanup().catch((error: unknown) => log.warn({ err: error }, 'Clean-up failed'));
     }
   }
+  deadline.clear();
   await writeResultFile(config, hideInValue(result, hide), log);
   await reporter.close();
   log.info({ exit_code: exitCode, total_ms: elapsed() }, 'Finished');

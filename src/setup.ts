@@ -29,11 +29,16 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
     await mkdir(workdir, { recursive: true });
   }
   const privateDir = await mkdtemp(join(tmpdir(), 'flops-private-'));
+  // Every tool's temporary files (pip's, buildah's) go inside the job's folder: a tool killed by a cancel or a
+  // time limit cannot clean up after itself, and this folder is removed however the job ends.
+  const toolTmp = join(privateDir, 'tmp');
+  await mkdir(toolTmp, { mode: 0o700 });
+  const jobConfig: Config = Object.freeze({ ...config, toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }) });
   const extraCa = config.caCertFile ? await readFile(config.caCertFile, 'utf8') : undefined;
   const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
 
   const job: Job = {
-    config,
+    config: jobConfig,
     builderVersion: BUILDER_VERSION,
     workdir,
     privateDir,

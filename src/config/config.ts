@@ -1,8 +1,13 @@
 // argv and environment → one frozen Config. The only module that reads process.env.
 
 import { accessSync, constants, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { flwrSupports } from '../deps/flwr-releases.js';
+import { DEFAULT_CONDA_BASE_IMAGE } from '../deps/plan.js';
+import { SUPPORTED_PYTHON_MINORS, parsePythonMinors } from '../deps/python-version.js';
+import { PHASES, UsageError, type PhaseName } from '../errors.js';
 import { parseEndpoint, parsePort, type Endpoint } from './endpoint.js';
 import { parseRegistryTarget, type RegistryTarget } from './registry-target.js';
 import { parseRepoUrl, type RepoUrl } from './repo-url.js';
@@ -11,6 +16,24 @@ import { parseRepoUrl, type RepoUrl } from './repo-url.js';
 export const DEFAULT_MQTT_PORT = 9027;
 /** The observer's port when `observer` carries none. */
 export const DEFAULT_OBSERVER_PORT = 2727;
+
+/** Limits on the cloned repo's working tree (without `.git`), checked before anything is copied. */
+export const DEFAULT_MAX_REPO_MB = 500;
+export const DEFAULT_MAX_REPO_FILES = 20_000;
+/** The whole job's deadline, in seconds. */
+export const DEFAULT_DEADLINE_S = 5400;
+/** Each phase's time limit in seconds; a phase not listed (one added later) gets DEFAULT_PHASE_TIMEOUT_S. */
+export const DEFAULT_PHASE_TIMEOUTS_S: Readonly<Partial<Record<PhaseName, number>>> = Object.freeze({
+  clone: 300,
+  validate: 300,
+  patch: 120,
+  // pip reads metadata only: a torch stack resolves in well under a minute, so three mean backtracking gone wrong.
+  resolve: 180,
+  inject: 300,
+  build: 2700,
+  push: 1200,
+});
+export const DEFAULT_PHASE_TIMEOUT_S = 600;
 
 /** Environment variables handed to the build steps that fetch packages. */
 export const BUILD_ENV_PASSTHROUGH = [
@@ -41,6 +64,12 @@ export interface Config {
   readonly workdir: string | undefined;
   readonly ref: string | undefined;
   readonly baseImage: string | undefined;
+  /** The image of the conda path (repos with conda-only packages); undefined: the pinned default. */
+  readonly condaBaseImage: string | undefined;
+  /** The python minors images are made for, oldest first. */
+  readonly pythonVersions: readonly string[];
+  /** Keep PyTorch's CUDA wheels and conda's CUDA packages instead of the CPU-only ones. */
+  readonly torchCuda: boolean;
   readonly resultFile: string | undefined;
   readonly caCertFile: string | undefined;
   readonly gitToken: string | undefined;
@@ -50,6 +79,21 @@ export interface Config {
   /** Every secret value known at start, to be blanked out of anything printed or published. */
   readonly secrets: readonly string[];
   readonly logLevel: string;
+  /** The repo's working tree (without `.git`) may hold at most this many bytes and files. */
+  readonly maxRepoBytes: number;
+  readonly maxRepoFiles: number;
+  /** Fetch the repo's submodules (off unless `--submodules`). */
+  readonly submodules: boolean;
+  /** Every phase's time limit, in milliseconds. */
+  readonly phaseTimeoutsMs: Readonly<Record<PhaseName, number>>;
+  /** The whole job's time limit, in milliseconds. */
+  readonly deadlineMs: number;
+  /** Remove the images this job built from local storage when it ends. */
+  readonly pruneImages: boolean;
+  /** Do not ask pip whether the dependencies install before building (offline use). */
+  readonly skipResolve: boolean;
+  /** The builder's own virtual environment with a pinned pip, for the resolve phase (made on first use). */
+  readonly pipVenv: string;
   /** The host environment subprocesses inherit (PATH, HOME, container storage settings…). */
   readonly toolEnv: Readonly<Record<string, string>>;
 }
@@ -75,23 +119,44 @@ Options:
   --workdir DIR               keep the clone and build contexts in DIR (default: a temporary folder, removed at exit)
   --ref BRANCH|SHA            build this branch or commit instead of the default branch
   --base-image REF            use this exact base image (env FLOPS_BASE_IMAGE)
+  --conda-base-image REF      the image for repos whose conda packages need conda (env FLOPS_CONDA_BASE_IMAGE; default ${DEFAULT_CONDA_BASE_IMAGE})
+  --python-versions LIST      the python minors images are made for (env FLOPS_PYTHON_VERSIONS; default ${SUPPORTED_PYTHON_MINORS.join(',')})
+  --torch-cuda                install PyTorch's CUDA wheels (default: CPU-only wheels; env FLOPS_TORCH_CUDA=1)
   --ca-cert FILE              extra CA certificates for builds and registry traffic (env FLOPS_EXTRA_CA_CERTS)
   --force                     build even when the images already exist
   --result-file FILE          also write the outcome as JSON to FILE
   --allow-file-url            accept file:// repo URLs (local testing)
+  --submodules                also fetch the repo's submodules (default: not fetched)
+  --max-repo-mb N             refuse a repo whose files (without .git) exceed N MB (default ${DEFAULT_MAX_REPO_MB}; env FLOPS_MAX_REPO_MB)
+  --max-repo-files N          refuse a repo with more than N files (default ${DEFAULT_MAX_REPO_FILES}; env FLOPS_MAX_REPO_FILES)
+  --phase-timeout PHASE=S     time limit of one phase in seconds, repeatable (env FLOPS_PHASE_TIMEOUTS="build=3600,push=600")
+  --deadline S                time limit of the whole job in seconds (default ${DEFAULT_DEADLINE_S}; env FLOPS_DEADLINE)
+  --prune-images              remove the images this job built from local storage when it ends
+  --skip-resolve              do not ask pip whether the dependencies install before building (offline use)
   --help, --version
 
 Environment: REGISTRY_USERNAME, REGISTRY_PASSWORD, GIT_TOKEN, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,
-HTTP_PROXY, HTTPS_PROXY, NO_PROXY, LOG_LEVEL.`;
+HTTP_PROXY, HTTPS_PROXY, NO_PROXY, LOG_LEVEL, FLOPS_PIP_VENV (the resolve phase's pip, default
+~/.cache/flops-image-builder/pip-venv).`;
 
 const OPTIONS = {
   'deactivate-notifications': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
   'allow-file-url': { type: 'boolean' },
+  submodules: { type: 'boolean' },
+  'prune-images': { type: 'boolean' },
+  'skip-resolve': { type: 'boolean' },
+  'max-repo-mb': { type: 'string' },
+  'max-repo-files': { type: 'string' },
+  'phase-timeout': { type: 'string', multiple: true },
+  deadline: { type: 'string' },
   workdir: { type: 'string' },
   ref: { type: 'string' },
   'base-image': { type: 'string' },
+  'conda-base-image': { type: 'string' },
+  'python-versions': { type: 'string' },
+  'torch-cuda': { type: 'boolean' },
   'ca-cert': { type: 'string' },
   'result-file': { type: 'string' },
   help: { type: 'boolean' },
@@ -157,8 +222,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (baseImage !== undefined && !SAFE_VALUE.test(baseImage)) {
     problems.push(`--base-image "${baseImage}": must be an image reference, not starting with "-"`);
   }
+  const condaBaseImage = text('conda-base-image') ?? nonEmpty(env.FLOPS_CONDA_BASE_IMAGE);
+  if (condaBaseImage !== undefined && !SAFE_VALUE.test(condaBaseImage)) {
+    problems.push(`--conda-base-image "${condaBaseImage}": must be an image reference, not starting with "-"`);
+  }
+  const pythonText = text('python-versions') ?? nonEmpty(env.FLOPS_PYTHON_VERSIONS);
+  const pythonVersions = pythonText === undefined ? SUPPORTED_PYTHON_MINORS : parsePythonMinors(pythonText, (minor) => flwrSupports(minor));
+  if (typeof pythonVersions === 'string') problems.push(`--python-versions "${pythonText}": ${pythonVersions}`);
   const caCertFile = text('ca-cert') ?? nonEmpty(env.FLOPS_EXTRA_CA_CERTS);
   if (caCertFile !== undefined && !isReadable(caCertFile)) problems.push(`--ca-cert "${caCertFile}": the file cannot be read`);
+
+  const maxRepoMb = positiveInteger('--max-repo-mb', text('max-repo-mb') ?? nonEmpty(env.FLOPS_MAX_REPO_MB), DEFAULT_MAX_REPO_MB, problems);
+  const maxRepoFiles = positiveInteger('--max-repo-files', text('max-repo-files') ?? nonEmpty(env.FLOPS_MAX_REPO_FILES), DEFAULT_MAX_REPO_FILES, problems);
+  const deadlineS = positiveInteger('--deadline', text('deadline') ?? nonEmpty(env.FLOPS_DEADLINE), DEFAULT_DEADLINE_S, problems);
+  const phaseTimeoutsS = parsePhaseTimeouts(values['phase-timeout'], env.FLOPS_PHASE_TIMEOUTS, problems);
 
   const username = nonEmpty(env.REGISTRY_USERNAME);
   const password = nonEmpty(env.REGISTRY_PASSWORD);
@@ -166,7 +243,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     problems.push('REGISTRY_USERNAME and REGISTRY_PASSWORD must be set together');
   }
 
-  if (problems.length > 0 || typeof repo === 'string' || typeof registry === 'string' || typeof observer === 'string' || mqtt === undefined) {
+  if (problems.length > 0 || typeof pythonVersions === 'string' || typeof repo === 'string' || typeof registry === 'string' || typeof observer === 'string' || mqtt === undefined) {
     throw new UsageError(problems);
   }
 
@@ -186,6 +263,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     workdir: text('workdir'),
     ref,
     baseImage,
+    condaBaseImage,
+    pythonVersions,
+    torchCuda: values['torch-cuda'] === true || /^(1|true|yes)$/i.test(env.FLOPS_TORCH_CUDA ?? ''),
     resultFile: text('result-file'),
     caCertFile,
     gitToken,
@@ -193,11 +273,49 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     buildEnv,
     secrets: collectSecrets([gitToken, password], [repo.url, ...Object.values(buildEnv)]),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
+    maxRepoBytes: maxRepoMb * 1024 * 1024,
+    maxRepoFiles,
+    submodules: values.submodules === true,
+    phaseTimeoutsMs: Object.fromEntries(PHASES.map((phase) => [phase, phaseTimeoutsS[phase] * 1000])) as Record<PhaseName, number>,
+    deadlineMs: deadlineS * 1000,
+    pruneImages: values['prune-images'] === true,
+    skipResolve: values['skip-resolve'] === true,
+    pipVenv: resolve(nonEmpty(env.FLOPS_PIP_VENV) ?? join(nonEmpty(env.XDG_CACHE_HOME) ?? join(nonEmpty(env.HOME) ?? homedir(), '.cache'), 'flops-image-builder', 'pip-venv')),
     toolEnv: Object.fromEntries(
       Object.entries(env).filter((entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined),
     ),
   };
   return { kind: 'run', config: deepFreeze(config) };
+}
+
+/** A whole number of at least 1 (limits, seconds); the default when not given. */
+function positiveInteger(name: string, text: string | undefined, fallback: number, problems: string[]): number {
+  if (text === undefined) return fallback;
+  const value = /^\d{1,9}$/.test(text) ? Number(text) : 0;
+  if (value < 1) problems.push(`${name} "${text}": must be a whole number from 1 to 999999999`);
+  return value || fallback;
+}
+
+/** `PHASE=SECONDS` pairs from the environment (comma-separated) and then the options, which win. */
+function parsePhaseTimeouts(
+  options: string | boolean | (string | boolean)[] | undefined,
+  envText: string | undefined,
+  problems: string[],
+): Record<PhaseName, number> {
+  const timeouts = Object.fromEntries(PHASES.map((phase) => [phase, DEFAULT_PHASE_TIMEOUTS_S[phase] ?? DEFAULT_PHASE_TIMEOUT_S])) as Record<PhaseName, number>;
+  const fromEnv = (envText ?? '').split(',').map((item) => item.trim()).filter(Boolean).map((item) => ['FLOPS_PHASE_TIMEOUTS', item] as const);
+  const fromOptions = (Array.isArray(options) ? options : [options]).filter((item): item is string => typeof item === 'string').map((item) => ['--phase-timeout', item] as const);
+  for (const [name, item] of [...fromEnv, ...fromOptions]) {
+    const [, phase = '', seconds = ''] = /^([^=]*)=(.*)$/.exec(item) ?? [];
+    if (!(PHASES as readonly string[]).includes(phase)) {
+      problems.push(`${name} "${item}": expected PHASE=SECONDS with PHASE one of ${PHASES.join(', ')}`);
+      continue;
+    }
+    const value = /^\d{1,9}$/.test(seconds) ? Number(seconds) : 0;
+    if (value < 1) problems.push(`${name} "${item}": the seconds must be a whole number from 1 to 999999999`);
+    else timeouts[phase as PhaseName] = value;
+  }
+  return timeouts;
 }
 
 function parseBroker(brokerText: string, portText: string | undefined, problems: string[]): Endpoint | undefined {

@@ -1,5 +1,7 @@
 // The repo URL argument: which schemes are accepted, and the owner/repo it names.
 
+import { isValidHost } from './endpoint.js';
+
 /** A repository URL that passed validation. */
 export interface RepoUrl {
   /** The URL as given (may carry credentials: never log it, use `display`). */
@@ -30,6 +32,8 @@ export function parseRepoUrl(text: string, allowFileUrls: boolean): RepoUrl | st
   if (scheme === undefined) {
     const scp = SCP_LIKE.exec(text);
     if (!scp) return 'expected https://, http://, git://, ssh:// or git@host:owner/repo';
+    // A host such as "-oProxyCommand=…" would reach ssh as an option.
+    if (!isValidHost(scp[1] ?? '')) return 'the host must be a DNS name or an IP address';
     path = scp[2] ?? '';
   } else if (scheme === 'file') {
     if (!allowFileUrls) return 'file:// URLs are accepted only with --allow-file-url';
@@ -41,6 +45,7 @@ export function parseRepoUrl(text: string, allowFileUrls: boolean): RepoUrl | st
     } catch {
       return 'the URL cannot be parsed';
     }
+    if (!isValidHost(parsed.hostname)) return 'the host must be a DNS name or an IP address';
     path = decodeURIComponent(parsed.pathname);
   } else {
     return `the scheme "${scheme}" is not accepted; use https, http, git or ssh`;

@@ -12,11 +12,28 @@ export interface CopyReport {
   readonly escapingLinks: readonly string[];
 }
 
-/** Copies `repoDir` to `targetDir`, applying `.dockerignore` the way a docker build would. */
-export async function copyRepo(repoDir: string, targetDir: string): Promise<CopyReport> {
+/** The repo's `.dockerignore` rules, as a test of repo-relative paths. */
+export async function readIgnoreRules(repoDir: string): Promise<(path: string) => boolean> {
   const rules = await readFile(join(repoDir, '.dockerignore'), 'utf8').catch(() => '');
   // The package is CommonJS: under NodeNext its factory is reached through `.default`.
   const ignores = dockerignore.default().add(rules.split(/\r?\n/));
+  return (path) => ignores.ignores(path);
+}
+
+/** True for `.git` and anything inside a `.git` at any depth (a submodule has its own). */
+export function isGitPath(path: string): boolean {
+  return path.split(sep).includes('.git');
+}
+
+/** Whether the symbolic link at `source` resolves to a place inside the repo whose real path is `root`. */
+export async function linkStaysInside(repoDir: string, root: string, source: string): Promise<boolean> {
+  const resolved = resolve(dirname(source), await readlink(source));
+  return realpath(resolved).then((real) => real === root || real.startsWith(root + sep), () => !relative(repoDir, resolved).startsWith('..'));
+}
+
+/** Copies `repoDir` to `targetDir`, applying `.dockerignore` the way a docker build would. */
+export async function copyRepo(repoDir: string, targetDir: string): Promise<CopyReport> {
+  const ignores = await readIgnoreRules(repoDir);
   const root = await realpath(repoDir);
   const report = { files: 0, excluded: 0, escapingLinks: [] as string[] };
 
@@ -24,27 +41,24 @@ export async function copyRepo(repoDir: string, targetDir: string): Promise<Copy
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const source = join(dir, entry.name);
       const path = relative(repoDir, source);
-      if (path === '.git' || path.startsWith(`.git${sep}`)) continue;
+      if (isGitPath(path)) continue;
       if (entry.isDirectory()) {
         await walk(source);
         continue;
       }
       // Files are tested one by one, so "!" exceptions inside an excluded folder still apply.
-      if (ignores.ignores(path)) {
+      if (ignores(path)) {
         report.excluded += 1;
         continue;
       }
       const target = join(targetDir, path);
       await mkdir(dirname(target), { recursive: true });
       if (entry.isSymbolicLink()) {
-        const pointsTo = await readlink(source);
-        const resolved = resolve(dirname(source), pointsTo);
-        const inside = await realpath(resolved).then((real) => real === root || real.startsWith(root + sep), () => !relative(repoDir, resolved).startsWith('..'));
-        if (!inside) {
+        if (!(await linkStaysInside(repoDir, root, source))) {
           report.escapingLinks.push(path);
           continue;
         }
-        await symlink(pointsTo, target);
+        await symlink(await readlink(source), target);
       } else if ((await lstat(source)).isFile()) {
         await copyFile(source, target);
       }

@@ -1,31 +1,167 @@
-// Which Flower release the images get. The facts below were read from each release's wheel METADATA
-// on PyPI (Requires-Python and Requires-Dist), November 2026.
+// Which Flower release the images get: the newest whose own requirements fit the chosen python and the repo's pins.
 
-import semver from 'semver';
+import { compare, intersects, lowerBound, satisfies } from './pep440.js';
+
+/** The packages whose bounds in Flower's requirements most often clash with an ML repo's pins. */
+export const FLWR_PINNED = ['numpy', 'protobuf', 'grpcio'] as const;
+export type FlwrPinned = (typeof FLWR_PINNED)[number];
 
 /** What one Flower release needs from its environment. */
 export interface FlwrRelease {
   readonly version: string;
-  /** Requires-Python, as a semver range. */
+  /** Requires-Python, PEP 440. */
   readonly python: string;
-  /** Bounds on packages users often pin, as PEP 440 specifiers. */
-  readonly requires: Readonly<Record<'numpy' | 'protobuf' | 'grpcio', string>>;
+  /** Requires-Dist bounds of the packages users often pin, PEP 440. */
+  readonly requires: Readonly<Record<FlwrPinned, string>>;
 }
 
-/** Newest first. */
+/**
+ * The newest patch release of every Flower minor from 1.6 (the oldest the FL components in fl-templates
+ * work with) to 1.42, newest first. Read from each wheel's METADATA (Requires-Python, Requires-Dist) on
+ * PyPI with `pip install --dry-run --no-deps --only-binary=:all: --report flwr==X` (November 2026).
+ * Add a row for a new release the same way.
+ */
 export const FLWR_RELEASES: readonly FlwrRelease[] = [
-  { version: '1.42.0', python: '>=3.11.0 <4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.30.0', python: '>=3.10.0 <4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.23.0', python: '>=3.9.2 <4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.42.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.41.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.40.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.39.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.38.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.37.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.36.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.35.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.34.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.33.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.32.1', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.31.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.30.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.29.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.28.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.27.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.26.1', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.25.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.24.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
+  { version: '1.23.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.22.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.21.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.20.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.19.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.18.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.17.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.16.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.15.2', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
+  { version: '1.14.0', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' } },
+  { version: '1.13.1', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' } },
+  { version: '1.12.0', python: '>=3.9,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4,!=1.65.5,!=1.66.0,!=1.66.1' } },
+  { version: '1.11.1', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4' } },
+  { version: '1.10.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1' } },
+  { version: '1.9.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
+  { version: '1.8.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
+  { version: '1.7.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
+  { version: '1.6.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=3.19.0,<4.0.0', grpcio: '>=1.48.2,<2.0.0,!=1.52.0' } },
 ];
 
 /** paho-mqtt for the learner's and aggregator's notifications (tested with fl-templates/tests). */
 export const PAHO_MQTT_VERSION = '2.2.0';
 
+/** One specifier the repo sets on a package, and where (`numpy==1.26.4 (requirements.txt, line 3)`). */
+export interface RepoBound {
+  readonly specifier: string;
+  /** Names the line, or the package that sets the bound, for messages. */
+  readonly by: string;
+}
+
+/** What the choice has to respect. */
+export interface FlwrInput {
+  /** `major.minor` */
+  readonly python: string;
+  /** The repo's own specifiers of numpy, protobuf and grpcio (requirements and constraints that apply). */
+  readonly pins: Readonly<Partial<Record<FlwrPinned, readonly RepoBound[]>>>;
+  /** What the repo's other pinned packages accept of them (tensorflow 2.15 needs protobuf<5). */
+  readonly bounds: Readonly<Partial<Record<FlwrPinned, readonly RepoBound[]>>>;
+}
+
+/** A pin of the repo raised to what the chosen Flower release needs. */
+export interface PinRaise {
+  readonly package: FlwrPinned;
+  readonly from: readonly RepoBound[];
+  /** The specifier that replaces the repo's. */
+  readonly to: string;
+}
+
+export type FlwrChoice = { readonly version: string; readonly raises: readonly PinRaise[] } | { readonly problem: string };
+
 /** The newest Flower release that supports the latest patch release of a python minor (the slim images ship that). */
 export function flwrFor(python: string): string {
-  const latestPatch = `${python}.99`;
-  const release = semver.valid(latestPatch) ? FLWR_RELEASES.find((candidate) => semver.satisfies(latestPatch, candidate.python)) : undefined;
-  if (release === undefined) throw new Error(`no Flower release is recorded for python ${python}`);
-  return release.version;
+  const choice = chooseFlwr({ python, pins: {}, bounds: {} });
+  if ('problem' in choice) throw new Error(choice.problem);
+  return choice.version;
+}
+
+/**
+ * Chooses the Flower release. The newest release whose requirements fit the python and every pin of
+ * the repo wins; an older release is preferred to changing the repo's pins. Only when none fits is a
+ * pin raised: to the release needing the smallest raise (then the newest), and only when the repo's
+ * other packages accept the raised versions.
+ */
+export function chooseFlwr(input: FlwrInput): FlwrChoice {
+  const releases = FLWR_RELEASES.filter((release) => /^\d+\.\d+$/.test(input.python) && satisfies(`${input.python}.99`, release.python));
+  if (releases.length === 0) return { problem: `no Flower release the builder knows supports python ${input.python}` };
+  const specs = (bounds: readonly RepoBound[] | undefined): string[] => (bounds ?? []).map((bound) => bound.specifier);
+
+  for (const name of FLWR_PINNED) {
+    const pins = input.pins[name] ?? [];
+    const bounds = input.bounds[name] ?? [];
+    if (pins.length > 0 && bounds.length > 0 && !intersects(...specs(pins), ...specs(bounds))) {
+      return { problem: `${describe(pins)} cannot be installed together with ${bounds.map((bound) => `${bound.by}, which needs ${name}${bound.specifier}`).join(' and ')}; change one of the pins` };
+    }
+  }
+
+  const fits = releases.find((release) => FLWR_PINNED.every((name) => intersects(release.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name]))));
+  if (fits) return { version: fits.version, raises: [] };
+
+  const candidates = releases.flatMap((release) => {
+    const raises: PinRaise[] = [];
+    for (const name of FLWR_PINNED) {
+      const need = release.requires[name];
+      const pins = input.pins[name] ?? [];
+      if (!intersects(need, ...specs(input.bounds[name]))) return [];
+      if (intersects(need, ...specs(pins), ...specs(input.bounds[name]))) continue;
+      // Only a raise: a pin above what the release needs would have to be lowered, which is refused.
+      const floor = lowerBound(need);
+      if (floor === undefined || !intersects(...specs(pins), `<${floor}`)) return [];
+      raises.push({ package: name, from: pins, to: need });
+    }
+    return [{ release, raises }];
+  });
+  const best = candidates.reduce<(typeof candidates)[number] | undefined>((chosen, candidate) => (chosen === undefined || smallerRaise(candidate.raises, chosen.raises) ? candidate : chosen), undefined);
+  if (best) return { version: best.release.version, raises: best.raises };
+
+  const newest = releases[0] as FlwrRelease;
+  const clashes = FLWR_PINNED.filter((name) => !intersects(newest.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name])));
+  const what = clashes.map((name) => `${name}${newest.requires[name]}`).join(' and ');
+  const pinned = clashes.map((name) => describe([...(input.pins[name] ?? []), ...(input.bounds[name] ?? [])])).join('; ');
+  return {
+    problem: `no Flower release from ${FLWR_RELEASES.at(-1)?.version} to ${newest.version} supports python ${input.python} together with ${pinned}, and raising the pins would leave what the repo's other packages accept; flwr ${newest.version} needs ${what}: change the pins to fit that`,
+  };
+}
+
+/** Fewer raised packages first; then the lower raised floors (the smaller step from the repo's pins). Ties keep the newer release. */
+function smallerRaise(candidate: readonly PinRaise[], chosen: readonly PinRaise[]): boolean {
+  if (candidate.length !== chosen.length) return candidate.length < chosen.length;
+  for (const [index, raise] of candidate.entries()) {
+    const other = chosen[index];
+    const order = compare(lowerBound(raise.to) ?? '0', lowerBound(other?.to ?? '') ?? '0');
+    if (raise.package === other?.package && order !== 0) return order < 0;
+  }
+  return false;
+}
+
+function describe(bounds: readonly RepoBound[]): string {
+  return bounds.map((bound) => bound.by).join(', ');
+}
+
+/** Whether some Flower release in the table supports a python minor. */
+export function flwrSupports(python: string): boolean {
+  return /^\d+\.\d+$/.test(python) && FLWR_RELEASES.some((release) => satisfies(`${python}.99`, release.python));
 }

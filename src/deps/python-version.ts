@@ -2,9 +2,9 @@
 
 import semver from 'semver';
 
-/** The python minors the builder makes images for, oldest first. */
+/** The python minors the builder makes images for by default, oldest first (`--python-versions` changes them). */
 export const SUPPORTED_PYTHON_MINORS = ['3.9', '3.10', '3.11', '3.12'] as const;
-/** Used when the environment file names no python (requirements.txt). */
+/** Used when the environment file names no python (requirements.txt), if it is among the supported minors. */
 export const DEFAULT_PYTHON = '3.11';
 
 /** The chosen minor, or why none fits. */
@@ -13,17 +13,37 @@ export type PythonChoice = { readonly version: string } | { readonly problem: st
 /**
  * Picks the newest supported minor inside a constraint: `3.10.14` → 3.10, `>=3.9,<3.12` → 3.11.
  * Accepts conda (`=3.10`), PEP 440 (`==3.10.*`, `~=3.10`, `>=3.9,<3.13`) and semver-like forms.
+ * `fits` can pass over minors the repo's packages have no release for (tensorflow 2.12 on 3.12):
+ * the newest minor that fits wins, and when none does, the newest allowed one (a later check says why).
  */
-export function choosePython(constraint: string | undefined, supported: readonly string[] = SUPPORTED_PYTHON_MINORS): PythonChoice {
-  if (constraint === undefined || constraint.trim() === '') return { version: DEFAULT_PYTHON };
+export function choosePython(
+  constraint: string | undefined,
+  supported: readonly string[] = SUPPORTED_PYTHON_MINORS,
+  fits: (minor: string) => boolean = () => true,
+): PythonChoice {
+  const candidates = pythonCandidates(constraint, supported);
+  if ('problem' in candidates) return candidates;
+  const [first] = candidates.minors;
+  if (first === undefined) return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
+  return { version: candidates.minors.find(fits) ?? first };
+}
+
+/** The supported minors a constraint allows, most preferred first: newest first, or the default first when there is no constraint. */
+export function pythonCandidates(constraint: string | undefined, supported: readonly string[]): { readonly minors: readonly string[] } | { readonly problem: string } {
+  const newestFirst = [...supported].sort(byMinor).reverse();
+  if (constraint === undefined || constraint.trim() === '') {
+    const preferred = supported.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : newestFirst[0];
+    return { minors: [...newestFirst.filter((minor) => minor === preferred), ...newestFirst.filter((minor) => minor !== preferred)] };
+  }
   const range = toSemverRange(constraint);
   if (range === undefined) return { problem: `cannot read the python constraint "${constraint}"` };
-  if (!semver.intersects(range, '>=3.0.0')) return { problem: `python "${constraint}" is Python 2, which Flower does not support` };
+  if (!semver.intersects(range, '>=3.0.0')) return { problem: `python "${constraint}" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer` };
   const excluded = excludedMinors(constraint);
-  const fitting = supported.filter((minor) => semver.intersects(range, `${minor}.x`) && !excluded.has(minor));
-  const newest = fitting.at(-1);
-  if (newest) return { version: newest };
-  return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
+  return { minors: newestFirst.filter((minor) => semver.intersects(range, `${minor}.x`) && !excluded.has(minor)) };
+}
+
+function byMinor(left: string, right: string): number {
+  return Number(left.split('.')[1]) - Number(right.split('.')[1]);
 }
 
 /** Turns a python constraint into a semver range, or undefined when it cannot be read. */
@@ -61,4 +81,14 @@ function compatibleRelease(version: string): string {
   const prefix = numbers.slice(0, -1);
   const upper = [...prefix.slice(0, -1), (prefix.at(-1) ?? 0) + 1];
   return `>=${semver.coerce(version)?.version} <${semver.coerce(upper.join('.'))?.version}`;
+}
+
+/** `--python-versions 3.10,3.11` → the minors, oldest first; or what is wrong with the text. */
+export function parsePythonMinors(text: string, hasFlower: (minor: string) => boolean): readonly string[] | string {
+  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = items.filter((item) => !/^3\.\d{1,2}$/.test(item));
+  if (items.length === 0 || bad.length > 0) return `expected python minors such as 3.10,3.11 (comma-separated)${bad.length > 0 ? `; cannot read ${bad.map((item) => `"${item}"`).join(', ')}` : ''}`;
+  const unsupported = items.filter((minor) => !hasFlower(minor));
+  if (unsupported.length > 0) return `no Flower release the builder knows supports python ${unsupported.join(', ')}`;
+  return [...new Set(items)].sort(byMinor);
 }

@@ -1,4 +1,4 @@
-// Phase 5: build the shared base image, then the learner and aggregator images FROM it, with buildah.
+// Phase 6: build the shared base image, then the learner and aggregator images FROM it, with buildah.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,8 +23,6 @@ export interface BuildResult {
   readonly aggregator: BuiltImage;
   readonly architecture: string;
 }
-
-const BUILD_TIMEOUT_MS = 45 * 60_000;
 
 export const buildPhase: PhaseDefinition<'build'> = {
   name: 'build',
@@ -97,7 +95,7 @@ async function buildah(job: Job, args: string[], log: Logger, containerfile: str
     await run('buildah', args, {
       cwd: job.workdir,
       env: buildahEnv(job),
-      timeoutMs: BUILD_TIMEOUT_MS,
+      timeoutMs: job.config.phaseTimeoutsMs.build,
       signal: job.signal,
       onLine: (line) => log.info({ containerfile, buildah: line }, 'buildah'),
     });

@@ -18,8 +18,6 @@ export interface CloneResult {
   readonly existing: { readonly learner: RemoteImage; readonly aggregator: RemoteImage } | undefined;
 }
 
-const CLONE_TIMEOUT_MS = 5 * 60_000;
-
 export const clonePhase: PhaseDefinition<'clone'> = {
   name: 'clone',
   failureCode: 'CLONE_FAILED',
@@ -46,10 +44,11 @@ async function clone(job: Job, _done: unknown, log: Logger): Promise<CloneResult
       displayUrl: config.repo.display,
       dir: repoDir,
       ref: config.ref,
+      submodules: config.submodules,
       token: config.gitToken,
       privateDir: job.privateDir,
       env: job.config.toolEnv,
-      timeoutMs: CLONE_TIMEOUT_MS,
+      timeoutMs: config.phaseTimeoutsMs.clone,
       signal: job.signal,
     });
   } catch (error) {

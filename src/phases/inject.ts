@@ -1,7 +1,9 @@
-// Phase 4: render the build contexts: the repo, its patched requirements, the FL components and the Containerfiles.
+// Phase 5: render the build contexts: the repo, its patched requirements, the FL components and the Containerfiles.
 
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { constraintsFileLines, requirementsFileLines } from '../context/base-install.js';
 import { copyRepo } from '../context/copy-repo.js';
 import { renderTemplate } from '../context/render.js';
 import { PipelineError } from '../errors.js';
@@ -40,7 +42,11 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
   if (copied.escapingLinks.length > 0) {
     throw new PipelineError('TEMPLATE_FAILED', 'inject', `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`);
   }
-  await writeFile(join(contextDir, 'requirements.txt'), patched.requirements.map((line) => `${line}\n`).join(''));
+  await writeFile(join(contextDir, 'requirements.txt'), requirementsFileLines(patched).map((line) => `${line}\n`).join(''));
+  await writeFile(join(contextDir, 'constraints.txt'), constraintsFileLines(patched).map((line) => `${line}\n`).join(''));
+  if (patched.condaEnvironment !== undefined) {
+    await writeFile(join(contextDir, 'environment.yaml'), stringify(patched.condaEnvironment));
+  }
   await cp(join(TEMPLATES_DIR, 'runtime'), join(contextDir, 'flops'), {
     recursive: true,
     filter: (source) => !/(__pycache__|\.pyc$|[\\/]tests?([\\/]|$))/.test(source.slice(TEMPLATES_DIR.length)),
@@ -53,7 +59,9 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
     PAHO_MQTT_VERSION: patched.pahoMqttVersion,
   };
   for (const role of ROLES) {
-    const template = await readFile(join(TEMPLATES_DIR, `${role}.Containerfile`), 'utf8');
+    // The conda path has its own base template; learner and aggregator are the same for both.
+    const source = role === 'base' && patched.installer === 'conda' ? 'base-conda' : role;
+    const template = await readFile(join(TEMPLATES_DIR, `${source}.Containerfile`), 'utf8');
     const rendered = renderOrFail(template, values, role);
     await writeFile(join(contextDir, `${role}.Containerfile`), rendered);
   }

@@ -1,67 +1,77 @@
-// Phase 3: make the repo's dependencies fit FL: no mlflow, one pinned Flower, a base image for its python.
+// Phase 3: make the repo's dependencies fit FL (no mlflow, CPU torch, one Flower that fits its pins), or refuse with why.
 
-import { requirementName } from '../deps/requirement-name.js';
-import { PAHO_MQTT_VERSION, flwrFor } from '../deps/flwr-releases.js';
+import { PAHO_MQTT_VERSION } from '../deps/flwr-releases.js';
+import { DependencyRefusal, planDependencies, type CondaEnvironmentFile } from '../deps/plan.js';
+import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { need, type Done, type PhaseDefinition } from './phase.js';
 
 /** The dependency set the images are built with, and every change made to get there. */
 export interface PatchResult {
   readonly python: string;
+  /** `pip` on a python image, or `conda` on a conda base (when conda-only packages need it). */
+  readonly installer: 'pip' | 'conda';
   readonly baseImage: string;
   readonly flwrVersion: string;
   readonly pahoMqttVersion: string;
   /** The repo's requirements after patching, for the base image's requirements.txt. */
   readonly requirements: readonly string[];
+  /** pip option lines (index URLs) for the top of that requirements.txt. */
+  readonly pipOptions: readonly string[];
+  /** The repo's `-c` constraints, for the base image's constraints.txt. */
+  readonly constraints: readonly string[];
+  /** The conda environment file, on the conda path. */
+  readonly condaEnvironment: CondaEnvironmentFile | undefined;
   /** One readable line per change, with its reason. */
   readonly patches: readonly string[];
 }
-
-/** The conda environment name used in every image, whatever the export called it. */
-export const CONDA_ENV_NAME = 'flops';
-
-const REMOVED: Readonly<Record<string, string>> = {
-  mlflow: 'a learner must not report to a tracking server: that would break FL\'s privacy promise',
-  'mlflow-skinny': 'a learner must not report to a tracking server: that would break FL\'s privacy promise',
-  flwr: 'the builder installs one Flower release shared by learner and aggregator',
-  'paho-mqtt': 'the builder installs the paho-mqtt its FL components are tested with',
-};
 
 export const patchPhase: PhaseDefinition<'patch'> = {
   name: 'patch',
   failureCode: 'DEPENDENCY_REFUSED',
   run: patch,
   describe: (result) => ({
-    summary: result.patches.length > 0 ? result.patches.join('; ') : 'no changes needed',
+    summary: summary(result),
     patches: result.patches,
     python_version: result.python,
     flwr_version: result.flwrVersion,
     base_image: result.baseImage,
+    installer: result.installer,
   }),
 };
 
+/** The observer's line: what the images get, then each change. */
+export function summary(result: PatchResult): string {
+  const head = `python ${result.python}, flwr ${result.flwrVersion}, ${result.installer} on ${result.baseImage}`;
+  if (result.patches.length === 0) return `${head}; no changes needed`;
+  const count = result.patches.length === 1 ? '1 change' : `${result.patches.length} changes`;
+  return `${head}; ${count}: ${result.patches.join('; ')}`;
+}
+
 async function patch(job: Job, done: Done): Promise<PatchResult> {
   const { env, python } = need(done, 'validate');
-  const patches: string[] = [];
-  const requirements = env.requirements.filter((requirement) => {
-    const name = requirementName(requirement);
-    const reason = name === undefined ? undefined : REMOVED[name];
-    if (reason) patches.push(`removed ${requirement}: ${reason}`);
-    return reason === undefined;
-  });
-  if (env.convertedCondaPackages.length > 0) {
-    patches.push(`installed the conda packages ${env.convertedCondaPackages.join(', ')} with pip: the images use pip on a slim python base`);
+  try {
+    const plan = planDependencies(env, {
+      python,
+      architecture: job.architecture,
+      torchCuda: job.config.torchCuda,
+      baseImage: job.config.baseImage,
+      condaBaseImage: job.config.condaBaseImage,
+    });
+    return {
+      python: plan.python,
+      installer: plan.installer,
+      baseImage: plan.baseImage,
+      flwrVersion: plan.flwrVersion,
+      pahoMqttVersion: PAHO_MQTT_VERSION,
+      requirements: plan.requirements,
+      pipOptions: plan.pipOptions,
+      constraints: plan.constraints,
+      condaEnvironment: plan.condaEnvironment,
+      patches: plan.patches,
+    };
+  } catch (error) {
+    if (!(error instanceof DependencyRefusal)) throw error;
+    throw new PipelineError('DEPENDENCY_REFUSED', 'patch', error.message, { cause: error });
   }
-  if (env.condaName !== undefined && env.condaName !== CONDA_ENV_NAME) {
-    patches.push(`renamed the conda environment "${env.condaName}" to "${CONDA_ENV_NAME}"`);
-  }
-  const flwrVersion = flwrFor(python);
-  return {
-    python,
-    baseImage: job.config.baseImage ?? `docker.io/library/python:${python}-slim`,
-    flwrVersion,
-    pahoMqttVersion: PAHO_MQTT_VERSION,
-    requirements,
-    patches,
-  };
 }

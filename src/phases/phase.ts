@@ -9,6 +9,7 @@ import type { CloneResult } from './clone.js';
 import type { InjectResult } from './inject.js';
 import type { PatchResult } from './patch.js';
 import type { PushResult } from './push.js';
+import type { ResolveResult } from './resolve.js';
 import type { ValidateResult } from './validate.js';
 
 /** Each phase's typed result, by phase name. */
@@ -16,6 +17,7 @@ export interface PhaseResults {
   clone: CloneResult;
   validate: ValidateResult;
   patch: PatchResult;
+  resolve: ResolveResult;
   inject: InjectResult;
   build: BuildResult;
   push: PushResult;
@@ -34,6 +36,8 @@ export interface PhaseDefinition<K extends PhaseName = PhaseName> {
   readonly describe: (result: PhaseResults[K]) => PhaseEvent['detail'];
   /** A reason to skip every later phase (images exist already, dry run), or undefined to go on. */
   readonly skipRest?: (result: PhaseResults[K], job: Job) => string | undefined;
+  /** A reason to skip this phase alone (an option turned it off), or undefined to run it. */
+  readonly skip?: (job: Job) => string | undefined;
 }
 
 /** The result of an earlier phase; the pipeline's order guarantees it is there. */

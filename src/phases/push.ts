@@ -1,13 +1,15 @@
-// Phase 6: push both images to the platform's registry and record their digests.
+// Phase 7: push both images to the platform's registry and record their digests.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pRetry from 'p-retry';
 import { CommandError, PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
 import { buildahPushArgs } from '../tools/buildah-args.js';
 import { run } from '../tools/exec.js';
+import { isTransientTransferError } from '../tools/transient.js';
 import { buildahEnv } from './build.js';
 import { need, type Done, type PhaseDefinition } from './phase.js';
 
@@ -17,7 +19,8 @@ export interface PushResult {
   readonly aggregator: ImageOutcome;
 }
 
-const PUSH_TIMEOUT_MS = 20 * 60_000;
+/** Retries of one image's push after a transient failure, waiting 2, 4, then 8 s: a registry restart fits in. */
+export const PUSH_RETRY = Object.freeze({ retries: 3, factor: 2, minTimeout: 2000, maxTimeout: 15_000, randomize: false });
 
 export const pushPhase: PhaseDefinition<'push'> = {
   name: 'push',
@@ -32,6 +35,8 @@ export const pushPhase: PhaseDefinition<'push'> = {
 
 async function push(job: Job, done: Done, log: Logger): Promise<PushResult> {
   const built = need(done, 'build');
+  const isRetryable = (error: Error): boolean =>
+    error instanceof CommandError && !error.timedOut && !error.cancelled && isTransientTransferError(error.stderrTail);
   const pushOne = async (reference: string, role: string): Promise<ImageOutcome> => {
     const digestFile = join(job.workdir, `${role}.digest`);
     const args = buildahPushArgs({
@@ -43,8 +48,17 @@ async function push(job: Job, done: Done, log: Logger): Promise<PushResult> {
       certDir: job.registryAccess.certDir,
     });
     log.info({ image: reference }, 'Pushing image');
+    const attempt = (): Promise<unknown> =>
+      run('buildah', args, { cwd: job.workdir, env: buildahEnv(job), timeoutMs: job.config.phaseTimeoutsMs.push, signal: job.signal });
     try {
-      await run('buildah', args, { cwd: job.workdir, env: buildahEnv(job), timeoutMs: PUSH_TIMEOUT_MS, signal: job.signal });
+      await pRetry(attempt, {
+        ...PUSH_RETRY,
+        signal: job.signal,
+        shouldRetry: ({ error }) => isRetryable(error) && !job.signal.aborted,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          if (isRetryable(error) && retriesLeft > 0) log.warn({ image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message }, 'Push failed for now; retrying');
+        },
+      });
     } catch (error) {
       if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
       throw new PipelineError('PUSH_FAILED', 'push', `pushing ${reference} failed: ${error.stderrTail}`, { cause: error });

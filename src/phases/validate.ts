@@ -2,9 +2,10 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { scanRepo } from '../context/scan-repo.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
-import { choosePython } from '../deps/python-version.js';
+import { decidePython } from '../deps/python-choice.js';
 import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
@@ -16,6 +17,8 @@ export interface ValidateResult {
   readonly env: EnvSpec;
   /** `major.minor`, e.g. `3.11`. */
   readonly python: string;
+  /** Why a newer python the constraint allows was passed over, if one was. */
+  readonly pythonNote: string | undefined;
   readonly pythonFiles: number;
 }
 
@@ -26,14 +29,13 @@ interface RepoCheck {
 }
 
 const CHECK_SCRIPT = join(TEMPLATES_DIR, 'checks', 'check_repo.py');
-const CHECK_TIMEOUT_MS = 120_000;
 
 export const validatePhase: PhaseDefinition<'validate'> = {
   name: 'validate',
   failureCode: 'INTERNAL',
   run: validate,
   describe: (result) => ({
-    summary: `${result.env.file} read, python ${result.python}, ${result.pythonFiles} python files parse`,
+    summary: `${result.env.file} read, python ${result.python}${result.pythonNote ? ` (${result.pythonNote})` : ''}, ${result.pythonFiles} python files parse`,
     env_file: result.env.file,
     python_version: result.python,
     requirements: result.env.requirements.length,
@@ -42,6 +44,8 @@ export const validatePhase: PhaseDefinition<'validate'> = {
 
 async function validate(job: Job, done: Done): Promise<ValidateResult> {
   const { repoDir } = need(done, 'clone');
+  // The clone is untrusted: look it over before reading any of its files.
+  await checkRepoIsSafe(job, repoDir);
   if (!existsSync(join(repoDir, 'model_manager.py'))) {
     throw new PipelineError('MODEL_MANAGER_MISSING', 'validate', 'model_manager.py is missing at the root of the repo; FL needs it to define class ModelManager');
   }
@@ -56,8 +60,8 @@ async function validate(job: Job, done: Done): Promise<ValidateResult> {
     if (!(error instanceof EnvFileError)) throw error;
     throw new PipelineError('ENV_FILE_UNREADABLE', 'validate', error.message, { cause: error });
   }
-  const choice = choosePython(env.pythonConstraint);
-  if ('problem' in choice) throw new PipelineError('PYTHON_UNSUPPORTED', 'validate', `${env.file}: ${choice.problem}`);
+  const choice = decidePython(env, job.config.pythonVersions, job.architecture);
+  if ('problem' in choice) throw new PipelineError('PYTHON_UNSUPPORTED', 'validate', choice.problem);
 
   const check = await checkCode(job, repoDir, choice.version);
   const [syntax] = check.syntax_errors;
@@ -71,7 +75,25 @@ async function validate(job: Job, done: Done): Promise<ValidateResult> {
   if (check.model_manager.missing_methods.length > 0) {
     throw new PipelineError('MODEL_MANAGER_INVALID', 'validate', `ModelManager in model_manager.py lacks ${check.model_manager.missing_methods.join(', ')}`);
   }
-  return { env, python: choice.version, pythonFiles: check.python_files };
+  return { env, python: choice.version, pythonNote: choice.note, pythonFiles: check.python_files };
+}
+
+/** Refuses links out of the repo, a repo over the size limits, and Git LFS pointers where files should be. */
+async function checkRepoIsSafe(job: Job, repoDir: string): Promise<void> {
+  const { maxRepoBytes, maxRepoFiles } = job.config;
+  const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles });
+  if (scan.escapingLinks.length > 0) {
+    throw new PipelineError('REPO_LINK_ESCAPES', 'validate', `symbolic links that point outside the repo are refused: ${scan.escapingLinks.join(', ')}; make them point inside the repo or remove them`);
+  }
+  if (scan.overLimit === 'files') {
+    throw new PipelineError('REPO_TOO_LARGE', 'validate', `the repo has more than ${maxRepoFiles} files (without .git); remove what the images do not need, or raise --max-repo-files`);
+  }
+  if (scan.overLimit === 'bytes') {
+    throw new PipelineError('REPO_TOO_LARGE', 'validate', `the repo's files (without .git) take more than ${Math.round(maxRepoBytes / 1024 / 1024)} MB; remove what the images do not need, or raise --max-repo-mb`);
+  }
+  if (scan.lfsPointers.length > 0) {
+    throw new PipelineError('REPO_LFS_POINTER', 'validate', `these files are Git LFS pointers, not the files themselves: ${scan.lfsPointers.join(', ')}; the builder does not fetch LFS objects, so commit them without LFS or list them in .dockerignore`);
+  }
 }
 
 /** Parses every .py file with the target python's grammar, without importing anything of the repo. */
@@ -80,7 +102,7 @@ async function checkCode(job: Job, repoDir: string, python: string): Promise<Rep
   const { stdout } = await run('python3', [CHECK_SCRIPT, repoDir, minor], {
     cwd: repoDir,
     env: job.config.toolEnv,
-    timeoutMs: CHECK_TIMEOUT_MS,
+    timeoutMs: job.config.phaseTimeoutsMs.validate,
     signal: job.signal,
   });
   return JSON.parse(stdout) as RepoCheck;

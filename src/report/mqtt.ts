@@ -4,17 +4,30 @@ import { connect, type MqttClient } from 'mqtt';
 import type { Endpoint } from '../config/endpoint.js';
 import type { Logger } from './logger.js';
 
-/** Time limits; a dead broker costs at most about `connectMs` at start and `publishMs` per message. */
+/** Time limits. A broker that is down costs the job at most `unreachableMs`, once, at the end. */
 export interface MqttTimeouts {
+  /** One connection attempt (TCP and CONNACK); attempts repeat every `reconnectMs` in the background. */
   readonly connectMs: number;
-  readonly publishMs: number;
+  readonly reconnectMs: number;
+  /** At the end, with the broker connected: how long to wait for the last acknowledgements. */
+  readonly drainMs: number;
+  /** At the end, with the broker not connected: how long to wait for it to come back. */
+  readonly unreachableMs: number;
 }
 
-const DEFAULT_TIMEOUTS: MqttTimeouts = { connectMs: 5000, publishMs: 10000 };
+export const DEFAULT_MQTT_TIMEOUTS: MqttTimeouts = Object.freeze({ connectMs: 3000, reconnectMs: 1000, drainMs: 5000, unreachableMs: 2000 });
 
-/** Publishes JSON with QoS 1 and remembers what the broker has not acknowledged. */
+interface Pending {
+  readonly topic: string;
+  readonly body: string;
+  readonly delivered: Promise<boolean>;
+  readonly giveUp: () => void;
+}
+
+/** Publishes JSON with QoS 1, queueing while the broker is away, and says at the end what it could not deliver. */
 export class MqttPublisher {
-  private readonly pending = new Set<Promise<boolean>>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
 
   private constructor(
     private readonly client: MqttClient,
@@ -22,8 +35,11 @@ export class MqttPublisher {
     private readonly timeouts: MqttTimeouts,
   ) {}
 
-  /** Connects, waiting at most `connectMs`; on failure the client keeps retrying in the background. */
-  static async open(endpoint: Endpoint, clientId: string, log: Logger, timeouts = DEFAULT_TIMEOUTS): Promise<MqttPublisher> {
+  /**
+   * Starts connecting and returns at once: the job never waits for the broker. Messages published before the
+   * connection (or while it is lost) are queued by mqtt.js and sent when it is back.
+   */
+  static open(endpoint: Endpoint, clientId: string, log: Logger, timeouts = DEFAULT_MQTT_TIMEOUTS): MqttPublisher {
     const client = connect({
       host: endpoint.host.replace(/^\[|\]$/g, ''),
       port: endpoint.port,
@@ -31,43 +47,60 @@ export class MqttPublisher {
       clientId,
       clean: true,
       connectTimeout: timeouts.connectMs,
-      reconnectPeriod: 1000,
+      reconnectPeriod: timeouts.reconnectMs,
     });
-    // Without a listener, mqtt.js would throw connection errors as uncaught exceptions.
-    client.on('error', (error) => log.warn({ err: error.message }, 'MQTT connection error'));
-    const connected = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeouts.connectMs);
-      client.once('connect', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
+    // One line when the broker goes away and one when it is back, not one per reconnect attempt.
+    let away = false;
+    const wentAway = (reason: string): void => {
+      if (away) return;
+      away = true;
+      log.warn({ broker: endpoint, reason }, 'MQTT broker not reachable; messages are queued and retried until the job ends');
+    };
+    // Without an error listener, mqtt.js would throw connection errors as uncaught exceptions.
+    client.on('error', (error) => wentAway(error.message));
+    client.on('offline', () => wentAway('offline'));
+    client.on('connect', () => {
+      if (away) log.info({ broker: endpoint }, 'MQTT broker reachable again');
+      away = false;
     });
-    if (!connected) log.warn({ broker: endpoint }, 'MQTT broker not reachable yet; messages are queued and retried');
     return new MqttPublisher(client, log, timeouts);
   }
 
-  /** Publishes one JSON payload; resolves true once the broker acknowledged it, false when it did not in time. */
+  /** Publishes one JSON payload; resolves true once the broker acknowledged it, false if it never did. */
   publish(topic: string, payload: unknown, retain = false): Promise<boolean> {
     const body = JSON.stringify(payload);
-    const delivery = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.log.warn({ topic, payload: body }, 'MQTT message not acknowledged in time; it was not delivered');
-        resolve(false);
-      }, this.timeouts.publishMs);
+    const id = this.nextId++;
+    let giveUp: () => void = () => undefined;
+    const delivered = new Promise<boolean>((resolve) => {
+      giveUp = () => resolve(false);
       this.client.publish(topic, body, { qos: 1, retain }, (error) => {
-        clearTimeout(timer);
-        if (error) this.log.warn({ topic, err: error.message, payload: body }, 'MQTT publish failed; the message was not delivered');
+        if (!error) this.pending.delete(id);
         resolve(!error);
       });
     });
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
-    return delivery;
+    this.pending.set(id, { topic, body, delivered, giveUp });
+    return delivered;
   }
 
-  /** Waits for outstanding acknowledgements (each bounded by `publishMs`), then disconnects. */
+  /** Waits (boundedly) for the broker to acknowledge what is outstanding, logs what it did not, and disconnects. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
+    if (this.pending.size > 0 && !this.client.connected) {
+      await within(new Promise((resolve) => this.client.once('connect', resolve)), this.timeouts.unreachableMs);
+    }
+    if (this.pending.size > 0 && this.client.connected) {
+      await within(Promise.allSettled([...this.pending.values()].map((message) => message.delivered)), this.timeouts.drainMs);
+    }
+    for (const { topic, body, giveUp } of this.pending.values()) {
+      this.log.warn({ topic, payload: body }, 'MQTT message not delivered: the broker did not acknowledge it before the job ended');
+      giveUp();
+    }
     await this.client.endAsync(true);
   }
+}
+
+/** Waits for `promise` at most `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

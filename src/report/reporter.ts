@@ -26,17 +26,29 @@ export interface Reporter {
   close(): Promise<void>;
 }
 
+/** After this many lines in a row that did not reach the observer, it is taken as gone and sent nothing more. */
+export const OBSERVER_GIVE_UP_AFTER = 3;
+/** At the end, the observer's queue gets at most this long to empty. */
+const OBSERVER_CLOSE_MS = 2000;
+
 /** Opens the reporter the configuration asks for; with notifications off it only logs. */
 export async function openReporter(config: Config, log: Logger, hide: (text: string) => string): Promise<Reporter> {
-  const mqtt = config.notifications
-    ? await MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log)
-    : undefined;
+  const mqtt = config.notifications ? MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log) : undefined;
   let observerQueue: Promise<unknown> = Promise.resolve();
+  let observerMisses = 0;
+  const toObserver = async (line: string): Promise<void> => {
+    if (observerMisses >= OBSERVER_GIVE_UP_AFTER) return;
+    const delivered = await sendObserverLine(config.observer, line);
+    observerMisses = delivered ? 0 : observerMisses + 1;
+    if (observerMisses === OBSERVER_GIVE_UP_AFTER) {
+      log.warn({ observer: config.observer }, `The observer did not take ${OBSERVER_GIVE_UP_AFTER} lines in a row; sending it nothing more`);
+    }
+  };
   // Lines are sent one after another so the observer sees them in order.
   const tell = (line: string): void => {
     log.debug({ observer: config.notifications }, hide(line));
     if (!config.notifications) return;
-    observerQueue = observerQueue.then(() => sendObserverLine(config.observer, hide(line)));
+    observerQueue = observerQueue.then(() => toObserver(hide(line)));
   };
   const publish = (topic: string, payload: object, retain = false): void => {
     void mqtt?.publish(topic, hideInValue(payload, hide), retain);
@@ -62,8 +74,10 @@ export async function openReporter(config: Config, log: Logger, hide: (text: str
       tell(failedLine(payload));
     },
     async close() {
-      await observerQueue;
-      await mqtt?.close();
+      let timer: NodeJS.Timeout | undefined;
+      const observerDone = Promise.race([observerQueue, new Promise((resolve) => (timer = setTimeout(resolve, OBSERVER_CLOSE_MS)))]);
+      // Both at once: a dead observer and a dead broker cost the job one bounded wait, not two.
+      await Promise.all([observerDone.finally(() => clearTimeout(timer)), mqtt?.close()]);
     },
   };
 }

@@ -39,6 +39,8 @@ export function buildahBudArgs(options: BuildOptions): string[] {
     '--isolation',
     'chroot',
     '--layers',
+    // A failed build removes its working containers too (the default keeps them, filling the node's disk).
+    '--force-rm',
     '--file',
     options.containerfile,
     '--tag',
@@ -59,6 +61,10 @@ export function buildahPushArgs(options: PushOptions): string[] {
     'push',
     '--digestfile',
     options.digestFile,
+    // The push phase retries with backoff itself; buildah 1.28 ignores --retry and always tries 3 times,
+    // so only its delay can be made short.
+    '--retry-delay',
+    '250ms',
     `--tls-verify=${String(options.tlsVerify)}`,
     ...registryAccessArgs(options),
     '--',
@@ -82,4 +88,19 @@ function registryAccessArgs(access: RegistryAccess): string[] {
     ...(access.authFile ? ['--authfile', access.authFile] : []),
     ...(access.certDir ? ['--cert-dir', access.certDir] : []),
   ];
+}
+
+/** `buildah containers` as JSON (`null` when there are none). */
+export function buildahContainersArgs(): string[] {
+  return ['containers', '--json'];
+}
+
+/** `buildah images` as JSON, intermediate (untagged) images and full IDs included. */
+export function buildahImagesArgs(): string[] {
+  return ['images', '--all', '--json', '--no-trunc'];
+}
+
+/** `buildah rm` of working containers; it unmounts them first. */
+export function buildahRmArgs(containers: readonly string[]): string[] {
+  return ['rm', '--', ...containers];
 }

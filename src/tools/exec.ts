@@ -26,13 +26,16 @@ const STDERR_TAIL_LINES = 15;
 /** Runs `file args…` without a shell; throws CommandError carrying the tail of stderr on any failure. */
 export async function run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const started = performance.now();
+  // Our own timer rather than execa's `timeout`, which signals the command alone: what it started would keep
+  // its output pipes open, and the command would never be seen to end.
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const stop = AbortSignal.any([options.signal, timeout]);
   const subprocess: ResultPromise = execa(file, [...args], {
     cwd: options.cwd,
     // The environment is exactly what the caller passes: nothing of ours (tokens, passwords) leaks in by default.
     env: options.env,
     extendEnv: false,
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
+    cancelSignal: stop,
     // SIGTERM first so buildah can clean up; SIGKILL if it does not stop within 10 s.
     forceKillAfterDelay: 10_000,
     input: options.input,
@@ -40,9 +43,27 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     reject: false,
     stripFinalNewline: true,
     lines: false,
+    // Its own process group, so a cancel reaches what it started too (buildah's RUN steps, pip):
+    // killed alone, buildah leaves them running with init as their parent.
+    detached: true,
+  });
+  const killGroup = (signal: NodeJS.Signals): void => {
+    if (subprocess.pid === undefined) return;
+    try {
+      process.kill(-subprocess.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const onAbort = (): void => killGroup('SIGTERM');
+  stop.addEventListener('abort', onAbort, { once: true });
+  // Whatever of the group outlives a failed command goes with it (and lets go of the pipes).
+  subprocess.once('exit', (code) => {
+    if (code !== 0) killGroup('SIGKILL');
   });
   if (options.onLine) forwardLines(subprocess, options.onLine);
-  const result = await subprocess;
+  const result = await subprocess.finally(() => stop.removeEventListener('abort', onAbort));
+  const timedOut = result.isCanceled && timeout.aborted && !options.signal.aborted;
   const durationMs = Math.round(performance.now() - started);
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
@@ -51,8 +72,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
       [file, ...args].join(' '),
       result.exitCode,
       result.signal,
-      result.timedOut,
-      result.isCanceled,
+      timedOut,
+      result.isCanceled && !timedOut,
       tail(stderr || stdout, STDERR_TAIL_LINES),
       durationMs,
       { cause: result.cause },

@@ -11,6 +11,8 @@ export interface CloneOptions {
   readonly displayUrl: string;
   readonly dir: string;
   readonly ref: string | undefined;
+  /** Also fetch submodules (shallow); off by default, since they can point anywhere. */
+  readonly submodules: boolean;
   readonly token: string | undefined;
   /** A private folder (mode 0700) for the askpass helper. */
   readonly privateDir: string;
@@ -55,6 +57,7 @@ export async function cloneRepo(options: CloneOptions): Promise<string> {
   await git(dirname(options.dir)).clone(options.url, options.dir, ['--no-recurse-submodules', ...cloneArgs]);
   const repo = git(options.dir);
   if (isCommit) await repo.checkout(['--detach', options.ref as string]);
+  if (options.submodules) await repo.subModule(['update', '--init', '--recursive', '--depth', '1']);
   await repo.remote(['set-url', 'origin', options.displayUrl]);
   return (await repo.revparse(['HEAD'])).trim();
 }
@@ -65,7 +68,7 @@ export function classifyCloneError(message: string): CloneFailure {
     return 'ref-not-found';
   }
   if (/Authentication failed|could not read Username|could not read Password|Permission denied|403/i.test(message)) return 'auth';
-  if (/not found|does not appear to be a git repository|repository .* does not exist|No such file or directory|access denied or repository not exported/i.test(message)) {
+  if (/not found|does not appear to be a git repository|repository .* does not exist|no such repository|No such file or directory|access denied or repository not exported/i.test(message)) {
     return 'not-found';
   }
   if (/Could not resolve host|Connection refused|Connection timed out|unable to connect|Network is unreachable|timed out/i.test(message)) {

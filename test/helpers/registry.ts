@@ -39,6 +39,8 @@ export interface TestRegistry extends RegistryEndpoint {
   stop(): Promise<void>;
   // Starts it again on the same port with the same storage (stopping it first if it runs).
   restart(): Promise<void>;
+  // Stops the process but keeps its storage, for outage tests; restart() brings it back.
+  pause(): Promise<void>;
 }
 
 function registryConfig(port: number, storageDir: string, secret: string, htpasswdPath: string | undefined): string {
@@ -125,6 +127,10 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     async restart() {
       await service?.stop();
       await start();
+    },
+    async pause() {
+      await service?.stop();
+      service = undefined;
     },
   };
 }

@@ -37,3 +37,77 @@ export async function runBuilder(args: readonly string[], env: Record<string, st
       .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
+
+/** A builder still running: its pid, its output so far, and its end. */
+export interface RunningBuilder {
+  readonly pid: number;
+  readonly stdoutLines: readonly string[];
+  /** Resolves with the first stdout line matching `pred` (already printed or still to come). */
+  waitForLine(pred: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  kill(signal: NodeJS.Signals): void;
+  readonly result: Promise<BuilderRun>;
+}
+
+/** Starts the builder and returns at once, so a test can act while it runs (signal it, stop a service). */
+export function startBuilder(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { readonly cwd?: string; readonly timeoutMs?: number } = {},
+): RunningBuilder {
+  const started = performance.now();
+  const child = execa(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', ...env },
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs ?? 15 * 60_000,
+    stdin: 'ignore',
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const stdoutLines: string[] = [];
+  const waiters = new Set<(line: string) => void>();
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      stdoutLines.push(line);
+      for (const waiter of waiters) waiter(line);
+    }
+  });
+  const result = child.then((finished): BuilderRun => {
+    const stdout = String(finished.stdout);
+    return {
+      exitCode: finished.exitCode ?? -1,
+      stdout,
+      stderr: String(finished.stderr),
+      durationMs: Math.round(performance.now() - started),
+      logs: stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    };
+  });
+  return {
+    pid: child.pid ?? -1,
+    stdoutLines,
+    waitForLine(pred, timeoutMs = 300_000) {
+      let waiter: ((line: string) => void) | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      return new Promise<string>((resolve, reject) => {
+        const found = stdoutLines.find(pred);
+        if (found !== undefined) return resolve(found);
+        waiter = (line) => {
+          if (pred(line)) resolve(line);
+        };
+        waiters.add(waiter);
+        timer = setTimeout(() => reject(new Error(`no matching builder output within ${timeoutMs} ms; last lines:\n${stdoutLines.slice(-10).join('\n')}`)), timeoutMs);
+        void result.then(() => reject(new Error(`the builder exited without printing a matching line; last lines:\n${stdoutLines.slice(-10).join('\n')}`)));
+      }).finally(() => {
+        clearTimeout(timer);
+        if (waiter) waiters.delete(waiter);
+      });
+    },
+    kill: (signal) => void child.kill(signal),
+    result,
+  };
+}

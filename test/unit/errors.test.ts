@@ -3,7 +3,7 @@ import { CommandError, EXIT_CODES, PHASES, PHASE_EXIT_CODES, PipelineError, Usag
 
 describe('PipelineError', () => {
   it('lists the phases in order', () => {
-    expect(PHASES).toEqual(['clone', 'validate', 'patch', 'inject', 'build', 'push']);
+    expect(PHASES).toEqual(['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push']);
   });
 
   it.each<[PhaseName, number]>([
@@ -13,6 +13,7 @@ describe('PipelineError', () => {
     ['inject', 13],
     ['build', 14],
     ['push', 15],
+    ['resolve', 16],
   ])('a %s failure exits with %i', (phase, exitCode) => {
     const error = new PipelineError('INTERNAL', phase, 'x');
     expect([error.phase, error.code, error.exitCode, PHASE_EXIT_CODES[phase]]).toEqual([phase, 'INTERNAL', exitCode, exitCode]);

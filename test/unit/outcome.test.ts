@@ -19,7 +19,11 @@ const patch: PhaseResults['patch'] = {
   baseImage: 'base:3.11',
   flwrVersion: '1.42.0',
   pahoMqttVersion: '2.1.0',
+  installer: 'pip',
   requirements: [],
+  pipOptions: [],
+  constraints: [],
+  condaEnvironment: undefined,
   patches: [],
 };
 const build: PhaseResults['build'] = {
@@ -42,7 +46,7 @@ describe('startedPayload', () => {
       repo_url: 'https://github.com/Alice/My%20Repo',
       registry: 'registry:5000',
       builder_version: '0.1.0',
-      phases: ['clone', 'validate', 'patch', 'inject', 'build', 'push'],
+      phases: ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push'],
     });
   });
 });

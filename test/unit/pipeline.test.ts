@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { CommandError, PipelineError, type ErrorCode, type PhaseName } from '../../src/errors.js';
+import { CommandError, PipelineError, StopReason, type ErrorCode, type PhaseName } from '../../src/errors.js';
 import type { Job } from '../../src/job.js';
 import type { Done, PhaseDefinition } from '../../src/phases/phase.js';
-import { PIPELINE, runPipeline } from '../../src/pipeline.js';
+import { PIPELINE, STOP_GRACE_MS, runPipeline } from '../../src/pipeline.js';
 import type { PhaseEvent } from '../../src/report/messages.js';
 import type { Reporter } from '../../src/report/reporter.js';
 
@@ -49,8 +49,8 @@ function fakePhase(name: PhaseName, options: FakeOptions = {}): PhaseDefinition 
 const states = (events: PhaseEvent[]): string[] => events.map((event) => `${event.phase}:${event.state}`);
 
 describe('PIPELINE', () => {
-  it('lists the six phases in order', () => {
-    expect(PIPELINE.map((phase) => phase.name)).toEqual(['clone', 'validate', 'patch', 'inject', 'build', 'push']);
+  it('lists the seven phases in order', () => {
+    expect(PIPELINE.map((phase) => phase.name)).toEqual(['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push']);
   });
 });
 
@@ -81,6 +81,19 @@ describe('runPipeline', () => {
     expect([phases[1]?.run.mock.calls.length, phases[2]?.run.mock.calls.length]).toEqual([0, 0]);
     expect(outcome).toMatchObject({ status: 'success', skipReason: 'images exist', done: { clone: { from: 'clone' } } });
     expect(Object.keys(outcome.durations)).toEqual(['clone']);
+  });
+
+  it('skips a phase whose skip gives a reason, and runs the ones after it', async () => {
+    const reporter = recordingReporter();
+    const skipped = { ...fakePhase('resolve'), skip: () => '--skip-resolve' };
+    const phases = [fakePhase('patch'), skipped, fakePhase('inject')];
+    const outcome = await runPipeline(fakeJob(), reporter, phases);
+
+    expect(states(reporter.events)).toEqual(['patch:started', 'patch:done', 'resolve:skipped', 'inject:started', 'inject:done']);
+    expect(reporter.events[2]?.detail).toBe('--skip-resolve');
+    expect(skipped.run).not.toHaveBeenCalled();
+    expect(outcome).toMatchObject({ status: 'success', skipReason: null });
+    expect(Object.keys(outcome.done)).toEqual(['patch', 'inject']);
   });
 
   it('stops at a failed phase and returns its PipelineError', async () => {
@@ -159,5 +172,52 @@ describe('runPipeline', () => {
     const logged = lines.map((line) => JSON.parse(line) as { phase: string; msg: string; code?: string });
     expect(logged.map((entry) => `${entry.phase}:${entry.msg}`)).toEqual(['clone:Start step', 'clone:Completed step', 'validate:Start step', 'validate:Failed step']);
     expect(logged.at(-1)?.code).toBe('INTERNAL');
+  });
+});
+
+describe('runPipeline: time limits and stop reasons', () => {
+  const configWith = (phaseTimeoutsMs: Partial<Record<PhaseName, number>>): Job['config'] =>
+    ({ ...config, phaseTimeoutsMs: { ...config.phaseTimeoutsMs, ...phaseTimeoutsMs } }) as Job['config'];
+
+  it('stops a phase past its own limit with TIMED_OUT, naming the phase and the option, and aborts the signal it saw', async () => {
+    let seen: AbortSignal | undefined;
+    const job = { ...fakeJob(), config: configWith({ build: 30 }) } as Job;
+    const phases = [
+      fakePhase('build', {
+        failureCode: 'BUILD_FAILED',
+        run: async (phaseJob) => {
+          seen = phaseJob.signal;
+          // Like run(): the child is killed when the signal aborts.
+          await new Promise((_, reject) => phaseJob.signal.addEventListener('abort', () => reject(new Error('killed'))));
+        },
+      }),
+    ];
+    const started = performance.now();
+    const outcome = await runPipeline(job, recordingReporter(), phases);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    if (outcome.status !== 'failed') throw new Error('expected a failure');
+    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['TIMED_OUT', 'build', 14]);
+    expect(outcome.error.message).toContain('--phase-timeout build=');
+    expect(seen?.aborted).toBe(true);
+    expect(job.signal.aborted).toBe(false);
+  }, STOP_GRACE_MS + 5_000);
+
+  it.each([
+    [StopReason.signal('SIGTERM'), 'CANCELLED', 143],
+    [StopReason.signal('SIGINT'), 'CANCELLED', 130],
+    [StopReason.deadline(60), 'TIMED_OUT', 11],
+  ])('maps a job stopped with %s to %s, exit %i', async (reason, code, exitCode) => {
+    const controller = new AbortController();
+    const phases = [
+      fakePhase('validate', {
+        run: async () => {
+          controller.abort(reason);
+          throw new CommandError('python3', undefined, 'SIGTERM', false, true, '', 3);
+        },
+      }),
+    ];
+    const outcome = await runPipeline(fakeJob(controller.signal), recordingReporter(), phases);
+    if (outcome.status !== 'failed') throw new Error('expected a failure');
+    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual([code, 'validate', exitCode]);
   });
 });

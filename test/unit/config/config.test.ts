@@ -2,8 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_ENV_PASSTHROUGH, DEFAULT_MQTT_PORT, DEFAULT_OBSERVER_PORT, loadConfig, type Config } from '../../../src/config/config.js';
-import { UsageError } from '../../../src/errors.js';
+import {
+  BUILD_ENV_PASSTHROUGH,
+  DEFAULT_DEADLINE_S,
+  DEFAULT_MAX_REPO_FILES,
+  DEFAULT_MAX_REPO_MB,
+  DEFAULT_MQTT_PORT,
+  DEFAULT_OBSERVER_PORT,
+  loadConfig,
+  type Config,
+} from '../../../src/config/config.js';
+import { PHASES, UsageError } from '../../../src/errors.js';
 
 const REPO = 'https://github.com/Alice/MNIST.git';
 const REGISTRY = 'http://registry:5000';
@@ -347,5 +356,56 @@ describe('loadConfig: the result', () => {
     expect([config.secrets, config.buildEnv, config.toolEnv, config.repo, config.registry, config.mqtt, config.observer].map(Object.isFrozen)).toEqual([
       true, true, true, true, true, true, true,
     ]);
+  });
+});
+
+describe('loadConfig: limits, time limits, submodules, pruning', () => {
+  it('has sensible defaults, a time limit for every phase and the deadline', () => {
+    const config = run(ARGS);
+    expect([config.maxRepoBytes, config.maxRepoFiles, config.submodules, config.pruneImages]).toEqual([DEFAULT_MAX_REPO_MB * 1024 * 1024, DEFAULT_MAX_REPO_FILES, false, false]);
+    expect(config.deadlineMs).toBe(DEFAULT_DEADLINE_S * 1000);
+    expect(Object.keys(config.phaseTimeoutsMs)).toEqual([...PHASES]);
+    expect(config.phaseTimeoutsMs.build).toBe(2_700_000);
+    expect(Object.values(config.phaseTimeoutsMs).every((ms) => ms >= 60_000)).toBe(true);
+  });
+
+  it('reads the options, the environment, and lets options win', () => {
+    const env = { FLOPS_MAX_REPO_MB: '7', FLOPS_PHASE_TIMEOUTS: 'build=100, push=50', FLOPS_DEADLINE: '900' };
+    const config = run([...ARGS, '--max-repo-files', '12', '--phase-timeout', 'push=30', '--phase-timeout=clone=20', '--submodules', '--prune-images'], env);
+    expect([config.maxRepoBytes, config.maxRepoFiles, config.deadlineMs]).toEqual([7 * 1024 * 1024, 12, 900_000]);
+    expect([config.phaseTimeoutsMs.build, config.phaseTimeoutsMs.push, config.phaseTimeoutsMs.clone]).toEqual([100_000, 30_000, 20_000]);
+    expect([config.submodules, config.pruneImages]).toEqual([true, true]);
+    expect(run([...ARGS, '--max-repo-mb', '3', '--deadline', '60'], env).maxRepoBytes).toBe(3 * 1024 * 1024);
+  });
+
+  it.each([
+    [['--max-repo-mb', '0'], '--max-repo-mb'],
+    [['--max-repo-files', '1e3'], '--max-repo-files'],
+    [['--deadline', '-5'], '--deadline'],
+    [['--deadline', '$(touch /tmp/pwned)'], '--deadline'],
+    [['--phase-timeout', 'compile=10'], '--phase-timeout'],
+    [['--phase-timeout', 'build=soon'], '--phase-timeout'],
+    [['--phase-timeout', 'build'], '--phase-timeout'],
+  ])('refuses %j, naming %s', (extra, name) => {
+    const found = problems([...ARGS, ...extra]);
+    expect(found.map(named)).toContain(name);
+  });
+
+  it('refuses a bad FLOPS_PHASE_TIMEOUTS, naming it', () => {
+    expect(problems(ARGS, { FLOPS_PHASE_TIMEOUTS: 'build=1;rm -rf /' })[0]).toMatch(/^FLOPS_PHASE_TIMEOUTS "build=1;rm -rf \/"/);
+  });
+});
+
+describe('loadConfig: the resolve phase', () => {
+  it('resolves unless --skip-resolve, with a time limit of 180 s', () => {
+    expect([run(ARGS).skipResolve, run([...ARGS, '--skip-resolve']).skipResolve, run(ARGS).phaseTimeoutsMs.resolve]).toEqual([false, true, 180_000]);
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    ['HOME', { HOME: '/home/u' }, '/home/u/.cache/flops-image-builder/pip-venv'],
+    ['XDG_CACHE_HOME', { HOME: '/home/u', XDG_CACHE_HOME: '/var/cache/u' }, '/var/cache/u/flops-image-builder/pip-venv'],
+    ['FLOPS_PIP_VENV', { HOME: '/home/u', FLOPS_PIP_VENV: '/opt/pip-venv' }, '/opt/pip-venv'],
+  ])('keeps pip\'s virtual environment where %s says', (_name, env, dir) => {
+    expect(run(ARGS, env).pipVenv).toBe(dir);
   });
 });

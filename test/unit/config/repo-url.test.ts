@@ -64,3 +64,19 @@ describe('stripUserInfo', () => {
     expect(stripUserInfo(url)).toBe(shown);
   });
 });
+
+describe('parseRepoUrl: hosts that would reach git or ssh as options', () => {
+  it.each([
+    'ssh://-oProxyCommand=touch${IFS}pwned/alice/mnist',
+    'git@-oProxyCommand=x:alice/mnist',
+    'https://-evil/alice/mnist',
+    'http://[not-v6]/alice/mnist',
+  ])('refuses %j', (text) => {
+    expect(typeof parseRepoUrl(text, false)).toBe('string');
+  });
+
+  it('accepts IPv4 and bracketed IPv6 hosts', () => {
+    expect(parseRepoUrl('git://127.0.0.1:9418/alice/mnist.git', false)).toMatchObject({ owner: 'alice', name: 'mnist' });
+    expect(parseRepoUrl('https://[::1]:8443/alice/mnist.git', false)).toMatchObject({ owner: 'alice', name: 'mnist' });
+  });
+});

@@ -99,3 +99,11 @@ describe('copyRepo', () => {
     expect(report).toEqual({ files: 2, excluded: 1, escapingLinks: [] });
   });
 });
+
+describe('copyRepo: .git at any depth', () => {
+  it('leaves out a submodule\'s .git file and any nested .git folder', async () => {
+    await put({ 'sub/.git': 'gitdir: ../.git/modules/sub', 'sub/lib.py': 'x', 'vendored/.git/config': '[remote "origin"]\n\turl = https://tok@h/x', 'vendored/a.py': 'a' });
+    await copyRepo(repo, target);
+    expect(await tree(target)).toEqual(['sub/lib.py', 'vendored/a.py']);
+  });
+});

@@ -10,6 +10,7 @@ const CONTENT: Record<(typeof ENV_FILES)[number], string> = {
   'conda.yml': 'dependencies:\n  - pip:\n    - from-conda-yml\n',
   'environment.yml': 'dependencies:\n  - pip:\n    - from-environment-yml\n',
   'environment.yaml': 'dependencies:\n  - pip:\n    - from-environment-yaml\n',
+  'python_env.yaml': 'python: 3.10.12\ndependencies:\n  - from-python-env\n',
   'requirements.txt': 'from-requirements\n',
   'pyproject.toml': '[project]\ndependencies = ["from-pyproject"]\n',
 };
@@ -26,7 +27,7 @@ async function put(names: readonly (typeof ENV_FILES)[number][]): Promise<void> 
 
 describe('findEnvFile', () => {
   it('looks for the files in the documented order', () => {
-    expect(ENV_FILES).toEqual(['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'requirements.txt', 'pyproject.toml']);
+    expect(ENV_FILES).toEqual(['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'python_env.yaml', 'requirements.txt', 'pyproject.toml']);
   });
 
   it.each<[(typeof ENV_FILES)[number][], string | undefined]>([
@@ -34,9 +35,11 @@ describe('findEnvFile', () => {
     [['pyproject.toml'], 'pyproject.toml'],
     [['requirements.txt', 'pyproject.toml'], 'requirements.txt'],
     [['environment.yaml', 'requirements.txt'], 'environment.yaml'],
+    [['python_env.yaml', 'requirements.txt', 'pyproject.toml'], 'python_env.yaml'],
+    [['conda.yaml', 'python_env.yaml', 'requirements.txt'], 'conda.yaml'],
     [['environment.yml', 'environment.yaml'], 'environment.yml'],
     [['conda.yml', 'environment.yml', 'requirements.txt'], 'conda.yml'],
-    [['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'requirements.txt', 'pyproject.toml'], 'conda.yaml'],
+    [['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'python_env.yaml', 'requirements.txt', 'pyproject.toml'], 'conda.yaml'],
   ])('with %j finds %j', async (present, found) => {
     await put(present);
     expect(findEnvFile(repo)).toBe(found);
@@ -55,12 +58,29 @@ describe('readEnvFile', () => {
     ['conda.yml', 'conda', 'from-conda-yml'],
     ['environment.yml', 'conda', 'from-environment-yml'],
     ['environment.yaml', 'conda', 'from-environment-yaml'],
+    ['python_env.yaml', 'python-env', 'from-python-env'],
     ['requirements.txt', 'requirements', 'from-requirements'],
     ['pyproject.toml', 'pyproject', 'from-pyproject'],
   ])('reads %s as %s', async (file, format, requirement) => {
     await put([file]);
     const spec = readEnvFile(repo, file);
-    expect([spec.file, spec.format, spec.requirements]).toEqual([file, format, [requirement]]);
+    expect([spec.file, spec.format, spec.requirements.map((item) => item.requirement)]).toEqual([file, format, [requirement]]);
+  });
+
+  it.each([
+    ['requirements.txt', 'numpy\nnumpy>=>1\n', 'requirements.txt', 'line 2'],
+    ['conda.yaml', 'dependencies:\n  - pip:\n    - -r reqs.txt\n', 'reqs.txt', 'line 1'],
+  ])('refuses a requirement pip cannot read in %s, naming its file and line', async (file, text, named, line) => {
+    await writeFile(join(repo, file), text);
+    await writeFile(join(repo, 'reqs.txt'), 'torch ==> 2\n');
+    let thrown: unknown;
+    try {
+      readEnvFile(repo, file);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvFileError);
+    expect([(thrown as EnvFileError).file, (thrown as EnvFileError).message.includes(line)]).toEqual([named, true]);
   });
 
   it.each([['conda.yaml'], ['pyproject.toml'], ['requirements.txt']])('refuses a missing %s with an EnvFileError naming it', (file) => {

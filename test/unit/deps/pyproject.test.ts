@@ -3,15 +3,21 @@ import { EnvFileError } from '../../../src/deps/env-spec.js';
 import { poetryToPep440, readPyProject } from '../../../src/deps/pyproject.js';
 
 describe('readPyProject', () => {
-  it('reads PEP 621 dependencies and requires-python', () => {
-    const text = '[project]\nname = "mnist"\nrequires-python = ">=3.9,<3.13"\ndependencies = ["numpy>=1.26", "torch[cuda]==2.1.0", "mlflow"]\n';
+  it('reads PEP 621 dependencies and requires-python, with their lines', () => {
+    const text = '[project]\nname = "mnist"\nrequires-python = ">=3.9,<3.13"\ndependencies = [\n  "numpy>=1.26",\n  "torch[cuda]==2.1.0",\n  "mlflow",\n]\n';
     expect(readPyProject('pyproject.toml', text)).toEqual({
       file: 'pyproject.toml',
       format: 'pyproject',
       pythonConstraint: '>=3.9,<3.13',
-      requirements: ['numpy>=1.26', 'torch[cuda]==2.1.0', 'mlflow'],
-      condaName: undefined,
-      convertedCondaPackages: [],
+      pythonSource: { file: 'pyproject.toml', line: 3 },
+      requirements: [
+        { requirement: 'numpy>=1.26', file: 'pyproject.toml', line: 5 },
+        { requirement: 'torch[cuda]==2.1.0', file: 'pyproject.toml', line: 6 },
+        { requirement: 'mlflow', file: 'pyproject.toml', line: 7 },
+      ],
+      constraints: [],
+      pipOptions: [],
+      conda: undefined,
     });
   });
 
@@ -33,10 +39,34 @@ describe('readPyProject', () => {
       'anything = "*"',
     ].join('\n');
     const spec = readPyProject('pyproject.toml', text);
-    expect([spec.pythonConstraint, spec.requirements]).toEqual([
+    expect([spec.pythonConstraint, spec.requirements.map((item) => item.requirement)]).toEqual([
       '>=3.10.0,<4.0.0',
       ['numpy>=1.26.4,<2.0.0', 'torch>=2.1.0,<2.2.0', 'pandas==2.1.0', 'scipy>=1.11', 'requests[socks,security]>=2.31.0,<3.0.0', 'rich', 'anything'],
     ]);
+    expect(spec.requirements.map((item) => item.line)).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('reads Poetry markers, python limits, git and URL sources, and leaves out optional dependencies', () => {
+    const text = [
+      '[tool.poetry.dependencies]',
+      'python = ">=3.9,<3.13"',
+      'tomli = { version = "^2.0", python = "<3.11" }',
+      'uvloop = { version = "^0.19", markers = "sys_platform == \'linux\'" }',
+      'lib = { git = "https://github.com/a/lib.git", tag = "v1.0" }',
+      'wheel-pkg = { url = "https://example.org/wheel_pkg-1.0-py3-none-any.whl" }',
+      'matplotlib = { version = "^3.8", optional = true }',
+    ].join('\n');
+    expect(readPyProject('pyproject.toml', text).requirements.map((item) => item.requirement)).toEqual([
+      'tomli>=2.0.0,<3.0.0; python_version < "3.11"',
+      "uvloop>=0.19.0,<0.20.0; (sys_platform == 'linux')",
+      'lib @ git+https://github.com/a/lib.git@v1.0',
+      'wheel-pkg @ https://example.org/wheel_pkg-1.0-py3-none-any.whl',
+    ]);
+  });
+
+  it('reads Poetry 2 projects, whose [project] table has no dependencies, from [tool.poetry.dependencies]', () => {
+    const text = '[project]\nname = "x"\n\n[tool.poetry.dependencies]\nnumpy = "^1.26"\n';
+    expect(readPyProject('pyproject.toml', text).requirements).toEqual([{ requirement: 'numpy>=1.26.0,<2.0.0', file: 'pyproject.toml', line: 5 }]);
   });
 
   it.each([
@@ -44,7 +74,7 @@ describe('readPyProject', () => {
     ['neither section', '[tool.black]\nline-length = 100\n'],
     ['dependencies that are not a list', '[project]\ndependencies = "numpy"\n'],
     ['dependencies that are not strings', '[project]\ndependencies = [1]\n'],
-    ['a Poetry git dependency', '[tool.poetry.dependencies]\nlib = { git = "https://github.com/a/lib.git" }\n'],
+    ['a Poetry dependency with one constraint per platform', '[tool.poetry.dependencies]\nlib = [{ version = "1" }, { version = "2" }]\n'],
   ])('refuses %s with an EnvFileError naming the file', (_case, text) => {
     let thrown: unknown;
     try {
@@ -54,6 +84,10 @@ describe('readPyProject', () => {
     }
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect((thrown as EnvFileError).file).toBe('pyproject.toml');
+  });
+
+  it('names the line and column of a TOML syntax error', () => {
+    expect(() => readPyProject('pyproject.toml', '[project\n')).toThrow(/line 1, column 9/);
   });
 });
 

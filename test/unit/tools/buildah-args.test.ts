@@ -17,7 +17,7 @@ const BUILD: BuildOptions = {
   secrets: [],
 };
 
-const BUD_HEAD = ['bud', '--isolation', 'chroot', '--layers', '--file', '/ctx/learner.Containerfile', '--tag', 'localhost/flops/learner:abc', '--iidfile', '/priv/learner.iid'];
+const BUD_HEAD = ['bud', '--isolation', 'chroot', '--layers', '--force-rm', '--file', '/ctx/learner.Containerfile', '--tag', 'localhost/flops/learner:abc', '--iidfile', '/priv/learner.iid'];
 
 describe('buildahBudArgs', () => {
   it.each<[string, Partial<BuildOptions>, string[]]>([
@@ -57,18 +57,18 @@ describe('buildahPushArgs', () => {
     [
       'TLS',
       {},
-      ['push', '--digestfile', '/priv/learner.digest', '--tls-verify=true', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+      ['push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=true', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
     ],
     [
       'plain HTTP',
       { tlsVerify: false },
-      ['push', '--digestfile', '/priv/learner.digest', '--tls-verify=false', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+      ['push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=false', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
     ],
     [
       'auth file and cert dir',
       { authFile: '/priv/auth.json', certDir: '/priv/certs' },
       [
-        'push', '--digestfile', '/priv/learner.digest', '--tls-verify=true', '--authfile', '/priv/auth.json', '--cert-dir', '/priv/certs',
+        'push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=true', '--authfile', '/priv/auth.json', '--cert-dir', '/priv/certs',
         '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc',
       ],
     ],

@@ -1,0 +1,216 @@
+// PEP 508 requirement lines: name, extras, version specifier or URL, environment marker; and marker evaluation.
+
+import { isValidSpecifier, satisfies } from './pep440.js';
+import { normaliseName } from './requirement-name.js';
+
+/** A requirement line taken apart. */
+export interface ParsedRequirement {
+  /** PEP 503-normalised name (`scikit-learn`), or undefined for a bare URL or path. */
+  readonly name: string | undefined;
+  readonly extras: readonly string[];
+  /** The version specifier without spaces (`>=1.26,<2`), '' for none. */
+  readonly specifier: string;
+  /** `name @ URL`, a bare URL (`git+https://…`, `https://…/x.whl`) or a local path. */
+  readonly url: string | undefined;
+  /** The environment marker after `;`, if any. */
+  readonly marker: string | undefined;
+  /** What kind of thing pip is asked to install. */
+  readonly kind: 'index' | 'url' | 'vcs' | 'path';
+}
+
+/** Takes a requirement line apart; a line this cannot read gives undefined. */
+export function parseRequirement(text: string): ParsedRequirement | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  if (/^(git|hg|svn|bzr)\+/i.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    // A bare URL: `git+https://…/b.git@v1#egg=b`; a marker may follow after " ;".
+    const [url = '', marker] = splitMarker(trimmed, true);
+    const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(url)?.[1];
+    return { name: egg ? normaliseName(egg) : undefined, extras: [], specifier: '', url, marker, kind: urlKind(url) };
+  }
+  // A local path: `./libs/x`, `/abs/x`, `.`, or a bare archive file name (`pkg-1.0-py3-none-any.whl`).
+  if (/^(\.{1,2}\/|\/|\.$|\.\.$)/.test(trimmed) || (!trimmed.includes('@') && /^[^\s;]+\.(whl|tar\.gz|zip)$/i.test(trimmed))) {
+    return { name: undefined, extras: [], specifier: '', url: trimmed, marker: undefined, kind: 'path' };
+  }
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s.exec(trimmed);
+  if (!match) return undefined;
+  const [, rawName = '', extrasText, rest = ''] = match;
+  const extras = (extrasText ?? '').split(',').map((extra) => extra.trim()).filter(Boolean);
+  if (rest.startsWith('@')) {
+    const [url = '', marker] = splitMarker(rest.slice(1).trim(), true);
+    return { name: normaliseName(rawName), extras, specifier: '', url, marker, kind: urlKind(url) };
+  }
+  const [specifierText = '', marker] = splitMarker(rest, false);
+  const specifier = specifierText.replace(/[()\s]/g, '');
+  if (specifier !== '' && !(/^(===|==|!=|~=|>=|<=|>|<)/.test(specifier) && isValidSpecifier(specifier))) return undefined;
+  return { name: normaliseName(rawName), extras, specifier, url: undefined, marker, kind: 'index' };
+}
+
+/** Writes a requirement back as one line pip reads (`torch[extra]==2.1.1+cpu ; python_version < "3.12"`). */
+export function formatRequirement(parsed: Pick<ParsedRequirement, 'name' | 'extras' | 'specifier' | 'url' | 'marker'>, displayName = parsed.name): string {
+  const extras = parsed.extras.length > 0 ? `[${parsed.extras.join(',')}]` : '';
+  const what = parsed.url !== undefined ? (displayName ? `${displayName}${extras} @ ${parsed.url}` : parsed.url) : `${displayName ?? ''}${extras}${parsed.specifier}`;
+  const separator = parsed.url !== undefined ? ' ; ' : '; ';
+  return parsed.marker ? `${what}${separator}${parsed.marker}` : what;
+}
+
+function splitMarker(text: string, afterUrl: boolean): [string, string | undefined] {
+  // After a URL, PEP 508 needs white space before ";" (a URL may hold ";").
+  const index = afterUrl ? text.search(/\s;/) : text.indexOf(';');
+  if (index < 0) return [text.trim(), undefined];
+  const cut = afterUrl ? index + 1 : index;
+  const marker = text.slice(cut + 1).trim();
+  return [text.slice(0, index).trim(), marker === '' ? undefined : marker];
+}
+
+function urlKind(url: string): ParsedRequirement['kind'] {
+  if (/^(git|hg|svn|bzr)\+/i.test(url)) return 'vcs';
+  if (/^file:/i.test(url)) return 'path';
+  return 'url';
+}
+
+/** The target the images are built for, as PEP 508 markers see it. */
+export interface MarkerEnvironment {
+  /** `3.11` */
+  readonly python: string;
+  /** `x86_64`, `aarch64` */
+  readonly machine: string;
+}
+
+/**
+ * Evaluates an environment marker for the image's python on Linux: true or false, or undefined
+ * when the marker cannot be read (then the requirement is taken as applying, the careful choice).
+ * `extra` is '': the images install no extras of the repo itself.
+ */
+export function evaluateMarker(marker: string, target: MarkerEnvironment): boolean | undefined {
+  const variables: Record<string, string> = {
+    python_version: target.python,
+    // The slim images carry the newest patch release of their minor; which one is not known here.
+    python_full_version: `${target.python}.99`,
+    implementation_version: `${target.python}.99`,
+    os_name: 'posix',
+    sys_platform: 'linux',
+    platform_system: 'Linux',
+    platform_machine: target.machine,
+    platform_python_implementation: 'CPython',
+    implementation_name: 'cpython',
+    platform_release: '',
+    platform_version: '',
+    extra: '',
+  };
+  try {
+    const tokens = tokenize(marker);
+    const parser = new MarkerParser(tokens, variables);
+    const value = parser.expression();
+    return parser.atEnd() ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Token = { kind: 'string' | 'name' | 'op' | 'paren'; text: string };
+
+function tokenize(marker: string): Token[] {
+  const tokens: Token[] = [];
+  const pattern = /\s*(?:("[^"]*"|'[^']*')|(not\s+in\b|in\b|and\b|or\b|===|==|!=|~=|>=|<=|<|>)|([()])|([A-Za-z_][A-Za-z0-9_.]*))/y;
+  let index = 0;
+  while (index < marker.length) {
+    if (/^\s*$/.test(marker.slice(index))) break;
+    pattern.lastIndex = index;
+    const match = pattern.exec(marker);
+    if (!match) throw new Error(`cannot read the marker at "${marker.slice(index)}"`);
+    index = pattern.lastIndex;
+    if (match[1] !== undefined) tokens.push({ kind: 'string', text: match[1].slice(1, -1) });
+    else if (match[2] !== undefined) tokens.push({ kind: 'op', text: match[2].replace(/\s+/g, ' ') });
+    else if (match[3] !== undefined) tokens.push({ kind: 'paren', text: match[3] });
+    else tokens.push({ kind: 'name', text: match[4] ?? '' });
+  }
+  return tokens;
+}
+
+const VERSION_VARIABLES = new Set(['python_version', 'python_full_version', 'implementation_version']);
+
+class MarkerParser {
+  private index = 0;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly variables: Record<string, string>,
+  ) {}
+
+  atEnd(): boolean {
+    return this.index === this.tokens.length;
+  }
+
+  expression(): boolean {
+    let value = this.conjunction();
+    while (this.peek('op', 'or')) {
+      this.index += 1;
+      const right = this.conjunction();
+      value = value || right;
+    }
+    return value;
+  }
+
+  private conjunction(): boolean {
+    let value = this.atom();
+    while (this.peek('op', 'and')) {
+      this.index += 1;
+      const right = this.atom();
+      value = value && right;
+    }
+    return value;
+  }
+
+  private atom(): boolean {
+    if (this.peek('paren', '(')) {
+      this.index += 1;
+      const value = this.expression();
+      if (!this.peek('paren', ')')) throw new Error('unbalanced parentheses');
+      this.index += 1;
+      return value;
+    }
+    const left = this.operand();
+    const operator = this.tokens[this.index];
+    if (operator?.kind !== 'op' || operator.text === 'and' || operator.text === 'or') throw new Error('expected a comparison');
+    this.index += 1;
+    const right = this.operand();
+    return compareMarker(left, operator.text, right);
+  }
+
+  private operand(): { value: string; variable: string | undefined } {
+    const token = this.tokens[this.index];
+    this.index += 1;
+    if (token?.kind === 'string') return { value: token.text, variable: undefined };
+    if (token?.kind === 'name' && token.text in this.variables) return { value: this.variables[token.text] ?? '', variable: token.text };
+    throw new Error(`unknown marker variable ${token?.text ?? '(end)'}`);
+  }
+
+  private peek(kind: Token['kind'], text: string): boolean {
+    const token = this.tokens[this.index];
+    return token?.kind === kind && token.text === text;
+  }
+}
+
+function compareMarker(left: { value: string; variable: string | undefined }, operator: string, right: { value: string; variable: string | undefined }): boolean {
+  if (operator === 'in') return right.value.includes(left.value);
+  if (operator === 'not in') return !right.value.includes(left.value);
+  const isVersion = VERSION_VARIABLES.has(left.variable ?? '') || VERSION_VARIABLES.has(right.variable ?? '');
+  if (isVersion && operator !== '===') {
+    // The variable's value is the version; the literal, the specifier's version.
+    return left.variable !== undefined ? satisfies(left.value, `${operator}${right.value}`) : satisfies(right.value, `${mirror(operator)}${left.value}`);
+  }
+  switch (operator) {
+    case '==':
+    case '===':
+      return left.value === right.value;
+    case '!=':
+      return left.value !== right.value;
+    default:
+      throw new Error(`"${operator}" compares versions only`);
+  }
+}
+
+/** `"3.10" < python_version` is `python_version > "3.10"`. */
+function mirror(operator: string): string {
+  return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[operator] ?? operator;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isTransientTransferError } from '../../../src/tools/transient.js';
+
+describe('isTransientTransferError', () => {
+  it.each([
+    ['pinging container registry 127.0.0.1:5000: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', true],
+    ['writing blob: Patch "http://r/v2/x/blobs/uploads/1": read tcp 1->2: read: connection reset by peer', true],
+    ['reading blob: unexpected EOF', true],
+    ['received unexpected HTTP status: 503 Service Unavailable', true],
+    ['net/http: TLS handshake timeout', true],
+    ['toomanyrequests: too many requests', true],
+    ['unable to retrieve auth token: invalid username/password: unauthorized: authentication required', false],
+    ['requested access to the resource is denied', false],
+    ['received unexpected HTTP status: 403 Forbidden', false],
+    ['manifest invalid: manifest invalid', false],
+    ['something else went wrong', false],
+  ])('%s → %s', (stderr, transient) => {
+    expect(isTransientTransferError(stderr)).toBe(transient);
+  });
+});
