@@ -1,8 +1,7 @@
 // Looks over an untrusted clone before anything of it is read or copied: links out of it, its size, Git LFS pointers.
 
-import { lstat, open, readdir, realpath } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { isGitPath, linkStaysInside, readIgnoreRules } from './copy-repo.js';
+import { lstat, open, realpath } from 'node:fs/promises';
+import { linkStaysInside, readIgnoreRules, repoFiles } from './repo-files.js';
 
 /** How much the working tree may hold, without `.git`. */
 export interface RepoLimits {
@@ -37,29 +36,19 @@ export async function scanRepo(repoDir: string, limits: RepoLimits): Promise<Rep
   const escapingLinks: string[] = [];
   const lfsPointers: string[] = [];
 
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (overLimit) return;
-      const source = join(dir, entry.name);
-      const path = relative(repoDir, source);
-      if (isGitPath(path)) continue;
-      if (entry.isDirectory()) {
-        await walk(source);
-        continue;
-      }
-      files += 1;
-      if (entry.isSymbolicLink()) {
-        if (!(await linkStaysInside(repoDir, root, source))) escapingLinks.push(path);
-      } else if (entry.isFile()) {
-        const { size } = await lstat(source);
-        bytes += size;
-        if (size <= LFS_POINTER_MAX_BYTES && !ignored(path) && (await startsWith(source, LFS_POINTER_PREFIX))) lfsPointers.push(path);
-      }
-      if (files > limits.maxFiles) overLimit = 'files';
-      else if (bytes > limits.maxBytes) overLimit = 'bytes';
+  for await (const { source, path, entry } of repoFiles(repoDir)) {
+    files += 1;
+    if (entry.isSymbolicLink()) {
+      if (!(await linkStaysInside(repoDir, root, source))) escapingLinks.push(path);
+    } else if (entry.isFile()) {
+      const { size } = await lstat(source);
+      bytes += size;
+      if (size <= LFS_POINTER_MAX_BYTES && !ignored(path) && (await startsWith(source, LFS_POINTER_PREFIX))) lfsPointers.push(path);
     }
-  };
-  await walk(repoDir);
+    if (files > limits.maxFiles) overLimit = 'files';
+    else if (bytes > limits.maxBytes) overLimit = 'bytes';
+    if (overLimit) break;
+  }
   return { files, bytes, overLimit, escapingLinks: escapingLinks.sort(), lfsPointers: lfsPointers.sort() };
 }
 

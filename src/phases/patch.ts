@@ -1,29 +1,14 @@
 // Phase 3: make the repo's dependencies fit FL (no mlflow, CPU torch, one Flower that fits its pins), or refuse with why.
 
 import { PAHO_MQTT_VERSION } from '../deps/flwr-releases.js';
-import { DependencyRefusal, planDependencies, type CondaEnvironmentFile } from '../deps/plan.js';
+import { DependencyRefusal, planDependencies, type DependencyPlan } from '../deps/plan.js';
 import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { need, type Done, type PhaseDefinition } from './phase.js';
 
 /** The dependency set the images are built with, and every change made to get there. */
-export interface PatchResult {
-  readonly python: string;
-  /** `pip` on a python image, or `conda` on a conda base (when conda-only packages need it). */
-  readonly installer: 'pip' | 'conda';
-  readonly baseImage: string;
-  readonly flwrVersion: string;
+export interface PatchResult extends DependencyPlan {
   readonly pahoMqttVersion: string;
-  /** The repo's requirements after patching, for the base image's requirements.txt. */
-  readonly requirements: readonly string[];
-  /** pip option lines (index URLs) for the top of that requirements.txt. */
-  readonly pipOptions: readonly string[];
-  /** The repo's `-c` constraints, for the base image's constraints.txt. */
-  readonly constraints: readonly string[];
-  /** The conda environment file, on the conda path. */
-  readonly condaEnvironment: CondaEnvironmentFile | undefined;
-  /** One readable line per change, with its reason. */
-  readonly patches: readonly string[];
 }
 
 export const patchPhase: PhaseDefinition<'patch'> = {
@@ -58,18 +43,7 @@ async function patch(job: Job, done: Done): Promise<PatchResult> {
       baseImage: job.config.baseImage,
       condaBaseImage: job.config.condaBaseImage,
     });
-    return {
-      python: plan.python,
-      installer: plan.installer,
-      baseImage: plan.baseImage,
-      flwrVersion: plan.flwrVersion,
-      pahoMqttVersion: PAHO_MQTT_VERSION,
-      requirements: plan.requirements,
-      pipOptions: plan.pipOptions,
-      constraints: plan.constraints,
-      condaEnvironment: plan.condaEnvironment,
-      patches: plan.patches,
-    };
+    return { ...plan, pahoMqttVersion: PAHO_MQTT_VERSION };
   } catch (error) {
     if (!(error instanceof DependencyRefusal)) throw error;
     throw new PipelineError('DEPENDENCY_REFUSED', 'patch', error.message, { cause: error });
