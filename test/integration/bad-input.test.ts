@@ -105,6 +105,16 @@ const BAD_REPOS: readonly RepoCase[] = [
   },
   { name: 'lfs-model-manager', files: { 'model_manager.py': LFS_POINTER }, exitCode: 11, phase: 'validate', code: 'REPO_LFS_POINTER', names: 'model_manager.py' },
   { name: 'lfs-weights', files: { 'weights/model.npz': LFS_POINTER }, exitCode: 11, phase: 'validate', code: 'REPO_LFS_POINTER', names: 'weights/model.npz' },
+  {
+    name: 'missing-method',
+    files: { 'model_manager.py': 'class ModelManager:\n    def get_model_parameters(self): ...\n    def set_model_parameters(self, p): ...\n    def evaluate_model(self): ...\n    def set_model_data(self): ...\n' },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'MODEL_MANAGER_INVALID',
+    names: 'fit_model',
+  },
+  { name: 'missing-repo', url: (good) => good.replace(/[^/]+\.git$/, 'nothing-here.git'), exitCode: 10, phase: 'clone', code: 'CLONE_FAILED', names: 'not found' },
+  { name: 'missing-branch', options: ['--ref', 'no-such-branch'], exitCode: 10, phase: 'clone', code: 'REF_NOT_FOUND', names: 'no-such-branch' },
   { name: 'ref-with-a-command', options: ['--ref', `main;touch${'${IFS}'}/tmp/${PWNED}`], exitCode: 10, phase: 'clone', code: 'REF_NOT_FOUND', names: 'main;touch' },
   { name: 'url-with-a-command', url: (good) => good.replace(/\.git$/, `${INJECT.replaceAll(' ', '')}.git`), exitCode: 10, phase: 'clone', code: 'CLONE_FAILED', names: 'not found' },
 ];
