@@ -21,7 +21,7 @@ echo "== Observer on 127.0.0.1:$observer_port (its lines are prefixed with 'obse
 node -e '
   require("node:net").createServer((s) => { let t = ""; s.on("data", (d) => (t += d)); s.on("end", () => process.stdout.write("observer | " + t)); })
     .listen(Number(process.argv[1]), "127.0.0.1");' "$observer_port" & stack_pids+=($!)
-mosquitto_sub -h 127.0.0.1 -p "$broker_port" -t 'flops_manager/#' -v 2>/dev/null | sed -u 's/^/mqtt     | /' & stack_pids+=($!)
+mosquitto_sub -h 127.0.0.1 -p "$broker_port" -t 'flops_manager/#' -F 'mqtt     | %t %p' 2>/dev/null & stack_pids+=($!)
 
 echo "== Making the python base image (first time about 30 s; cached afterwards)"
 base_image=$(push_base_image)

@@ -7,7 +7,7 @@ stack_pids=()
 # Stops every process the stack started and removes its folder.
 stop_stack() {
   for pid in "${stack_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for pid in "${stack_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 
