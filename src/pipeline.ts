@@ -17,6 +17,8 @@ import { settleOrStop, startTimeLimit } from './time-limit.js';
 export const STOP_GRACE_MS = 15_000;
 
 /** The pipeline, as data: every phase runs in this order, each one after the previous succeeded. */
+// Each definition is typed by its own phase; the runner handles them alike, so the list widens them (a cast,
+// since a function of one phase's result is not a function of every phase's result).
 export const PIPELINE: readonly PhaseDefinition[] = [
   clonePhase,
   validatePhase,
