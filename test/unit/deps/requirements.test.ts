@@ -1,29 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { EnvFileError } from '../../../src/deps/env-spec.js';
 import { readRequirements } from '../../../src/deps/requirements.js';
-import { makeTempDir, removeTempDir } from '../../helpers/temp-dir.js';
+import { useScratchRepo } from '../../helpers/scratch-repo.js';
 
-let scratch: string;
-let repo: string;
-beforeEach(async () => {
-  scratch = await makeTempDir('requirements');
-  repo = join(scratch, 'repo');
-  await mkdir(repo);
-});
-afterEach(() => removeTempDir(scratch));
-
-async function put(files: Record<string, string>): Promise<void> {
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(repo, path)), { recursive: true });
-    await writeFile(join(repo, path), text);
-  }
-}
+const fixture = useScratchRepo('requirements');
+const put = fixture.put;
 
 function refusal(file: string): EnvFileError {
   try {
-    readRequirements(repo, file);
+    readRequirements(fixture.repo, file);
   } catch (error) {
     if (error instanceof EnvFileError) return error;
     throw error;
@@ -46,7 +33,7 @@ describe('readRequirements', () => {
     ['-e .\n--editable=./libs/x\n', [at('.', 1), at('./libs/x', 2)]],
   ])('%j → %j', async (text, requirements) => {
     await put({ 'requirements.txt': text });
-    expect(readRequirements(repo, 'requirements.txt')).toEqual({
+    expect(readRequirements(fixture.repo, 'requirements.txt')).toEqual({
       file: 'requirements.txt',
       format: 'requirements',
       pythonConstraint: undefined,
@@ -69,7 +56,7 @@ describe('readRequirements', () => {
     ['--require-hashes', '--require-hashes'],
   ])('carries the pip option %j to pip as %j', async (line, option) => {
     await put({ 'requirements.txt': `${line}\nnumpy\n` });
-    const spec = readRequirements(repo, 'requirements.txt');
+    const spec = readRequirements(fixture.repo, 'requirements.txt');
     expect([spec.pipOptions, spec.requirements.length]).toEqual([[{ option, file: 'requirements.txt', line: 1 }], 1]);
   });
 
@@ -84,7 +71,7 @@ describe('readRequirements', () => {
       'reqs/more.txt': 'more-a\n-r ../base.txt\nmore-b\n',
       'base.txt': 'base\n-r requirements.txt\n',
     });
-    expect(readRequirements(repo, 'requirements.txt').requirements).toEqual([
+    expect(readRequirements(fixture.repo, 'requirements.txt').requirements).toEqual([
       { requirement: 'first', file: 'requirements.txt', line: 1 },
       { requirement: 'more-a', file: 'reqs/more.txt', line: 1 },
       { requirement: 'base', file: 'base.txt', line: 1 },
@@ -97,7 +84,7 @@ describe('readRequirements', () => {
     'reads the constraints include %j into the constraints, not the requirements',
     async (line) => {
       await put({ 'requirements.txt': `numpy\n${line}\n`, 'constraints.txt': 'numpy<2\n-r more.txt\n', 'more.txt': 'protobuf<5\n' });
-      const spec = readRequirements(repo, 'requirements.txt');
+      const spec = readRequirements(fixture.repo, 'requirements.txt');
       expect([spec.requirements.map((item) => item.requirement), spec.constraints]).toEqual([
         ['numpy'],
         [
@@ -114,8 +101,8 @@ describe('readRequirements', () => {
     ['requirements.txt', '-c ../constraints.txt'],
     ['requirements.txt', '--requirement=sub/../../outside.txt'],
     ['reqs/dev.txt', '-r ../../outside.txt'],
-  ])('refuses an include in %s that leaves the repo (%j), naming the including file', async (file, line) => {
-    await writeFile(join(scratch, 'outside.txt'), 'evil\n');
+  ])('refuses an include in %s that leaves the fixture.repo (%j), naming the including file', async (file, line) => {
+    await writeFile(join(fixture.scratch, 'outside.txt'), 'evil\n');
     await put({ 'requirements.txt': '-r reqs/dev.txt\n', 'reqs/dev.txt': 'dev\n' });
     await put({ [file]: `numpy\n${line}\n` });
     expect(refusal('requirements.txt').file).toBe(file);
@@ -123,7 +110,7 @@ describe('readRequirements', () => {
 
   it('follows an include that climbs out of a sub-folder but stays in the repo', async () => {
     await put({ 'requirements.txt': '-r reqs/dev.txt\n', 'reqs/dev.txt': '-r ../base.txt\n', 'base.txt': 'base\n' });
-    expect(readRequirements(repo, 'requirements.txt').requirements).toEqual([{ requirement: 'base', file: 'base.txt', line: 1 }]);
+    expect(readRequirements(fixture.repo, 'requirements.txt').requirements).toEqual([{ requirement: 'base', file: 'base.txt', line: 1 }]);
   });
 
   it.each([['requirements.txt'], ['missing.txt']])('refuses an unreadable file (%s includes a missing one)', async (file) => {
