@@ -1,26 +1,8 @@
 // The options that shape the images' dependencies: python minors, the conda base image, CUDA wheels.
 
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../../src/config/config.js';
-import { UsageError } from '../../../src/errors.js';
-
-const ARGS = ['https://github.com/Alice/MNIST.git', 'http://registry:5000', 'proj-1', 'broker', 'observer'] as const;
-
-function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const invocation = loadConfig(argv, env);
-  if (invocation.kind !== 'run') throw new Error(`expected a run, got ${invocation.kind}`);
-  return invocation.config;
-}
-
-function problems(argv: readonly string[], env: NodeJS.ProcessEnv = {}): readonly string[] {
-  try {
-    loadConfig(argv, env);
-  } catch (error) {
-    if (error instanceof UsageError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
+import type { Config } from '../../../src/config/config.js';
+import { ARGS, problems, run } from '../../helpers/load-config.js';
 
 describe('dependency options', () => {
   it('defaults: python 3.9 to 3.12, the pinned conda image, CPU-only torch', () => {

@@ -10,37 +10,17 @@ import {
   DEFAULT_MQTT_PORT,
   DEFAULT_OBSERVER_PORT,
   loadConfig,
-  type Config,
 } from '../../../src/config/config.js';
-import { PHASES, UsageError } from '../../../src/errors.js';
+import { PHASES } from '../../../src/errors.js';
+import { ARGS, problems, run } from '../../helpers/load-config.js';
 
 const REPO = 'https://github.com/Alice/MNIST.git';
 const REGISTRY = 'http://registry:5000';
-const ARGS = [REPO, REGISTRY, 'proj-1', 'broker', 'observer'] as const;
 
 const scratch = mkdtempSync(join(tmpdir(), 'flops-unit-config-'));
 const caFile = join(scratch, 'ca.pem');
 writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const invocation = loadConfig(argv, env);
-  if (invocation.kind !== 'run') throw new Error(`expected a run, got ${invocation.kind}`);
-  return invocation.config;
-}
-
-function problems(argv: readonly string[], env: NodeJS.ProcessEnv = {}): readonly string[] {
-  try {
-    loadConfig(argv, env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      expect(error.exitCode).toBe(2);
-      return error.problems;
-    }
-    throw error;
-  }
-  throw new Error('expected a UsageError');
-}
 
 // The argument a problem names: its first word, or the option quoted by "unknown option".
 function named(problem: string): string {
