@@ -104,8 +104,16 @@ class Observer(socketserver.ThreadingTCPServer):
     daemon_threads = True
 
     def __init__(self) -> None:
-        self.received: queue.Queue[bytes] = queue.Queue()
+        # Connections are handled on their own threads, so lines may arrive in any
+        # order; every line is kept so that waiting for one never drops another.
+        self.lines: list[str] = []
+        self.arrived = threading.Condition()
         super().__init__(("127.0.0.1", 0), ObserverHandler)
+
+    def add(self, line: bytes) -> None:
+        with self.arrived:
+            self.lines.append(line.decode("utf-8"))
+            self.arrived.notify_all()
 
     @property
     def address(self) -> Address:
@@ -116,21 +124,22 @@ class Observer(socketserver.ThreadingTCPServer):
         return f"127.0.0.1:{self.server_address[1]}"
 
     def wait_for(self, needle: str, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        while (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = self.received.get(timeout=remaining).decode("utf-8")
-            except queue.Empty:
-                break
-            if needle in line:
-                return line
+        """The first line received so far (or within ``timeout``) containing ``needle``."""
+
+        def first_match() -> str | None:
+            return next((line for line in self.lines if needle in line), None)
+
+        with self.arrived:
+            line = self.arrived.wait_for(first_match, timeout)
+        if line is not None:
+            return line
         raise AssertionError(f"the observer got no line containing {needle!r}")
 
 
 class ObserverHandler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         assert isinstance(self.server, Observer)
-        self.server.received.put(self.rfile.read())
+        self.server.add(self.rfile.read())
 
 
 @pytest.fixture
