@@ -89,14 +89,15 @@ describe('faults', () => {
     try {
       const ok = await (await start('broker-down', ['--dry-run'])).finish();
       expect(ok.exitCode, ok.stdout.slice(-2000)).toBe(0);
-      // Before, every message waited out its own 10 s; now a dead broker costs one wait of 2 s.
-      expect(endingMs(ok)).toBeLessThan(3_000);
+      // Before, every message waited out its own 10 s; now a dead broker costs one wait of 2 s
+      // (the margin is for a loaded machine, not for a second wait).
+      expect(endingMs(ok)).toBeLessThan(6_000);
       expect(ok.logs.filter((line) => line.msg === 'MQTT message not delivered: the broker did not acknowledge it before the job ended').map((line) => line.topic)).toContain(MANAGER_TOPICS.success);
 
       const bad = await createFixtureRepo(services.git, { owner: 'faults', name: 'no-model', from: EXAMPLE, files: { 'model_manager.py': null } });
       const failed = await (await start('broker-down-bad-repo', [], {}, bad.url)).finish();
       expect(failed.exitCode).toBe(11);
-      expect(endingMs(failed)).toBeLessThan(3_000);
+      expect(endingMs(failed)).toBeLessThan(6_000);
       expect([failed.leftInTmp, failed.leftRunning]).toEqual([[], []]);
     } finally {
       await services.broker.restart();
@@ -111,7 +112,7 @@ describe('faults', () => {
     await mkdir(tmp);
     const run = await startBuilder(absent, { TMPDIR: tmp }).result;
     expect(run.exitCode).toBe(0);
-    expect(endingMs(run)).toBeLessThan(1_000);
+    expect(endingMs(run)).toBeLessThan(3_000);
     // No phase waited for it: each phase's events are a few milliseconds apart, as with an observer.
     const durations = run.logs.filter((line) => line.msg === 'Completed step' && line.phase !== 'resolve').map((line) => Number(line.elapsed_ms));
     expect(Math.max(...durations)).toBeLessThan(5_000);

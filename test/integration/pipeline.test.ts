@@ -155,10 +155,10 @@ describe('the builder, end to end', () => {
     }
   }, 600_000);
 
-  it('skips every later phase, in well under 5 s, when the images of the commit exist', async () => {
+  // How fast the skip path is (the goal: well under 5 s) is measured by scripts/bench.sh, not here.
+  it('skips every later phase when the images of the commit exist', async () => {
     const again = await runBuilder(builderArgs(services, repo.url, 'e2e-skip'));
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.durationMs).toBeLessThan(5_000);
     const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'e2e-skip')).json();
     expect(success).toMatchObject({ skipped: true, learner_image: { reference: learnerRef(repo.sha), digest: expect.stringMatching(/^sha256:/) } });
     expect(success.skip_reason).toContain(repo.sha.slice(0, 12));
