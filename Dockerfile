@@ -1,14 +1,21 @@
 # The builder image: Debian with buildah, Node 20 and the built app; the CLI is the entrypoint.
 # Run it privileged (buildah needs mount and chroot): docker run --privileged IMAGE <repo_url> <registry_url> ...
-FROM docker.io/library/node:20-bookworm-slim AS build
+#
+# Behind a TLS-intercepting proxy, give its CA as a build secret; it is used by the steps that fetch and never
+# stored in a layer:  docker build --secret id=flops-ca,src=proxy-ca.pem -t flops-image-builder .
+# NODE_IMAGE names another Node 20 image on Debian 12 (a mirror of it, or a local one where Docker Hub is out of reach).
+ARG NODE_IMAGE=docker.io/library/node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
+COPY fl-templates/runtime/with-build-secrets.sh /usr/local/bin/
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN --mount=type=secret,id=flops-ca with-build-secrets.sh npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM docker.io/library/node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 # python3 parses the user's code in the validate phase and, in a virtual environment (python3-venv), runs the
 # resolve phase's pip; fuse-overlayfs lets buildah use overlay storage inside a container whose own root filesystem
 # is already an overlay.
@@ -29,5 +36,5 @@ COPY fl-templates ./fl-templates
 COPY scripts/prepare-pip-venv.mjs ./scripts/
 # The resolve phase's pip, made now so that no job pays for it (a job remakes it only if it is broken).
 ENV FLOPS_PIP_VENV=/opt/flops-image-builder/pip-venv
-RUN node scripts/prepare-pip-venv.mjs
+RUN --mount=type=secret,id=flops-ca fl-templates/runtime/with-build-secrets.sh node scripts/prepare-pip-venv.mjs
 ENTRYPOINT ["/opt/flops-image-builder/bin/flops-image-builder"]

@@ -26,7 +26,7 @@ print(certifi.where())')
     fi
     bundle=$(mktemp /tmp/flops-ca.XXXXXX)
     { cat "$roots"; echo; cat "$ca"; } > "$bundle"
-    export PIP_CERT="$bundle" SSL_CERT_FILE="$bundle" REQUESTS_CA_BUNDLE="$bundle"
+    export PIP_CERT="$bundle" SSL_CERT_FILE="$bundle" REQUESTS_CA_BUNDLE="$bundle" NODE_EXTRA_CA_CERTS="$bundle"
 fi
 
 if [ -f "$env_file" ]; then

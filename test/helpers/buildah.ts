@@ -1,5 +1,6 @@
 // buildah as the tests use it: inspect built images, look inside them, run their entrypoint on the host network.
 
+import { readFile } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 
 const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
@@ -55,4 +56,42 @@ export async function imageContains(container: string, needle: string): Promise<
   } finally {
     await buildah(['umount', container]).catch(() => '');
   }
+}
+
+// Linux capability names by bit number (capability.h), for `--cap-add`.
+const CAPABILITIES = [
+  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE',
+  'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE',
+  'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+  'CHECKPOINT_RESTORE',
+];
+
+/** Every capability this process may hand on (its bounding set): what `docker run --privileged` gives a container. */
+async function privilegedCapabilities(): Promise<string[]> {
+  const status = await readFile('/proc/self/status', 'utf8');
+  const bounding = BigInt(`0x${/^CapBnd:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? '0'}`);
+  return CAPABILITIES.filter((_, bit) => (bounding >> BigInt(bit)) & 1n).map((name) => `CAP_${name}`);
+}
+
+/**
+ * Runs a command in the container as `docker run --privileged --network host` would: every capability,
+ * host network, chroot isolation, and `volumes` ("host:container[:ro]") mounted.
+ */
+export async function runPrivileged(
+  container: string,
+  command: readonly string[],
+  volumes: readonly string[],
+  timeoutMs: number,
+): Promise<{ exitCode: number | undefined; stdout: string; all: string }> {
+  const caps = (await privilegedCapabilities()).flatMap((cap) => ['--cap-add', cap]);
+  const mounts = volumes.flatMap((volume) => ['--volume', volume]);
+  const { exitCode, stdout, all } = await execa('buildah', ['run', '--isolation', 'chroot', '--network', 'host', ...caps, ...mounts, container, '--', ...command], {
+    env: ENV,
+    extendEnv: false,
+    reject: false,
+    timeout: timeoutMs,
+    all: true,
+  });
+  return { exitCode, stdout: String(stdout), all: String(all) };
 }

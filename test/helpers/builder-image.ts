@@ -1,0 +1,24 @@
+// The builder image, built from the project's Dockerfile with buildah. Docker Hub is out of reach here,
+// so its Node 20 base is a local stand-in (scripts/make-node-image.sh); the rest is the real Dockerfile.
+
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
+export const LOCAL_NODE_IMAGE = 'localhost/flops-test/node:20-bookworm-slim';
+export const TEST_BUILDER_IMAGE = 'localhost/flops-test/flops-image-builder:test';
+// A cold build installs buildah with apt and the app with npm (about 30 s here); the bound allows slow mirrors.
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+
+/** The machine's CA bundle: the proxy's CA for the build steps that fetch, as a secret. */
+export const MACHINE_CA_BUNDLE = process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt';
+
+/** Builds (or, with cached layers, rebuilds in seconds) the builder image and returns its name. */
+export async function buildBuilderImage(): Promise<string> {
+  await execa('bash', [`${SCRIPTS}make-node-image.sh`, LOCAL_NODE_IMAGE], { timeout: BUILD_TIMEOUT_MS });
+  await execa('bash', [`${SCRIPTS}build-builder-image.sh`, TEST_BUILDER_IMAGE], {
+    env: { NODE_IMAGE: LOCAL_NODE_IMAGE, FLOPS_EXTRA_CA_CERTS: MACHINE_CA_BUNDLE },
+    timeout: BUILD_TIMEOUT_MS,
+  });
+  return TEST_BUILDER_IMAGE;
+}

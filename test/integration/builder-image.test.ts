@@ -1,0 +1,65 @@
+// The builder as it is deployed: its image, built from the project's Dockerfile, runs the whole job the way
+// `docker run --privileged --network host IMAGE <args>` would, buildah inside it building and pushing the images.
+
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANAGER_TOPICS } from '../../src/report/messages.js';
+import { buildBuilderImage, MACHINE_CA_BUNDLE } from '../helpers/builder-image.js';
+import { buildah, imageConfig, runPrivileged } from '../helpers/buildah.js';
+import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
+import { listTags } from '../helpers/registry-api.js';
+import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
+const PACKAGE = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const ENTRYPOINT = ['/opt/flops-image-builder/bin/flops-image-builder'];
+// Inside the container the builder's own buildah starts from empty storage: it pulls the base image and pip installs.
+const RUN_TIMEOUT_MS = 15 * 60_000;
+const CA_INSIDE = '/etc/flops-test/ca-bundle.pem';
+
+describe('the builder image', () => {
+  let services: PipelineServices;
+  let repo: FixtureRepo;
+  let image: string;
+  let container: string;
+
+  beforeAll(async () => {
+    services = await startPipelineServices();
+    repo = await createFixtureRepo(services.git, { owner: 'deployed', name: 'regression', from: EXAMPLE });
+    image = await buildBuilderImage();
+    container = await buildah(['from', '--pull=never', '--quiet', image]);
+  }, RUN_TIMEOUT_MS);
+
+  afterAll(async () => {
+    // The container holds the inner buildah's storage too; removing it removes everything the job left.
+    if (container) await buildah(['rm', container]).catch(() => '');
+    await services?.stop();
+  });
+
+  it('has the CLI as its exec-form entrypoint and no command, so `docker run IMAGE <args>` passes the arguments to it', async () => {
+    const config = await imageConfig(image);
+    expect(config.Entrypoint).toEqual(ENTRYPOINT);
+    expect(config.Cmd ?? []).toEqual([]);
+    const version = await runPrivileged(container, [...ENTRYPOINT, '--version'], [], 60_000);
+    expect([version.exitCode, version.stdout.trim()]).toEqual([0, PACKAGE.version]);
+  });
+
+  it('builds and pushes both images from inside a privileged container, reporting over MQTT', async () => {
+    const args = builderArgs(services, repo.url, 'in-image', ['--ca-cert', CA_INSIDE]);
+    const run = await runPrivileged(container, [...ENTRYPOINT, ...args], [`${MACHINE_CA_BUNDLE}:${CA_INSIDE}:ro`], RUN_TIMEOUT_MS);
+    expect(run.exitCode, run.all.slice(-4000)).toBe(0);
+
+    const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'in-image')).json();
+    const learner = `${services.registry.hostPort}/deployed/regression/learner:${repo.sha}`;
+    expect(success).toMatchObject({
+      skipped: false,
+      learner_image: { reference: learner, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      aggregator_image: { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+    });
+    expect(await listTags(services.registry, 'deployed/regression/learner')).toContain(repo.sha);
+    expect(await listTags(services.registry, 'deployed/regression/aggregator')).toContain(repo.sha);
+    // The observer heard it too: the container shares the host's loopback.
+    await services.observer.waitFor((line) => line.startsWith('[in-image] SUCCESS, built and pushed'), 10_000);
+  }, RUN_TIMEOUT_MS);
+});
