@@ -29,13 +29,14 @@ def test_adds_the_ca_to_the_image_roots_in_a_bundle_it_removes(tmp_path: Path) -
     (tmp_path / "flops-ca").write_text("-----BEGIN CERTIFICATE-----\nPROXY\n")
     result = run(
         tmp_path, "sh", "-c",
-        f'cat "$PIP_CERT"; echo "$SSL_CERT_FILE $REQUESTS_CA_BUNDLE" > {tmp_path}/paths',
+        f'cat "$PIP_CERT"; echo "$PIP_CERT $SSL_CERT_FILE $REQUESTS_CA_BUNDLE $NODE_EXTRA_CA_CERTS" > {tmp_path}/paths',
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(SYSTEM_ROOTS.read_text())
     assert result.stdout.endswith("-----BEGIN CERTIFICATE-----\nPROXY\n")
-    bundle, also_bundle = (tmp_path / "paths").read_text().split()
-    assert bundle == also_bundle
+    # pip, OpenSSL, requests and Node (npm in the builder image's own build) all read the same bundle.
+    bundle, *also_bundle = (tmp_path / "paths").read_text().split()
+    assert also_bundle == [bundle] * 3
     assert not Path(bundle).exists()
 
 
