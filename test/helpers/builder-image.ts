@@ -3,15 +3,13 @@
 
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { MACHINE_CA_BUNDLE } from './test-ca.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));
 export const LOCAL_NODE_IMAGE = 'localhost/flops-test/node:20-bookworm-slim';
 export const TEST_BUILDER_IMAGE = 'localhost/flops-test/flops-image-builder:test';
 // A cold build installs buildah with apt and the app with npm (about 30 s here); the bound allows slow mirrors.
 const BUILD_TIMEOUT_MS = 15 * 60_000;
-
-/** The machine's CA bundle: the proxy's CA for the build steps that fetch, as a secret. */
-export const MACHINE_CA_BUNDLE = process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt';
 
 /** Builds (or, with cached layers, rebuilds in seconds) the builder image and returns its name. */
 export async function buildBuilderImage(): Promise<string> {

@@ -12,6 +12,7 @@ import { addCommit, createFixtureRepo, type FileChanges } from '../helpers/fixtu
 import { startBuilder, type BuilderRun } from '../helpers/run-builder.js';
 import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 // Every case that could run a shell would create this file: in /tmp, or in the run's cwd or home.
@@ -175,7 +176,7 @@ describe('bad input', () => {
     }
     const projectId = `repo-${bad.name}`;
     const url = bad.url ? bad.url(repo.url) : repo.url;
-    const { run, sandbox, leftovers } = await runSandboxed(builderArgs(services, url, projectId, ['--ca-cert', process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt', ...(bad.options ?? [])]));
+    const { run, sandbox, leftovers } = await runSandboxed(builderArgs(services, url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, ...(bad.options ?? [])]));
     try {
       expect(run.exitCode, run.stdout.slice(-2000)).toBe(bad.exitCode);
       const failed = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId)).json();

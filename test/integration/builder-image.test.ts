@@ -5,11 +5,12 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS } from '../../src/report/messages.js';
-import { buildBuilderImage, MACHINE_CA_BUNDLE } from '../helpers/builder-image.js';
+import { buildBuilderImage } from '../helpers/builder-image.js';
 import { buildah, imageConfig, runPrivileged } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { listTags } from '../helpers/registry-api.js';
 import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
+import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const PACKAGE = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

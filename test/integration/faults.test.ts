@@ -14,9 +14,10 @@ import { freePort } from '../helpers/ports.js';
 import { startBuilder, type BuilderRun } from '../helpers/run-builder.js';
 import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
-const CA = ['--ca-cert', process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt'];
+const CA = ['--ca-cert', MACHINE_CA_BUNDLE];
 const BUILD_TIMEOUT = 15 * 60_000;
 const GIT_TOKEN = 'ghp_faults-never-show-this-4711';
 const REGISTRY_PASSWORD = 'registry-faults-secret-0815';

@@ -10,6 +10,7 @@ import { startGitDaemon, type TestGitDaemon } from '../helpers/git-daemon.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { runBuilder } from '../helpers/run-builder.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const USER = 'flops-ci';
@@ -37,7 +38,7 @@ describe('a registry that needs credentials', () => {
     if (tmp) await removeTempDir(tmp);
   });
 
-  const args = (): string[] => [repo.url, registry.url, 'auth-project', '127.0.0.1', '127.0.0.1', '--deactivate-notifications', '--base-image', baseImage, '--result-file', `${tmp}/result.json`, '--ca-cert', process.env.SSL_CERT_FILE ?? '/etc/ssl/certs/ca-certificates.crt'];
+  const args = (): string[] => [repo.url, registry.url, 'auth-project', '127.0.0.1', '127.0.0.1', '--deactivate-notifications', '--base-image', baseImage, '--result-file', `${tmp}/result.json`, '--ca-cert', MACHINE_CA_BUNDLE];
 
   it('fails clone in seconds with REGISTRY_AUTH_FAILED when the password is wrong', async () => {
     const run = await runBuilder(args(), { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: 'wrong-password-1234' });

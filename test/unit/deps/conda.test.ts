@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { condaToPip, readCondaEnv, splitCondaSpec } from '../../../src/deps/conda.js';
 import { EnvFileError } from '../../../src/deps/env-spec.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 const REPO = '/nonexistent-repo';
 
@@ -141,12 +142,7 @@ describe('readCondaEnv', () => {
     ['an unreadable dependency', 'dependencies:\n  - 42\n'],
     ['a mapping that is not pip', 'dependencies:\n  - conda: [x]\n'],
   ])('refuses %s with an EnvFileError naming the file', (_case, text) => {
-    let thrown: unknown;
-    try {
-      readCondaEnv(REPO, 'environment.yml', text);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => readCondaEnv(REPO, 'environment.yml', text));
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect((thrown as EnvFileError).file).toBe('environment.yml');
     expect((thrown as EnvFileError).message.startsWith('environment.yml: ')).toBe(true);

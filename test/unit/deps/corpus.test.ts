@@ -7,6 +7,7 @@ import { EnvFileError, type EnvSpec } from '../../../src/deps/env-spec.js';
 import { DependencyRefusal, planDependencies, type DependencyPlan } from '../../../src/deps/plan.js';
 import { decidePython } from '../../../src/deps/python-choice.js';
 import { SUPPORTED_PYTHON_MINORS } from '../../../src/deps/python-version.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 const CORPUS = fileURLToPath(new URL('../../fixtures/env-files/', import.meta.url));
 const PRIVACY = "a learner must not report to a tracking server: that would break FL's privacy promise";
@@ -519,12 +520,7 @@ describe('the environment-file corpus', () => {
     ['broken-toml', 'pyproject.toml', 'pyproject.toml: is not valid TOML (line 1, column 9'],
     ['include-outside', 'requirements.txt', 'requirements.txt: line 2 includes "../../outside.txt", which is outside the repo'],
   ])('refuses the broken file in %s while reading, naming %s', (dir, file, message) => {
-    let thrown: unknown;
-    try {
-      readModel(dir);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => readModel(dir));
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect((thrown as EnvFileError).file).toBe(file);
     expect((thrown as EnvFileError).message).toContain(message);

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
 import { EnvFileError } from '../../../src/deps/env-spec.js';
 import { makeTempDir, removeTempDir } from '../../helpers/temp-dir.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 const CONTENT: Record<(typeof ENV_FILES)[number], string> = {
   'conda.yaml': 'dependencies:\n  - python=3.10\n  - pip:\n    - from-conda-yaml\n',
@@ -73,23 +74,13 @@ describe('readEnvFile', () => {
   ])('refuses a requirement pip cannot read in %s, naming its file and line', async (file, text, named, line) => {
     await writeFile(join(repo, file), text);
     await writeFile(join(repo, 'reqs.txt'), 'torch ==> 2\n');
-    let thrown: unknown;
-    try {
-      readEnvFile(repo, file);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => readEnvFile(repo, file));
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect([(thrown as EnvFileError).file, (thrown as EnvFileError).message.includes(line)]).toEqual([named, true]);
   });
 
   it.each([['conda.yaml'], ['pyproject.toml'], ['requirements.txt']])('refuses a missing %s with an EnvFileError naming it', (file) => {
-    let thrown: unknown;
-    try {
-      readEnvFile(repo, file);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => readEnvFile(repo, file));
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect((thrown as EnvFileError).file).toBe(file);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnvFileError } from '../../../src/deps/env-spec.js';
 import { poetryToPep440, readPyProject } from '../../../src/deps/pyproject.js';
+import { thrownBy } from '../../helpers/thrown.js';
 
 describe('readPyProject', () => {
   it('reads PEP 621 dependencies and requires-python, with their lines', () => {
@@ -76,12 +77,7 @@ describe('readPyProject', () => {
     ['dependencies that are not strings', '[project]\ndependencies = [1]\n'],
     ['a Poetry dependency with one constraint per platform', '[tool.poetry.dependencies]\nlib = [{ version = "1" }, { version = "2" }]\n'],
   ])('refuses %s with an EnvFileError naming the file', (_case, text) => {
-    let thrown: unknown;
-    try {
-      readPyProject('pyproject.toml', text);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => readPyProject('pyproject.toml', text));
     expect(thrown).toBeInstanceOf(EnvFileError);
     expect((thrown as EnvFileError).file).toBe('pyproject.toml');
   });
