@@ -16,14 +16,22 @@ const runs = Number(process.argv[2] ?? 3);
 const BOUND_SECONDS = { numpy: 30, torch: 60 };
 const shim = fileURLToPath(new URL('../fl-templates/checks/pip_for_target.py', import.meta.url));
 const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' };
-for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy']) if (process.env[name]) env[name] = process.env[name];
+for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'])
+  if (process.env[name]) env[name] = process.env[name];
 const index = { indexUrl: DEFAULT_INDEX_URL, extraIndexUrls: [], trustedHosts: [] };
 const signal = new AbortController().signal;
 const work = await mkdtemp(join(tmpdir(), 'flops-bench-resolve-'));
 
 try {
   let started = performance.now();
-  const venv = await ensurePipVenv({ dir: join(work, 'venv'), env, index, certFile: undefined, timeoutMs: 300_000, signal });
+  const venv = await ensurePipVenv({
+    dir: join(work, 'venv'),
+    env,
+    index,
+    certFile: undefined,
+    timeoutMs: 300_000,
+    signal,
+  });
   const venvSeconds = (performance.now() - started) / 1000;
   const pip = { python: venv.python, shim, env, index, certFile: undefined, timeoutMs: 300_000, signal };
   const sets = {
@@ -40,7 +48,13 @@ try {
       const workDir = await mkdtemp(join(work, `${name}-`));
       started = performance.now();
       const outcome = await resolveSet(
-        { target: { python: '3.11', architecture: 'amd64' }, requirements, constraints: [], packages: ['flwr==1.42.0', 'paho-mqtt==2.2.0'], workDir },
+        {
+          target: { python: '3.11', architecture: 'amd64' },
+          requirements,
+          constraints: [],
+          packages: ['flwr==1.42.0', 'paho-mqtt==2.2.0'],
+          workDir,
+        },
         pip,
       );
       seconds.push((performance.now() - started) / 1000);
@@ -51,7 +65,14 @@ try {
     seconds.sort((a, b) => a - b);
     const max = seconds.at(-1);
     over ||= max > BOUND_SECONDS[name];
-    result[name] = { runs, median_seconds: round(seconds[Math.floor(runs / 2)]), max_seconds: round(max), bound_seconds: BOUND_SECONDS[name], packages, ...(torch ? { torch } : {}) };
+    result[name] = {
+      runs,
+      median_seconds: round(seconds[Math.floor(runs / 2)]),
+      max_seconds: round(max),
+      bound_seconds: BOUND_SECONDS[name],
+      packages,
+      ...(torch ? { torch } : {}),
+    };
   }
   console.log(JSON.stringify(result, null, 2));
   if (over) {

@@ -21,4 +21,9 @@ try {
 } catch {
   failed += 1; // no report means pytest did not run
 }
+// The linter counts as one check: it passes or fails as a whole.
+if (process.env.LINT_STATUS !== undefined) {
+  if (process.env.LINT_STATUS === '0') passed += 1;
+  else failed += 1;
+}
 console.log(`${passed} passed, ${failed} failed`);

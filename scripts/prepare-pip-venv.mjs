@@ -6,10 +6,27 @@ import { join } from 'node:path';
 import { pipIndexFromEnv } from '../dist/tools/pip-index.js';
 import { ensurePipVenv } from '../dist/tools/pip-venv.js';
 
-const dir = process.env.FLOPS_PIP_VENV || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flops-image-builder', 'pip-venv');
+const dir =
+  process.env.FLOPS_PIP_VENV ||
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'flops-image-builder', 'pip-venv');
 const passed = /^(PATH|HOME|LANG|TMPDIR|SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
-const env = Object.fromEntries(Object.entries(process.env).filter(([name, value]) => passed.test(name) && value !== undefined));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name, value]) => passed.test(name) && value !== undefined),
+);
 // Credentials in an index URL would need a netrc; an image build has none to give, so only the URLs are used.
-const { index } = pipIndexFromEnv(Object.fromEntries(['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))));
-const venv = await ensurePipVenv({ dir, env, index, certFile: process.env.PIP_CERT || undefined, timeoutMs: 300_000, signal: new AbortController().signal });
+const { index } = pipIndexFromEnv(
+  Object.fromEntries(
+    ['PIP_INDEX_URL', 'PIP_EXTRA_INDEX_URL', 'PIP_TRUSTED_HOST'].flatMap((name) =>
+      process.env[name] ? [[name, process.env[name]]] : [],
+    ),
+  ),
+);
+const venv = await ensurePipVenv({
+  dir,
+  env,
+  index,
+  certFile: process.env.PIP_CERT || undefined,
+  timeoutMs: 300_000,
+  signal: new AbortController().signal,
+});
 process.stdout.write(`${venv.created ? 'made' : 'kept'} ${dir} with pip ${venv.pipVersion}\n`);

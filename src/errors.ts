@@ -58,7 +58,12 @@ export class PipelineError extends Error {
   readonly phase: PhaseName;
   readonly exitCode: number;
 
-  constructor(code: ErrorCode, phase: PhaseName, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    phase: PhaseName,
+    message: string,
+    options: { cause?: unknown; exitCode?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.phase = phase;
@@ -127,10 +132,16 @@ export class StopReason extends Error {
   }
 
   static phaseTimeout(phase: string, seconds: number): StopReason {
-    return new StopReason('phase-timeout', `${phase} took longer than its limit of ${seconds} s (raise it with --phase-timeout ${phase}=SECONDS)`);
+    return new StopReason(
+      'phase-timeout',
+      `${phase} took longer than its limit of ${seconds} s (raise it with --phase-timeout ${phase}=SECONDS)`,
+    );
   }
 
   static deadline(seconds: number): StopReason {
-    return new StopReason('deadline', `the job took longer than its deadline of ${seconds} s (raise it with --deadline SECONDS)`);
+    return new StopReason(
+      'deadline',
+      `the job took longer than its deadline of ${seconds} s (raise it with --deadline SECONDS)`,
+    );
   }
 }

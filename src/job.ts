@@ -2,8 +2,8 @@
 
 import type { Config } from './config/config.js';
 import type { Logger } from './report/logger.js';
-import type { RegistryClient } from './tools/registry-api.js';
 import type { RegistryAccess } from './tools/buildah-args.js';
+import type { RegistryClient } from './tools/registry-api.js';
 
 /** The shared context of one run of the builder. */
 export interface Job {

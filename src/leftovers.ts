@@ -1,9 +1,9 @@
 // What a job leaves in buildah's storage (working containers of a killed build, the images it made), and its removal.
 
 import type { Job } from './job.js';
+import { buildahEnv } from './phases/build.js';
 import { baseImageTag } from './phases/inject.js';
 import type { Done } from './phases/phase.js';
-import { buildahEnv } from './phases/build.js';
 import { buildahContainersArgs, buildahImagesArgs, buildahRmArgs, buildahRmiArgs } from './tools/buildah-args.js';
 import { run } from './tools/exec.js';
 
@@ -45,17 +45,23 @@ export async function removeLeftovers(job: Job, before: StorageSnapshot | undefi
   try {
     // buildah bud names a stage's working container "<image>-working-container".
     const containers = (await listContainers(job)).filter(
-      (entry) => entry.builder && !before.containers.has(entry.id) && entry.containername.endsWith('-working-container'),
+      (entry) =>
+        entry.builder && !before.containers.has(entry.id) && entry.containername.endsWith('-working-container'),
     );
     if (containers.length > 0) {
       await buildah(job, buildahRmArgs(containers.map((entry) => entry.id)));
-      log.info({ containers: containers.map((entry) => entry.containername) }, 'Removed working containers the build left');
+      log.info(
+        { containers: containers.map((entry) => entry.containername) },
+        'Removed working containers the build left',
+      );
     }
     if (!job.config.pruneImages || !done.clone) return;
     const tagged = [done.clone.images.learner, done.clone.images.aggregator, baseImageTag(done)];
     const images = await listImages(job);
     const present = tagged.filter((name) => images.some((entry) => (entry.names ?? []).includes(name)));
-    const intermediate = images.filter((entry) => (entry.names ?? []).length === 0 && !before.images.has(entry.id)).map((entry) => entry.id);
+    const intermediate = images
+      .filter((entry) => (entry.names ?? []).length === 0 && !before.images.has(entry.id))
+      .map((entry) => entry.id);
     // By name, so an image that also carries another tag only loses ours; then the layers only this job made.
     // An image is removable only once nothing is built on it: a few passes settle the order.
     const removed: string[] = [];
@@ -63,24 +69,33 @@ export async function removeLeftovers(job: Job, before: StorageSnapshot | undefi
     for (let pass = 0; pass < 5 && left.length > 0; pass += 1) {
       const failed: string[] = [];
       for (const image of left) {
-        const ok = await buildah(job, buildahRmiArgs([image])).then(() => true, () => false);
+        const ok = await buildah(job, buildahRmiArgs([image])).then(
+          () => true,
+          () => false,
+        );
         (ok ? removed : failed).push(image);
       }
       if (failed.length === left.length) break;
       left = failed;
     }
-    log.info({ images: removed.map((image) => (image.startsWith('sha256:') ? image.slice(0, 19) : image)), not_removed: left.length === 0 ? undefined : left }, 'Pruned the images this job built');
+    log.info(
+      {
+        images: removed.map((image) => (image.startsWith('sha256:') ? image.slice(0, 19) : image)),
+        not_removed: left.length === 0 ? undefined : left,
+      },
+      'Pruned the images this job built',
+    );
   } catch (error) {
     log.warn({ err: error }, 'Could not remove everything the build left in buildah storage');
   }
 }
 
 async function listContainers(job: Job): Promise<ContainerEntry[]> {
-  return ((JSON.parse(await buildah(job, buildahContainersArgs())) as ContainerEntry[] | null) ?? []);
+  return (JSON.parse(await buildah(job, buildahContainersArgs())) as ContainerEntry[] | null) ?? [];
 }
 
 async function listImages(job: Job): Promise<ImageEntry[]> {
-  return ((JSON.parse(await buildah(job, buildahImagesArgs())) as ImageEntry[] | null) ?? []);
+  return (JSON.parse(await buildah(job, buildahImagesArgs())) as ImageEntry[] | null) ?? [];
 }
 
 async function buildah(job: Job, args: string[]): Promise<string> {

@@ -1,14 +1,14 @@
 // Read config → open the reporter → run the pipeline → report the outcome → return the exit code.
 
 import { writeFile } from 'node:fs/promises';
-import { USAGE, loadConfig, type Config } from './config/config.js';
+import { type Config, loadConfig, USAGE } from './config/config.js';
 import { EXIT_CODES, StopReason, UsageError } from './errors.js';
 import { removeLeftovers, snapshotStorage } from './leftovers.js';
 import { failedPayload, startedPayload, successPayload } from './outcome.js';
 import { BUILDER_VERSION } from './paths.js';
 import type { Done } from './phases/phase.js';
 import { runPipeline } from './pipeline.js';
-import { secretHider, hideInValue } from './report/hide-secrets.js';
+import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import { openReporter } from './report/reporter.js';
 import { prepareJob } from './setup.js';
@@ -35,21 +35,32 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
   const elapsed = (): number => Math.round(performance.now() - started);
   const reporter = await openReporter(config, log, hide);
   reporter.started(startedPayload(config, BUILDER_VERSION));
-  const deadline = startTimeLimit(cancel, config.deadlineMs, () => StopReason.deadline(Math.round(config.deadlineMs / 1000)));
+  const deadline = startTimeLimit(cancel, config.deadlineMs, () =>
+    StopReason.deadline(Math.round(config.deadlineMs / 1000)),
+  );
   const signal = deadline.signal;
 
   let exitCode: number;
   let result: object;
   const prepared = await prepareJob(config, log, signal).catch((error: unknown) => error as Error);
   if (prepared instanceof Error) {
-    const payload = failedPayload(config, undefined, `the builder could not prepare its work folders: ${prepared.message}`, {}, elapsed());
+    const payload = failedPayload(
+      config,
+      undefined,
+      `the builder could not prepare its work folders: ${prepared.message}`,
+      {},
+      elapsed(),
+    );
     reporter.failed(payload);
     exitCode = payload.exit_code;
     result = { status: 'failed', ...payload };
   } else {
     let done: Done = {};
     const before = await snapshotStorage(prepared.job).catch((error: unknown) => {
-      log.warn({ err: error }, 'Could not list buildah storage; working containers a cancelled build leaves will not be removed');
+      log.warn(
+        { err: error },
+        'Could not list buildah storage; working containers a cancelled build leaves will not be removed',
+      );
       return undefined;
     });
     try {

@@ -1,12 +1,11 @@
 // Turns the pipeline's outcome into the manager's payloads and the process exit code.
 
 import type { Config } from './config/config.js';
-import { EXIT_CODES, type PipelineError } from './errors.js';
+import { EXIT_CODES, PHASES, type PipelineError } from './errors.js';
 import { LABELS } from './images/labels.js';
-import type { PipelineOutcome } from './pipeline.js';
 import type { Done } from './phases/phase.js';
+import type { PipelineOutcome } from './pipeline.js';
 import type { FailedPayload, ImageOutcome, StartedPayload, SuccessPayload } from './report/messages.js';
-import { PHASES } from './errors.js';
 
 /** The `started` payload. */
 export function startedPayload(config: Config, builderVersion: string): StartedPayload {
@@ -49,7 +48,13 @@ export function successPayload(
 }
 
 /** The `failed` payload. */
-export function failedPayload(config: Config, error: PipelineError | undefined, message: string, durations: FailedPayload['durations_ms'], totalMs: number): FailedPayload {
+export function failedPayload(
+  config: Config,
+  error: PipelineError | undefined,
+  message: string,
+  durations: FailedPayload['durations_ms'],
+  totalMs: number,
+): FailedPayload {
   return {
     flops_project_id: config.projectId,
     phase: error?.phase ?? null,

@@ -1,6 +1,6 @@
 // The phases in order, and the one wrapper that times, logs and reports each of them.
 
-import { CommandError, EXIT_CODES, PipelineError, StopReason, type PhaseName } from './errors.js';
+import { CommandError, EXIT_CODES, type PhaseName, PipelineError, StopReason } from './errors.js';
 import type { Job } from './job.js';
 import { buildPhase } from './phases/build.js';
 import { clonePhase } from './phases/clone.js';
@@ -31,16 +31,34 @@ export const PIPELINE: readonly PhaseDefinition[] = [
 
 /** How a run of the pipeline ended. */
 export type PipelineOutcome =
-  | { readonly status: 'success'; readonly done: Done; readonly durations: Partial<Record<PhaseName, number>>; readonly skipReason: string | null }
-  | { readonly status: 'failed'; readonly error: PipelineError; readonly done: Done; readonly durations: Partial<Record<PhaseName, number>> };
+  | {
+      readonly status: 'success';
+      readonly done: Done;
+      readonly durations: Partial<Record<PhaseName, number>>;
+      readonly skipReason: string | null;
+    }
+  | {
+      readonly status: 'failed';
+      readonly error: PipelineError;
+      readonly done: Done;
+      readonly durations: Partial<Record<PhaseName, number>>;
+    };
 
 /** Runs every phase through the same wrapper; a failure stops the run and is returned, not thrown. */
-export async function runPipeline(job: Job, reporter: Reporter, phases: readonly PhaseDefinition[] = PIPELINE): Promise<PipelineOutcome> {
+export async function runPipeline(
+  job: Job,
+  reporter: Reporter,
+  phases: readonly PhaseDefinition[] = PIPELINE,
+): Promise<PipelineOutcome> {
   const done: Done = {};
   const durations: Partial<Record<PhaseName, number>> = {};
   let skipReason: string | null = null;
-  const event = (phase: PhaseName, state: 'started' | 'done' | 'failed' | 'skipped', elapsedMs: number, detail: string | Record<string, unknown>): void =>
-    reporter.phase({ flops_project_id: job.config.projectId, phase, state, elapsed_ms: elapsedMs, detail });
+  const event = (
+    phase: PhaseName,
+    state: 'started' | 'done' | 'failed' | 'skipped',
+    elapsedMs: number,
+    detail: string | Record<string, unknown>,
+  ): void => reporter.phase({ flops_project_id: job.config.projectId, phase, state, elapsed_ms: elapsedMs, detail });
 
   for (const phase of phases) {
     const log = job.log.child({ phase: phase.name });
@@ -55,10 +73,16 @@ export async function runPipeline(job: Job, reporter: Reporter, phases: readonly
     event(phase.name, 'started', 0, '');
     // The phase sees a signal that also aborts when its own time limit passes.
     const seconds = Math.round(job.config.phaseTimeoutsMs[phase.name] / 1000);
-    const limit = startTimeLimit(job.signal, job.config.phaseTimeoutsMs[phase.name], () => StopReason.phaseTimeout(phase.name, seconds));
+    const limit = startTimeLimit(job.signal, job.config.phaseTimeoutsMs[phase.name], () =>
+      StopReason.phaseTimeout(phase.name, seconds),
+    );
     try {
       if (job.signal.aborted) throw job.signal.reason;
-      const result = await settleOrStop(phase.run({ ...job, signal: limit.signal }, done, log), limit.signal, STOP_GRACE_MS);
+      const result = await settleOrStop(
+        phase.run({ ...job, signal: limit.signal }, done, log),
+        limit.signal,
+        STOP_GRACE_MS,
+      );
       const elapsed = Math.round(performance.now() - started);
       (done as Record<string, unknown>)[phase.name] = result;
       durations[phase.name] = elapsed;
@@ -85,16 +109,24 @@ export function toPipelineError(thrown: unknown, phase: PhaseDefinition, signal:
     const reason: StopReason = signal.reason;
     if (reason.kind !== 'signal') return new PipelineError('TIMED_OUT', phase.name, reason.message, { cause: thrown });
     const exitCode = reason.signalName === 'SIGINT' ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
-    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason.message}`, { cause: thrown, exitCode });
+    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason.message}`, {
+      cause: thrown,
+      exitCode,
+    });
   }
   if (signal.aborted) {
     const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
     const exitCode = /SIGINT/.test(reason) ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
-    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason}`, { cause: thrown, exitCode });
+    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason}`, {
+      cause: thrown,
+      exitCode,
+    });
   }
   if (thrown instanceof PipelineError) return thrown;
   if (thrown instanceof CommandError && thrown.timedOut) {
-    return new PipelineError('TIMED_OUT', phase.name, `${phase.name} took too long: ${thrown.message}`, { cause: thrown });
+    return new PipelineError('TIMED_OUT', phase.name, `${phase.name} took too long: ${thrown.message}`, {
+      cause: thrown,
+    });
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new PipelineError(phase.failureCode, phase.name, message, { cause: thrown });

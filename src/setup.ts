@@ -16,7 +16,14 @@ export interface PreparedJob {
 }
 
 // Node's names for CPU architectures, as OCI image configs spell them.
-const OCI_ARCHITECTURES: Readonly<Record<string, string>> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', ia32: '386' };
+const OCI_ARCHITECTURES: Readonly<Record<string, string>> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  ia32: '386',
+};
 
 /** Creates the job's folders and files; `cleanup` must run however the job ends. */
 export async function prepareJob(config: Config, log: Logger, signal: AbortSignal): Promise<PreparedJob> {
@@ -33,7 +40,10 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
   // time limit cannot clean up after itself, and this folder is removed however the job ends.
   const toolTmp = join(privateDir, 'tmp');
   await mkdir(toolTmp, { mode: 0o700 });
-  const jobConfig: Config = Object.freeze({ ...config, toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }) });
+  const jobConfig: Config = Object.freeze({
+    ...config,
+    toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }),
+  });
   const extraCa = config.caCertFile ? await readFile(config.caCertFile, 'utf8') : undefined;
   const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
 
@@ -66,7 +76,9 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
 async function writeAuthFile(config: Config, dir: string): Promise<string | undefined> {
   if (!config.registryCredentials) return undefined;
   const { username, password } = config.registryCredentials;
-  const auths = { auths: { [config.registry.hostPort]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } };
+  const auths = {
+    auths: { [config.registry.hostPort]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } },
+  };
   const path = join(dir, 'auth.json');
   await writeFile(path, JSON.stringify(auths), { mode: 0o600 });
   return path;
@@ -88,12 +100,20 @@ async function writeCertDir(extraCa: string | undefined, dir: string): Promise<s
 async function writeRegistriesConf(config: Config, dir: string): Promise<string | undefined> {
   if (config.registry.tls) return undefined;
   const path = join(dir, 'registries.conf');
-  await writeFile(path, `unqualified-search-registries = []\n\n[[registry]]\nlocation = ${JSON.stringify(config.registry.hostPort)}\ninsecure = true\n`, { mode: 0o600 });
+  await writeFile(
+    path,
+    `unqualified-search-registries = []\n\n[[registry]]\nlocation = ${JSON.stringify(config.registry.hostPort)}\ninsecure = true\n`,
+    { mode: 0o600 },
+  );
   return path;
 }
 
 /** The files behind `RUN --mount=type=secret`: the extra CA (may be empty) and `KEY=VALUE` lines for pip and proxies. */
-async function writeBuildSecrets(config: Config, extraCa: string | undefined, dir: string): Promise<Job['buildSecrets']> {
+async function writeBuildSecrets(
+  config: Config,
+  extraCa: string | undefined,
+  dir: string,
+): Promise<Job['buildSecrets']> {
   const caFile = join(dir, 'build-ca.pem');
   const envFile = join(dir, 'build-env');
   await writeFile(caFile, extraCa ?? '', { mode: 0o600 });

@@ -30,7 +30,13 @@ export async function settleOrStop<T>(work: Promise<T>, signal: AbortSignal, gra
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    const first = await Promise.race([work.then(() => 'settled' as const, () => 'settled' as const), aborted]);
+    const first = await Promise.race([
+      work.then(
+        () => 'settled' as const,
+        () => 'settled' as const,
+      ),
+      aborted,
+    ]);
     if (first === 'settled') return await work;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);

@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { flwrSupports } from '../deps/flwr-releases.js';
 import { DEFAULT_CONDA_BASE_IMAGE } from '../deps/plan.js';
-import { SUPPORTED_PYTHON_MINORS, parsePythonMinors } from '../deps/python-version.js';
-import { PHASES, UsageError, type PhaseName } from '../errors.js';
-import { parseEndpoint, parsePort, type Endpoint } from './endpoint.js';
+import { parsePythonMinors, SUPPORTED_PYTHON_MINORS } from '../deps/python-version.js';
+import { PHASES, type PhaseName, UsageError } from '../errors.js';
+import { type Endpoint, parseEndpoint, parsePort } from './endpoint.js';
 import { parseRegistryTarget, type RegistryTarget } from './registry-target.js';
 import { parseRepoUrl, type RepoUrl } from './repo-url.js';
 
@@ -49,7 +49,8 @@ export const BUILD_ENV_PASSTHROUGH = [
 ] as const;
 
 /** Host variables that subprocesses (git, buildah, python) need to work; nothing secret. */
-const TOOL_ENV_NAMES = /^(PATH|HOME|LANG|LC_ALL|LC_CTYPE|TZ|TMPDIR|XDG_RUNTIME_DIR|SSL_CERT_FILE|SSL_CERT_DIR|CONTAINERS_[A-Z_]+|BUILDAH_[A-Z_]+|STORAGE_DRIVER|STORAGE_OPTS)$/;
+const TOOL_ENV_NAMES =
+  /^(PATH|HOME|LANG|LC_ALL|LC_CTYPE|TZ|TMPDIR|XDG_RUNTIME_DIR|SSL_CERT_FILE|SSL_CERT_DIR|CONTAINERS_[A-Z_]+|BUILDAH_[A-Z_]+|STORAGE_DRIVER|STORAGE_OPTS)$/;
 
 /** Everything the job needs to know, read once at start. */
 export interface Config {
@@ -217,7 +218,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   if (typeof observer === 'string') problems.push(`observer "${observerText}": ${observer}`);
 
   const ref = text('ref');
-  if (ref !== undefined && !SAFE_VALUE.test(ref)) problems.push(`--ref "${ref}": must not start with "-" or contain white space`);
+  if (ref !== undefined && !SAFE_VALUE.test(ref))
+    problems.push(`--ref "${ref}": must not start with "-" or contain white space`);
   const baseImage = text('base-image') ?? nonEmpty(env.FLOPS_BASE_IMAGE);
   if (baseImage !== undefined && !SAFE_VALUE.test(baseImage)) {
     problems.push(`--base-image "${baseImage}": must be an image reference, not starting with "-"`);
@@ -227,14 +229,31 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     problems.push(`--conda-base-image "${condaBaseImage}": must be an image reference, not starting with "-"`);
   }
   const pythonText = text('python-versions') ?? nonEmpty(env.FLOPS_PYTHON_VERSIONS);
-  const pythonVersions = pythonText === undefined ? SUPPORTED_PYTHON_MINORS : parsePythonMinors(pythonText, (minor) => flwrSupports(minor));
+  const pythonVersions =
+    pythonText === undefined ? SUPPORTED_PYTHON_MINORS : parsePythonMinors(pythonText, (minor) => flwrSupports(minor));
   if (typeof pythonVersions === 'string') problems.push(`--python-versions "${pythonText}": ${pythonVersions}`);
   const caCertFile = text('ca-cert') ?? nonEmpty(env.FLOPS_EXTRA_CA_CERTS);
-  if (caCertFile !== undefined && !isReadable(caCertFile)) problems.push(`--ca-cert "${caCertFile}": the file cannot be read`);
+  if (caCertFile !== undefined && !isReadable(caCertFile))
+    problems.push(`--ca-cert "${caCertFile}": the file cannot be read`);
 
-  const maxRepoMb = positiveInteger('--max-repo-mb', text('max-repo-mb') ?? nonEmpty(env.FLOPS_MAX_REPO_MB), DEFAULT_MAX_REPO_MB, problems);
-  const maxRepoFiles = positiveInteger('--max-repo-files', text('max-repo-files') ?? nonEmpty(env.FLOPS_MAX_REPO_FILES), DEFAULT_MAX_REPO_FILES, problems);
-  const deadlineS = positiveInteger('--deadline', text('deadline') ?? nonEmpty(env.FLOPS_DEADLINE), DEFAULT_DEADLINE_S, problems);
+  const maxRepoMb = positiveInteger(
+    '--max-repo-mb',
+    text('max-repo-mb') ?? nonEmpty(env.FLOPS_MAX_REPO_MB),
+    DEFAULT_MAX_REPO_MB,
+    problems,
+  );
+  const maxRepoFiles = positiveInteger(
+    '--max-repo-files',
+    text('max-repo-files') ?? nonEmpty(env.FLOPS_MAX_REPO_FILES),
+    DEFAULT_MAX_REPO_FILES,
+    problems,
+  );
+  const deadlineS = positiveInteger(
+    '--deadline',
+    text('deadline') ?? nonEmpty(env.FLOPS_DEADLINE),
+    DEFAULT_DEADLINE_S,
+    problems,
+  );
   const phaseTimeoutsS = parsePhaseTimeouts(values['phase-timeout'], env.FLOPS_PHASE_TIMEOUTS, problems);
 
   const username = nonEmpty(env.REGISTRY_USERNAME);
@@ -243,7 +262,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     problems.push('REGISTRY_USERNAME and REGISTRY_PASSWORD must be set together');
   }
 
-  if (problems.length > 0 || typeof pythonVersions === 'string' || typeof repo === 'string' || typeof registry === 'string' || typeof observer === 'string' || mqtt === undefined) {
+  if (
+    problems.length > 0 ||
+    typeof pythonVersions === 'string' ||
+    typeof repo === 'string' ||
+    typeof registry === 'string' ||
+    typeof observer === 'string' ||
+    mqtt === undefined
+  ) {
     throw new UsageError(problems);
   }
 
@@ -276,13 +302,25 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     maxRepoBytes: maxRepoMb * 1024 * 1024,
     maxRepoFiles,
     submodules: values.submodules === true,
-    phaseTimeoutsMs: Object.fromEntries(PHASES.map((phase) => [phase, phaseTimeoutsS[phase] * 1000])) as Record<PhaseName, number>,
+    phaseTimeoutsMs: Object.fromEntries(PHASES.map((phase) => [phase, phaseTimeoutsS[phase] * 1000])) as Record<
+      PhaseName,
+      number
+    >,
     deadlineMs: deadlineS * 1000,
     pruneImages: values['prune-images'] === true,
     skipResolve: values['skip-resolve'] === true,
-    pipVenv: resolve(nonEmpty(env.FLOPS_PIP_VENV) ?? join(nonEmpty(env.XDG_CACHE_HOME) ?? join(nonEmpty(env.HOME) ?? homedir(), '.cache'), 'flops-image-builder', 'pip-venv')),
+    pipVenv: resolve(
+      nonEmpty(env.FLOPS_PIP_VENV) ??
+        join(
+          nonEmpty(env.XDG_CACHE_HOME) ?? join(nonEmpty(env.HOME) ?? homedir(), '.cache'),
+          'flops-image-builder',
+          'pip-venv',
+        ),
+    ),
     toolEnv: Object.fromEntries(
-      Object.entries(env).filter((entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined),
+      Object.entries(env).filter(
+        (entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined,
+      ),
     ),
   };
   return { kind: 'run', config: deepFreeze(config) };
@@ -302,9 +340,17 @@ function parsePhaseTimeouts(
   envText: string | undefined,
   problems: string[],
 ): Record<PhaseName, number> {
-  const timeouts = Object.fromEntries(PHASES.map((phase) => [phase, DEFAULT_PHASE_TIMEOUTS_S[phase] ?? DEFAULT_PHASE_TIMEOUT_S])) as Record<PhaseName, number>;
-  const fromEnv = (envText ?? '').split(',').map((item) => item.trim()).filter(Boolean).map((item) => ['FLOPS_PHASE_TIMEOUTS', item] as const);
-  const fromOptions = (Array.isArray(options) ? options : [options]).filter((item): item is string => typeof item === 'string').map((item) => ['--phase-timeout', item] as const);
+  const timeouts = Object.fromEntries(
+    PHASES.map((phase) => [phase, DEFAULT_PHASE_TIMEOUTS_S[phase] ?? DEFAULT_PHASE_TIMEOUT_S]),
+  ) as Record<PhaseName, number>;
+  const fromEnv = (envText ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => ['FLOPS_PHASE_TIMEOUTS', item] as const);
+  const fromOptions = (Array.isArray(options) ? options : [options])
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => ['--phase-timeout', item] as const);
   for (const [name, item] of [...fromEnv, ...fromOptions]) {
     const [, phase = '', seconds = ''] = /^([^=]*)=(.*)$/.exec(item) ?? [];
     if (!(PHASES as readonly string[]).includes(phase)) {

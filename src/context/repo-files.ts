@@ -1,9 +1,9 @@
 // Walking an untrusted clone: its files without `.git`, its `.dockerignore` rules, and where its links point.
 
-import dockerignore from '@balena/dockerignore';
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import dockerignore from '@balena/dockerignore';
 
 /** One entry of the walk: everything but folders (files, links, and the odd socket), never followed. */
 export interface RepoFile {
@@ -40,6 +40,8 @@ export function isGitPath(path: string): boolean {
 /** Whether the symbolic link at `source` resolves to a place inside the repo whose real path is `root`. */
 export async function linkStaysInside(repoDir: string, root: string, source: string): Promise<boolean> {
   const resolved = resolve(dirname(source), await readlink(source));
-  return realpath(resolved).then((real) => real === root || real.startsWith(root + sep), () => !relative(repoDir, resolved).startsWith('..'));
+  return realpath(resolved).then(
+    (real) => real === root || real.startsWith(root + sep),
+    () => !relative(repoDir, resolved).startsWith('..'),
+  );
 }
-

@@ -43,7 +43,8 @@ export async function scanRepo(repoDir: string, limits: RepoLimits): Promise<Rep
     } else if (entry.isFile()) {
       const { size } = await lstat(source);
       bytes += size;
-      if (size <= LFS_POINTER_MAX_BYTES && !ignored(path) && (await startsWith(source, LFS_POINTER_PREFIX))) lfsPointers.push(path);
+      if (size <= LFS_POINTER_MAX_BYTES && !ignored(path) && (await startsWith(source, LFS_POINTER_PREFIX)))
+        lfsPointers.push(path);
     }
     if (files > limits.maxFiles) overLimit = 'files';
     else if (bytes > limits.maxBytes) overLimit = 'bytes';

@@ -17,24 +17,53 @@ export const CONDA_TO_PYPI: Readonly<Record<string, string>> = Object.freeze({
   'msgpack-python': 'msgpack',
   'python-graphviz': 'graphviz',
   'python-kaleido': 'kaleido',
-  'pyqt': 'PyQt5',
+  pyqt: 'PyQt5',
   // The images have no display: the headless OpenCV wheel is the one that fits.
   opencv: 'opencv-python-headless',
   'py-opencv': 'opencv-python-headless',
   'faiss-cpu': 'faiss-cpu',
   faiss: 'faiss-cpu',
   'pytorch-lightning': 'pytorch-lightning',
-  'ruamel_yaml': 'ruamel.yaml',
-  'typing_extensions': 'typing-extensions',
+  ruamel_yaml: 'ruamel.yaml',
+  typing_extensions: 'typing-extensions',
 });
 
 // Packages that need conda's binaries and have no pip equivalent worth the name.
 const CONDA_ONLY = new Set([
-  'mkl', 'mkl-service', 'mkl_fft', 'mkl_random', 'mkl-include', 'mkl-devel',
-  'r-base', 'r-essentials', 'rpy2',
-  'ffmpeg', 'gdal', 'libgdal', 'proj', 'geos', 'graphviz', 'poppler', 'tesseract', 'hdf5',
-  'openjdk', 'nodejs', 'git', 'make', 'gcc', 'gxx', 'gfortran', 'compilers', 'c-compiler', 'cxx-compiler', 'fortran-compiler',
-  'openmpi', 'mpich', 'cudf', 'cuml', 'rapids',
+  'mkl',
+  'mkl-service',
+  'mkl_fft',
+  'mkl_random',
+  'mkl-include',
+  'mkl-devel',
+  'r-base',
+  'r-essentials',
+  'rpy2',
+  'ffmpeg',
+  'gdal',
+  'libgdal',
+  'proj',
+  'geos',
+  'graphviz',
+  'poppler',
+  'tesseract',
+  'hdf5',
+  'openjdk',
+  'nodejs',
+  'git',
+  'make',
+  'gcc',
+  'gxx',
+  'gfortran',
+  'compilers',
+  'c-compiler',
+  'cxx-compiler',
+  'fortran-compiler',
+  'openmpi',
+  'mpich',
+  'cudf',
+  'cuml',
+  'rapids',
 ]);
 
 // NVIDIA's libraries and the metapackages that select them.
@@ -43,11 +72,53 @@ const CUDA = new Set(['cudatoolkit', 'cudatoolkit-dev', 'cudnn', 'nccl', 'pytorc
 // Python's own runtime, the libraries every slim python image has, and native libraries that pip wheels
 // bundle (numpy bundles OpenBLAS, pillow libjpeg…). Full `conda env export`s list all of them.
 const PROVIDED = new Set([
-  'ca-certificates', 'openssl', 'ncurses', 'readline', 'sqlite', 'tk', 'xz', 'zlib', 'bzip2', 'expat', 'tzdata',
-  'ld_impl_linux-64', 'ld_impl_linux-aarch64', 'python_abi', 'pip',
-  'intel-openmp', 'llvm-openmp', 'blas', 'openblas', 'numpy-base', 'cpuonly', 'pytorch-mutex',
-  'zstd', 'lz4-c', 'icu', 'krb5', 'c-ares', 'jpeg', 'freetype', 'fontconfig', 'lcms2', 'openjpeg', 'brotli', 'brotli-bin',
-  'giflib', 'pcre', 'pcre2', 'yaml', 'zeromq', 'gettext', 'glib', 'dbus', 'arrow-cpp', 'tbb', 'gmp', 'mpfr', 'mpc',
+  'ca-certificates',
+  'openssl',
+  'ncurses',
+  'readline',
+  'sqlite',
+  'tk',
+  'xz',
+  'zlib',
+  'bzip2',
+  'expat',
+  'tzdata',
+  'ld_impl_linux-64',
+  'ld_impl_linux-aarch64',
+  'python_abi',
+  'pip',
+  'intel-openmp',
+  'llvm-openmp',
+  'blas',
+  'openblas',
+  'numpy-base',
+  'cpuonly',
+  'pytorch-mutex',
+  'zstd',
+  'lz4-c',
+  'icu',
+  'krb5',
+  'c-ares',
+  'jpeg',
+  'freetype',
+  'fontconfig',
+  'lcms2',
+  'openjpeg',
+  'brotli',
+  'brotli-bin',
+  'giflib',
+  'pcre',
+  'pcre2',
+  'yaml',
+  'zeromq',
+  'gettext',
+  'glib',
+  'dbus',
+  'arrow-cpp',
+  'tbb',
+  'gmp',
+  'mpfr',
+  'mpc',
 ]);
 
 // Python packages whose names start with "lib" like the native libraries do.
@@ -56,11 +127,18 @@ const PYTHON_LIB_PACKAGES = new Set(['librosa', 'libcst', 'libpysal', 'libclang'
 /** How a conda package is treated: a pip requirement (with its PyPI name), or one of the kinds that is not. */
 export function classifyCondaPackage(name: string): { kind: 'pip'; pypiName: string } | { kind: CondaPackageKind } {
   const lower = name.toLowerCase();
-  if (CUDA.has(lower) || lower.startsWith('cuda-') || lower.startsWith('libcu') || lower.startsWith('libnv') || lower.startsWith('magma-cuda')) {
+  if (
+    CUDA.has(lower) ||
+    lower.startsWith('cuda-') ||
+    lower.startsWith('libcu') ||
+    lower.startsWith('libnv') ||
+    lower.startsWith('magma-cuda')
+  ) {
     return { kind: 'cuda' };
   }
   if (CONDA_ONLY.has(lower) || lower.startsWith('r-')) return { kind: 'conda-only' };
   // `_libgcc_mutex`, `_openmp_mutex`…, and native `lib*` packages (libgcc-ng, libffi, libprotobuf…).
-  if (PROVIDED.has(lower) || lower.startsWith('_') || (lower.startsWith('lib') && !PYTHON_LIB_PACKAGES.has(lower))) return { kind: 'provided' };
+  if (PROVIDED.has(lower) || lower.startsWith('_') || (lower.startsWith('lib') && !PYTHON_LIB_PACKAGES.has(lower)))
+    return { kind: 'provided' };
   return { kind: 'pip', pypiName: CONDA_TO_PYPI[lower] ?? lower };
 }

@@ -1,9 +1,9 @@
 // conda.yaml / environment.yml: python pin, conda packages, the `pip:` section, channels, anchors; with line numbers.
 
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { classifyCondaPackage } from './conda-packages.js';
-import { EnvFileError, type CondaPackage, type EnvSpec, type Source } from './env-spec.js';
-import { readRequirementLines, type RequirementLines } from './requirements.js';
+import { type CondaPackage, EnvFileError, type EnvSpec, type Source } from './env-spec.js';
+import { type RequirementLines, readRequirementLines } from './requirements.js';
 
 /** Reads a conda environment file into the common model; `-r` lines under `pip:` are read relative to it inside `repoDir`. */
 export function readCondaEnv(repoDir: string, file: string, text: string): EnvSpec {
@@ -16,7 +16,8 @@ export function readCondaEnv(repoDir: string, file: string, text: string): EnvSp
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 0);
 
   const dependencies = resolve(document, root?.get('dependencies', true));
-  if (dependencies !== undefined && dependencies !== null && !isSeq(dependencies)) throw new EnvFileError(file, '"dependencies" must be a list');
+  if (dependencies !== undefined && dependencies !== null && !isSeq(dependencies))
+    throw new EnvFileError(file, '"dependencies" must be a list');
 
   let python: { constraint: string | undefined; source: Source } | undefined;
   const lines: RequirementLines = { requirements: [], constraints: [], pipOptions: [] };
@@ -28,14 +29,21 @@ export function readCondaEnv(repoDir: string, file: string, text: string): EnvSp
     if (isScalar(entry) && typeof entry.value === 'string') {
       const spec = splitCondaSpec(entry.value);
       if (spec.channel !== undefined) channels.push(spec.channel);
-      if (spec.name === 'python') python = { constraint: spec.constraint ?? python?.constraint, source: { file, line } };
+      if (spec.name === 'python')
+        python = { constraint: spec.constraint ?? python?.constraint, source: { file, line } };
       else if (spec.name !== 'pip') addCondaPackage(file, line, entry.value.trim(), spec, lines, packages);
-    } else if (isMap(entry) && entry.items.length === 1 && isScalar(entry.items[0]?.key) && entry.items[0]?.key.value === 'pip') {
+    } else if (
+      isMap(entry) &&
+      entry.items.length === 1 &&
+      isScalar(entry.items[0]?.key) &&
+      entry.items[0]?.key.value === 'pip'
+    ) {
       const pipList = resolve(document, entry.items[0]?.value as Node);
       if (!isSeq(pipList)) throw new EnvFileError(file, 'the "pip:" entry must be a list');
       const pipLines = pipList.items.map((pipItem) => {
         const value = resolve(document, pipItem as Node);
-        if (!isScalar(value) || typeof value.value !== 'string') throw new EnvFileError(file, `line ${lineOf(pipItem as Node)}: every entry under "pip:" must be a string`);
+        if (!isScalar(value) || typeof value.value !== 'string')
+          throw new EnvFileError(file, `line ${lineOf(pipItem as Node)}: every entry under "pip:" must be a string`);
         return { text: value.value.trim(), line: lineOf(pipItem as Node) };
       });
       readRequirementLines(repoDir, file, pipLines, lines, new Set([`r:${file}`]), false);
@@ -58,10 +66,22 @@ export function readCondaEnv(repoDir: string, file: string, text: string): EnvSp
   };
 }
 
-function addCondaPackage(file: string, line: number, written: string, spec: CondaSpec, lines: RequirementLines, packages: CondaPackage[]): void {
+function addCondaPackage(
+  file: string,
+  line: number,
+  written: string,
+  spec: CondaSpec,
+  lines: RequirementLines,
+  packages: CondaPackage[],
+): void {
   const classified = classifyCondaPackage(spec.name);
   if (classified.kind === 'pip') {
-    lines.requirements.push({ requirement: condaToPip(classified.pypiName, spec.constraint), file, line, fromConda: written });
+    lines.requirements.push({
+      requirement: condaToPip(classified.pypiName, spec.constraint),
+      file,
+      line,
+      fromConda: written,
+    });
   } else {
     packages.push({ spec: spec.withoutChannel, name: spec.name, kind: classified.kind, file, line });
   }
@@ -75,7 +95,9 @@ function resolve(document: Document, node: Node | null | undefined): Node | null
 function stringList(document: Document, node: Node | null | undefined): string[] {
   const list = resolve(document, node);
   if (!isSeq(list)) return [];
-  return list.items.map((item) => resolve(document, item as Node)).flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value] : []));
+  return list.items
+    .map((item) => resolve(document, item as Node))
+    .flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value] : []));
 }
 
 interface CondaSpec {

@@ -4,9 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCondaEnv } from './conda.js';
 import { EnvFileError, type EnvSpec } from './env-spec.js';
-import { readPythonEnv } from './python-env.js';
-import { readPyProject } from './pyproject.js';
 import { parseRequirement } from './pep508.js';
+import { readPyProject } from './pyproject.js';
+import { readPythonEnv } from './python-env.js';
 import { readRequirements } from './requirements.js';
 
 /**
@@ -15,7 +15,15 @@ import { readRequirements } from './requirements.js';
  * requirements.txt because MLflow writes both and python_env.yaml adds the python version to it;
  * pyproject.toml comes last because its dependencies are often looser than a lock-like requirements file.
  */
-export const ENV_FILES = ['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'python_env.yaml', 'requirements.txt', 'pyproject.toml'] as const;
+export const ENV_FILES = [
+  'conda.yaml',
+  'conda.yml',
+  'environment.yml',
+  'environment.yaml',
+  'python_env.yaml',
+  'requirements.txt',
+  'pyproject.toml',
+] as const;
 
 /** The first environment file present at the repo root, or undefined. */
 export function findEnvFile(repoDir: string): string | undefined {
@@ -44,7 +52,10 @@ function readAnyEnvFile(repoDir: string, file: string): EnvSpec {
 function checked(env: EnvSpec): EnvSpec {
   for (const entry of [...env.requirements, ...env.constraints]) {
     if (parseRequirement(entry.requirement) === undefined) {
-      throw new EnvFileError(entry.file, `line ${entry.line}: "${entry.requirement}" is not a requirement pip can read (PEP 508: name, [extras], version specifier, ; marker)`);
+      throw new EnvFileError(
+        entry.file,
+        `line ${entry.line}: "${entry.requirement}" is not a requirement pip can read (PEP 508: name, [extras], version specifier, ; marker)`,
+      );
     }
   }
   return env;

@@ -22,43 +22,199 @@ export interface FlwrRelease {
  * Add a row for a new release the same way.
  */
 export const FLWR_RELEASES: readonly FlwrRelease[] = [
-  { version: '1.42.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.41.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.40.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.39.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.38.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.37.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.36.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.35.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.34.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.33.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.32.1', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.31.0', python: '>=3.11,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.30.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.29.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.28.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.27.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.26.1', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.25.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.24.0', python: '>=3.10,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' } },
-  { version: '1.23.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.22.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.21.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.20.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.19.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.18.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.17.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.16.0', python: '>=3.9.2,<4.0.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.15.2', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' } },
-  { version: '1.14.0', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' } },
-  { version: '1.13.1', python: '>=3.9,<4.0', requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' } },
-  { version: '1.12.0', python: '>=3.9,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4,!=1.65.5,!=1.66.0,!=1.66.1' } },
-  { version: '1.11.1', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4' } },
-  { version: '1.10.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1' } },
-  { version: '1.9.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
-  { version: '1.8.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
-  { version: '1.7.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' } },
-  { version: '1.6.0', python: '>=3.8,<4.0', requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=3.19.0,<4.0.0', grpcio: '>=1.48.2,<2.0.0,!=1.52.0' } },
+  {
+    version: '1.42.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.41.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.40.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.39.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.38.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.37.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.36.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.35.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.34.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.33.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.32.1',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.31.0',
+    python: '>=3.11,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.30.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.29.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.28.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.27.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.26.1',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.25.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.24.0',
+    python: '>=3.10,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=5.28.0,<7.0.0', grpcio: '>=1.70.0,<2.0.0' },
+  },
+  {
+    version: '1.23.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.22.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.21.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.20.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.19.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.18.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.17.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.16.0',
+    python: '>=3.9.2,<4.0.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.15.2',
+    python: '>=3.9,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.21.6,<5.0.0', grpcio: '>=1.62.3,<2.0.0,!=1.65.0' },
+  },
+  {
+    version: '1.14.0',
+    python: '>=3.9,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' },
+  },
+  {
+    version: '1.13.1',
+    python: '>=3.9,<4.0',
+    requires: { numpy: '>=1.26.0,<3.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,<=1.64.3' },
+  },
+  {
+    version: '1.12.0',
+    python: '>=3.9,<4.0',
+    requires: {
+      numpy: '>=1.21.0,<2.0.0',
+      protobuf: '>=4.25.2,<5.0.0',
+      grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4,!=1.65.5,!=1.66.0,!=1.66.1',
+    },
+  },
+  {
+    version: '1.11.1',
+    python: '>=3.8,<4.0',
+    requires: {
+      numpy: '>=1.21.0,<2.0.0',
+      protobuf: '>=4.25.2,<5.0.0',
+      grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1,!=1.65.2,!=1.65.4',
+    },
+  },
+  {
+    version: '1.10.0',
+    python: '>=3.8,<4.0',
+    requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0,!=1.64.2,!=1.65.1' },
+  },
+  {
+    version: '1.9.0',
+    python: '>=3.8,<4.0',
+    requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' },
+  },
+  {
+    version: '1.8.0',
+    python: '>=3.8,<4.0',
+    requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' },
+  },
+  {
+    version: '1.7.0',
+    python: '>=3.8,<4.0',
+    requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=4.25.2,<5.0.0', grpcio: '>=1.60.0,<2.0.0' },
+  },
+  {
+    version: '1.6.0',
+    python: '>=3.8,<4.0',
+    requires: { numpy: '>=1.21.0,<2.0.0', protobuf: '>=3.19.0,<4.0.0', grpcio: '>=1.48.2,<2.0.0,!=1.52.0' },
+  },
 ];
 
 /** paho-mqtt for the learner's and aggregator's notifications (tested with fl-templates/tests). */
@@ -89,7 +245,9 @@ export interface PinRaise {
   readonly to: string;
 }
 
-export type FlwrChoice = { readonly version: string; readonly raises: readonly PinRaise[] } | { readonly problem: string };
+export type FlwrChoice =
+  | { readonly version: string; readonly raises: readonly PinRaise[] }
+  | { readonly problem: string };
 
 /** The newest Flower release that supports the latest patch release of a python minor (the slim images ship that). */
 export function flwrFor(python: string): string {
@@ -105,7 +263,9 @@ export function flwrFor(python: string): string {
  * other packages accept the raised versions.
  */
 export function chooseFlwr(input: FlwrInput): FlwrChoice {
-  const releases = FLWR_RELEASES.filter((release) => /^\d+\.\d+$/.test(input.python) && satisfies(`${input.python}.99`, release.python));
+  const releases = FLWR_RELEASES.filter(
+    (release) => /^\d+\.\d+$/.test(input.python) && satisfies(`${input.python}.99`, release.python),
+  );
   if (releases.length === 0) return { problem: `no Flower release the builder knows supports python ${input.python}` };
   const specs = (bounds: readonly RepoBound[] | undefined): string[] => (bounds ?? []).map((bound) => bound.specifier);
 
@@ -113,11 +273,17 @@ export function chooseFlwr(input: FlwrInput): FlwrChoice {
     const pins = input.pins[name] ?? [];
     const bounds = input.bounds[name] ?? [];
     if (pins.length > 0 && bounds.length > 0 && !intersects(...specs(pins), ...specs(bounds))) {
-      return { problem: `${describe(pins)} cannot be installed together with ${bounds.map((bound) => `${bound.by}, which needs ${name}${bound.specifier}`).join(' and ')}; change one of the pins` };
+      return {
+        problem: `${describe(pins)} cannot be installed together with ${bounds.map((bound) => `${bound.by}, which needs ${name}${bound.specifier}`).join(' and ')}; change one of the pins`,
+      };
     }
   }
 
-  const fits = releases.find((release) => FLWR_PINNED.every((name) => intersects(release.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name]))));
+  const fits = releases.find((release) =>
+    FLWR_PINNED.every((name) =>
+      intersects(release.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name])),
+    ),
+  );
   if (fits) return { version: fits.version, raises: [] };
 
   const candidates = releases.flatMap((release) => {
@@ -134,13 +300,20 @@ export function chooseFlwr(input: FlwrInput): FlwrChoice {
     }
     return [{ release, raises }];
   });
-  const best = candidates.reduce<(typeof candidates)[number] | undefined>((chosen, candidate) => (chosen === undefined || smallerRaise(candidate.raises, chosen.raises) ? candidate : chosen), undefined);
+  const best = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (chosen, candidate) => (chosen === undefined || smallerRaise(candidate.raises, chosen.raises) ? candidate : chosen),
+    undefined,
+  );
   if (best) return { version: best.release.version, raises: best.raises };
 
   const newest = releases[0] as FlwrRelease;
-  const clashes = FLWR_PINNED.filter((name) => !intersects(newest.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name])));
+  const clashes = FLWR_PINNED.filter(
+    (name) => !intersects(newest.requires[name], ...specs(input.pins[name]), ...specs(input.bounds[name])),
+  );
   const what = clashes.map((name) => `${name}${newest.requires[name]}`).join(' and ');
-  const pinned = clashes.map((name) => describe([...(input.pins[name] ?? []), ...(input.bounds[name] ?? [])])).join('; ');
+  const pinned = clashes
+    .map((name) => describe([...(input.pins[name] ?? []), ...(input.bounds[name] ?? [])]))
+    .join('; ');
   return {
     problem: `no Flower release from ${FLWR_RELEASES.at(-1)?.version} to ${newest.version} supports python ${input.python} together with ${pinned}, and raising the pins would leave what the repo's other packages accept; flwr ${newest.version} needs ${what}: change the pins to fit that`,
   };

@@ -26,16 +26,98 @@ export const TENSORFLOW_SERIES: readonly FrameworkSeries[] = [
   { series: '2.9', pythonMin: '3.8', pythonMax: '3.10' },
   { series: '2.10', pythonMin: '3.8', pythonMax: '3.10' },
   { series: '2.11', pythonMin: '3.8', pythonMax: '3.10' },
-  { series: '2.12', pythonMin: '3.8', pythonMax: '3.11', requires: { numpy: '>=1.22,<=1.24.3', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.13', pythonMin: '3.8', pythonMax: '3.11', requires: { numpy: '>=1.22,<=1.24.3', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.14', pythonMin: '3.9', pythonMax: '3.11', requires: { numpy: '>=1.23.5,<2.0.0', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.15', pythonMin: '3.9', pythonMax: '3.11', requires: { numpy: '>=1.23.5,<2.0.0', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.16', pythonMin: '3.9', pythonMax: '3.12', requires: { numpy: '>=1.23.5,<2.0.0', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.17', pythonMin: '3.9', pythonMax: '3.12', requires: { numpy: '>=1.23.5,<2.0.0', protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.18', pythonMin: '3.9', pythonMax: '3.12', requires: { numpy: '>=1.26.0,<2.1.0', protobuf: `>=3.20.3,<6.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.19', pythonMin: '3.9', pythonMax: '3.12', requires: { numpy: '>=1.26.0,<2.2.0', protobuf: `>=3.20.3,<6.0.0dev,${TF_PROTOBUF_EXCLUDED}`, grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.20', pythonMin: '3.9', pythonMax: '3.13', requires: { numpy: '>=1.26.0', protobuf: '>=5.28.0', grpcio: '>=1.24.3,<2.0' } },
-  { series: '2.21', pythonMin: '3.10', pythonMax: '3.13', requires: { numpy: '>=1.26.0', protobuf: '>=6.31.1,<8.0.0', grpcio: '>=1.24.3,<2.0' } },
+  {
+    series: '2.12',
+    pythonMin: '3.8',
+    pythonMax: '3.11',
+    requires: {
+      numpy: '>=1.22,<=1.24.3',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.13',
+    pythonMin: '3.8',
+    pythonMax: '3.11',
+    requires: {
+      numpy: '>=1.22,<=1.24.3',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.14',
+    pythonMin: '3.9',
+    pythonMax: '3.11',
+    requires: {
+      numpy: '>=1.23.5,<2.0.0',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.15',
+    pythonMin: '3.9',
+    pythonMax: '3.11',
+    requires: {
+      numpy: '>=1.23.5,<2.0.0',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.16',
+    pythonMin: '3.9',
+    pythonMax: '3.12',
+    requires: {
+      numpy: '>=1.23.5,<2.0.0',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.17',
+    pythonMin: '3.9',
+    pythonMax: '3.12',
+    requires: {
+      numpy: '>=1.23.5,<2.0.0',
+      protobuf: `>=3.20.3,<5.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.18',
+    pythonMin: '3.9',
+    pythonMax: '3.12',
+    requires: {
+      numpy: '>=1.26.0,<2.1.0',
+      protobuf: `>=3.20.3,<6.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.19',
+    pythonMin: '3.9',
+    pythonMax: '3.12',
+    requires: {
+      numpy: '>=1.26.0,<2.2.0',
+      protobuf: `>=3.20.3,<6.0.0dev,${TF_PROTOBUF_EXCLUDED}`,
+      grpcio: '>=1.24.3,<2.0',
+    },
+  },
+  {
+    series: '2.20',
+    pythonMin: '3.9',
+    pythonMax: '3.13',
+    requires: { numpy: '>=1.26.0', protobuf: '>=5.28.0', grpcio: '>=1.24.3,<2.0' },
+  },
+  {
+    series: '2.21',
+    pythonMin: '3.10',
+    pythonMax: '3.13',
+    requires: { numpy: '>=1.26.0', protobuf: '>=6.31.1,<8.0.0', grpcio: '>=1.24.3,<2.0' },
+  },
 ];
 
 /** Read like TENSORFLOW_SERIES, from `pip index versions torch --python-version X.Y --only-binary=:all:` for Linux x86_64. */
@@ -88,7 +170,9 @@ export function frameworkPythonProblem(name: string, specifier: string, python: 
   if (allowed.length === 0 || allowed.some((row) => seriesSupports(row, python))) return undefined;
   const ranges = allowed.map((row) => `${name} ${row.series} supports python ${row.pythonMin} to ${row.pythonMax}`);
   // The nearest python those releases have: the newest when the chosen one is too new, else the oldest.
-  const pythons = allowed.flatMap((row) => minorsBetween(row.pythonMin, row.pythonMax)).sort((a, b) => minorOf(a) - minorOf(b));
+  const pythons = allowed
+    .flatMap((row) => minorsBetween(row.pythonMin, row.pythonMax))
+    .sort((a, b) => minorOf(a) - minorOf(b));
   const tooNew = minorOf(python) > minorOf(pythons.at(-1) ?? python);
   const nearest = tooNew ? pythons.at(-1) : pythons[0];
   // Too new a python needs a newer release of the framework; too old a python, an older one.
@@ -130,7 +214,11 @@ function minorsBetween(low: string, high: string): string[] {
 }
 
 /** Whether every framework the environment pins (for this python, markers applied) has a release for the python minor. */
-export function frameworksFit(requirements: readonly { readonly requirement: string }[], python: string, machine: string): boolean {
+export function frameworksFit(
+  requirements: readonly { readonly requirement: string }[],
+  python: string,
+  machine: string,
+): boolean {
   return requirements.every(({ requirement }) => {
     const parsed = parseRequirement(requirement);
     if (parsed?.name === undefined || parsed.kind !== 'index') return true;

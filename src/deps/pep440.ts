@@ -37,7 +37,10 @@ export function intersects(...specifiers: readonly Specifier[]): boolean {
 /** The lowest version a specifier's lower bounds allow (`>=4.21.6,<5` → `4.21.6`), if it has one. */
 export function lowerBound(specifier: Specifier): string | undefined {
   const bounds = clauses(specifier)
-    .filter(({ operator }) => operator === '>=' || operator === '>' || operator === '==' || operator === '~=' || operator === '===')
+    .filter(
+      ({ operator }) =>
+        operator === '>=' || operator === '>' || operator === '==' || operator === '~=' || operator === '===',
+    )
     .map(({ version }) => version.replace(/\.\*$/, ''));
   return bounds.sort(compare).at(-1);
 }
@@ -65,8 +68,15 @@ function clauses(specifier: Specifier): { operator: string; version: string }[] 
 function candidatePoints(specifier: Specifier): string[] {
   const points = new Set<string>(['0', '99999']);
   for (const { version } of clauses(specifier)) {
-    const base = version.replace(/\.\*$/, '').replace(/(dev|a|b|rc|post)\d*$/i, '').replace(/[.+-]+$/, '');
-    const release = base.split('+')[0]?.split('.').map((part) => Number.parseInt(part, 10)) ?? [];
+    const base = version
+      .replace(/\.\*$/, '')
+      .replace(/(dev|a|b|rc|post)\d*$/i, '')
+      .replace(/[.+-]+$/, '');
+    const release =
+      base
+        .split('+')[0]
+        ?.split('.')
+        .map((part) => Number.parseInt(part, 10)) ?? [];
     if (release.length === 0 || release.some(Number.isNaN)) continue;
     const last = release.length - 1;
     points.add(release.join('.'));

@@ -29,27 +29,42 @@ export function parseRequirement(text: string): ParsedRequirement | undefined {
     return { name: egg ? normaliseName(egg) : undefined, extras: [], specifier: '', url, marker, kind: urlKind(url) };
   }
   // A local path: `./libs/x`, `/abs/x`, `.`, or a bare archive file name (`pkg-1.0-py3-none-any.whl`).
-  if (/^(\.{1,2}\/|\/|\.$|\.\.$)/.test(trimmed) || (!trimmed.includes('@') && /^[^\s;]+\.(whl|tar\.gz|zip)$/i.test(trimmed))) {
+  if (
+    /^(\.{1,2}\/|\/|\.$|\.\.$)/.test(trimmed) ||
+    (!trimmed.includes('@') && /^[^\s;]+\.(whl|tar\.gz|zip)$/i.test(trimmed))
+  ) {
     return { name: undefined, extras: [], specifier: '', url: trimmed, marker: undefined, kind: 'path' };
   }
   const match = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/s.exec(trimmed);
   if (!match) return undefined;
   const [, rawName = '', extrasText, rest = ''] = match;
-  const extras = (extrasText ?? '').split(',').map((extra) => extra.trim()).filter(Boolean);
+  const extras = (extrasText ?? '')
+    .split(',')
+    .map((extra) => extra.trim())
+    .filter(Boolean);
   if (rest.startsWith('@')) {
     const [url = '', marker] = splitMarker(rest.slice(1).trim(), true);
     return { name: normaliseName(rawName), extras, specifier: '', url, marker, kind: urlKind(url) };
   }
   const [specifierText = '', marker] = splitMarker(rest, false);
   const specifier = specifierText.replace(/[()\s]/g, '');
-  if (specifier !== '' && !(/^(===|==|!=|~=|>=|<=|>|<)/.test(specifier) && isValidSpecifier(specifier))) return undefined;
+  if (specifier !== '' && !(/^(===|==|!=|~=|>=|<=|>|<)/.test(specifier) && isValidSpecifier(specifier)))
+    return undefined;
   return { name: normaliseName(rawName), extras, specifier, url: undefined, marker, kind: 'index' };
 }
 
 /** Writes a requirement back as one line pip reads (`torch[extra]==2.1.1+cpu ; python_version < "3.12"`). */
-export function formatRequirement(parsed: Pick<ParsedRequirement, 'name' | 'extras' | 'specifier' | 'url' | 'marker'>, displayName = parsed.name): string {
+export function formatRequirement(
+  parsed: Pick<ParsedRequirement, 'name' | 'extras' | 'specifier' | 'url' | 'marker'>,
+  displayName = parsed.name,
+): string {
   const extras = parsed.extras.length > 0 ? `[${parsed.extras.join(',')}]` : '';
-  const what = parsed.url !== undefined ? (displayName ? `${displayName}${extras} @ ${parsed.url}` : parsed.url) : `${displayName ?? ''}${extras}${parsed.specifier}`;
+  const what =
+    parsed.url !== undefined
+      ? displayName
+        ? `${displayName}${extras} @ ${parsed.url}`
+        : parsed.url
+      : `${displayName ?? ''}${extras}${parsed.specifier}`;
   const separator = parsed.url !== undefined ? ' ; ' : '; ';
   return parsed.marker ? `${what}${separator}${parsed.marker}` : what;
 }
@@ -112,7 +127,8 @@ type Token = { kind: 'string' | 'name' | 'op' | 'paren'; text: string };
 
 function tokenize(marker: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:("[^"]*"|'[^']*')|(not\s+in\b|in\b|and\b|or\b|===|==|!=|~=|>=|<=|<|>)|([()])|([A-Za-z_][A-Za-z0-9_.]*))/y;
+  const pattern =
+    /\s*(?:("[^"]*"|'[^']*')|(not\s+in\b|in\b|and\b|or\b|===|==|!=|~=|>=|<=|<|>)|([()])|([A-Za-z_][A-Za-z0-9_.]*))/y;
   let index = 0;
   while (index < marker.length) {
     if (/^\s*$/.test(marker.slice(index))) break;
@@ -171,7 +187,8 @@ class MarkerParser {
     }
     const left = this.operand();
     const operator = this.tokens[this.index];
-    if (operator?.kind !== 'op' || operator.text === 'and' || operator.text === 'or') throw new Error('expected a comparison');
+    if (operator?.kind !== 'op' || operator.text === 'and' || operator.text === 'or')
+      throw new Error('expected a comparison');
     this.index += 1;
     const right = this.operand();
     return compareMarker(left, operator.text, right);
@@ -181,7 +198,8 @@ class MarkerParser {
     const token = this.tokens[this.index];
     this.index += 1;
     if (token?.kind === 'string') return { value: token.text, variable: undefined };
-    if (token?.kind === 'name' && token.text in this.variables) return { value: this.variables[token.text] ?? '', variable: token.text };
+    if (token?.kind === 'name' && token.text in this.variables)
+      return { value: this.variables[token.text] ?? '', variable: token.text };
     throw new Error(`unknown marker variable ${token?.text ?? '(end)'}`);
   }
 
@@ -191,13 +209,19 @@ class MarkerParser {
   }
 }
 
-function compareMarker(left: { value: string; variable: string | undefined }, operator: string, right: { value: string; variable: string | undefined }): boolean {
+function compareMarker(
+  left: { value: string; variable: string | undefined },
+  operator: string,
+  right: { value: string; variable: string | undefined },
+): boolean {
   if (operator === 'in') return right.value.includes(left.value);
   if (operator === 'not in') return !right.value.includes(left.value);
   const isVersion = VERSION_VARIABLES.has(left.variable ?? '') || VERSION_VARIABLES.has(right.variable ?? '');
   if (isVersion && operator !== '===') {
     // The variable's value is the version; the literal, the specifier's version.
-    return left.variable !== undefined ? satisfies(left.value, `${operator}${right.value}`) : satisfies(right.value, `${mirror(operator)}${left.value}`);
+    return left.variable !== undefined
+      ? satisfies(left.value, `${operator}${right.value}`)
+      : satisfies(right.value, `${mirror(operator)}${left.value}`);
   }
   switch (operator) {
     case '==':

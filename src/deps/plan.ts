@@ -2,11 +2,11 @@
 
 import { splitCondaSpec } from './conda.js';
 import type { EnvSpec, Requirement } from './env-spec.js';
-import { FLWR_PINNED, FLWR_RELEASES, chooseFlwr, type FlwrPinned, type RepoBound } from './flwr-releases.js';
+import { chooseFlwr, FLWR_PINNED, FLWR_RELEASES, type FlwrPinned, type RepoBound } from './flwr-releases.js';
 import { FRAMEWORKS, frameworkBounds, frameworkPythonProblem, markerMachine } from './known-packages.js';
 import { intersects, satisfies } from './pep440.js';
-import { evaluateMarker, formatRequirement, parseRequirement, type ParsedRequirement } from './pep508.js';
-import { PYTORCH_CPU_INDEX, TORCH_FAMILY, companionFor, exactTorchVersion, torchFor } from './torch.js';
+import { evaluateMarker, formatRequirement, type ParsedRequirement, parseRequirement } from './pep508.js';
+import { companionFor, exactTorchVersion, PYTORCH_CPU_INDEX, TORCH_FAMILY, torchFor } from './torch.js';
 
 /** The conda environment's name in every image, whatever the export called it. */
 export const CONDA_ENV_NAME = 'flops';
@@ -76,18 +76,24 @@ const REMOVED: Readonly<Record<string, string>> = {
   flwr: 'the builder installs one Flower release shared by learner and aggregator',
   'paho-mqtt': 'the builder installs the paho-mqtt its FL components are tested with',
 };
-const CPU_REASON = 'edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them';
+const CPU_REASON =
+  'edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them';
 
 /** Plans the images' dependencies; throws DependencyRefusal when the environment cannot work. */
 export function planDependencies(env: EnvSpec, options: PlanOptions): DependencyPlan {
   const { python } = options;
   const machine = markerMachine(options.architecture);
-  const toItem = (constraint: boolean) => (source: Requirement): Item => {
-    const parsed = parseRequirement(source.requirement);
-    if (parsed === undefined) throw new DependencyRefusal(`${source.requirement} (${where(source)}) is not a requirement pip can read; write it as PEP 508 says (name, extras, version, marker)`);
-    const applies = parsed.marker === undefined || evaluateMarker(parsed.marker, { python, machine }) !== false;
-    return { source, constraint, applies, original: parsed, parsed, removed: false, raised: false };
-  };
+  const toItem =
+    (constraint: boolean) =>
+    (source: Requirement): Item => {
+      const parsed = parseRequirement(source.requirement);
+      if (parsed === undefined)
+        throw new DependencyRefusal(
+          `${source.requirement} (${where(source)}) is not a requirement pip can read; write it as PEP 508 says (name, extras, version, marker)`,
+        );
+      const applies = parsed.marker === undefined || evaluateMarker(parsed.marker, { python, machine }) !== false;
+      return { source, constraint, applies, original: parsed, parsed, removed: false, raised: false };
+    };
   const items = [...env.requirements.map(toItem(false)), ...env.constraints.map(toItem(true))];
   const patches: string[] = [];
   let pipOptions = env.pipOptions.map((option) => option.option);
@@ -106,7 +112,10 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
   return {
     python,
     installer,
-    baseImage: installer === 'conda' ? (options.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE) : (options.baseImage ?? `docker.io/library/python:${python}-slim`),
+    baseImage:
+      installer === 'conda'
+        ? (options.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE)
+        : (options.baseImage ?? `docker.io/library/python:${python}-slim`),
     flwrVersion,
     requirements: pipItems.filter((item) => live(item) && !item.constraint).map(text),
     constraints: pipItems.filter((item) => live(item) && item.constraint).map(text),
@@ -142,7 +151,9 @@ function dropHashes(items: readonly Item[], pipOptions: string[], patches: strin
   const requireHashes = pipOptions.includes('--require-hashes');
   if (hashed.length === 0 && !requireHashes) return pipOptions;
   const what = hashed.length > 0 ? `the --hash options of ${listed(hashed)}` : '--require-hashes';
-  patches.push(`dropped ${what}: pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)`);
+  patches.push(
+    `dropped ${what}: pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)`,
+  );
   return pipOptions.filter((option) => option !== '--require-hashes');
 }
 
@@ -157,7 +168,9 @@ function refuseLocalAndVcs(items: Item[], patches: string[]): void {
     if (parsed.kind !== 'path') continue;
     if (/^(file:(\/\/)?)?\.\/?$/.test(parsed.url ?? '')) {
       item.removed = true;
-      patches.push(`removed the repo itself ("${source.requirement}" at ${where(source)}): its code is at /app, on the images' PYTHONPATH`);
+      patches.push(
+        `removed the repo itself ("${source.requirement}" at ${where(source)}): its code is at /app, on the images' PYTHONPATH`,
+      );
       continue;
     }
     throw new DependencyRefusal(
@@ -180,9 +193,13 @@ function condaDecision(env: EnvSpec, options: PlanOptions, items: readonly Item[
   const packages = env.conda?.packages ?? [];
   const cuda = packages.filter((item) => item.kind === 'cuda');
   if (cuda.length > 0 && !options.torchCuda) {
-    patches.push(`removed the CUDA packages ${cuda.map((item) => `${item.spec} (${where(item)})`).join(', ')}: ${CPU_REASON}`);
+    patches.push(
+      `removed the CUDA packages ${cuda.map((item) => `${item.spec} (${where(item)})`).join(', ')}: ${CPU_REASON}`,
+    );
   }
-  const needConda = packages.filter((item) => item.kind === 'conda-only' || (item.kind === 'cuda' && options.torchCuda));
+  const needConda = packages.filter(
+    (item) => item.kind === 'conda-only' || (item.kind === 'cuda' && options.torchCuda),
+  );
   const provided = packages.filter((item) => item.kind === 'provided');
   const installer = needConda.length > 0 ? 'conda' : 'pip';
   if (provided.length > 0) {
@@ -197,24 +214,44 @@ function condaDecision(env: EnvSpec, options: PlanOptions, items: readonly Item[
   const converted = items.filter((item) => item.source.fromConda !== undefined && !item.removed);
   if (installer === 'conda') {
     const image = options.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE;
-    patches.push(`installed the conda packages with conda env update on ${image}: ${needConda.map((item) => `${item.spec} (${where(item)})`).join(', ')} ${needConda.length === 1 ? 'needs' : 'need'} conda's own binaries`);
-    const built = [...needConda.map((item) => item.spec), ...converted.map((item) => item.source.fromConda ?? '')].filter(hasBuildString);
-    if (built.length > 0) patches.push(`dropped the build strings of ${built.join(', ')}: a build string names a build for the platform that exported it`);
+    patches.push(
+      `installed the conda packages with conda env update on ${image}: ${needConda.map((item) => `${item.spec} (${where(item)})`).join(', ')} ${needConda.length === 1 ? 'needs' : 'need'} conda's own binaries`,
+    );
+    const built = [
+      ...needConda.map((item) => item.spec),
+      ...converted.map((item) => item.source.fromConda ?? ''),
+    ].filter(hasBuildString);
+    if (built.length > 0)
+      patches.push(
+        `dropped the build strings of ${built.join(', ')}: a build string names a build for the platform that exported it`,
+      );
     const name = env.conda?.name;
-    if (name !== undefined && name !== CONDA_ENV_NAME) patches.push(`renamed the conda environment "${name}" to "${CONDA_ENV_NAME}"`);
+    if (name !== undefined && name !== CONDA_ENV_NAME)
+      patches.push(`renamed the conda environment "${name}" to "${CONDA_ENV_NAME}"`);
   } else if (converted.length > 0) {
     const written = converted.map((item) => {
       const condaName = splitCondaSpec(item.source.fromConda ?? '').name;
-      return condaName === item.parsed.name ? `${item.source.fromConda}` : `${item.source.fromConda} (as ${item.parsed.name})`;
+      return condaName === item.parsed.name
+        ? `${item.source.fromConda}`
+        : `${item.source.fromConda} (as ${item.parsed.name})`;
     });
-    patches.push(`installed the conda packages ${written.join(', ')} with pip: none of them needs conda, and a slim python image with pip is smaller and faster`);
+    patches.push(
+      `installed the conda packages ${written.join(', ')} with pip: none of them needs conda, and a slim python image with pip is smaller and faster`,
+    );
   }
   return installer;
 }
 
 function refuseFrameworksWithoutPython(items: readonly Item[], python: string): void {
   for (const item of items) {
-    if (item.removed || !item.applies || item.constraint || item.parsed.kind !== 'index' || item.parsed.name === undefined) continue;
+    if (
+      item.removed ||
+      !item.applies ||
+      item.constraint ||
+      item.parsed.kind !== 'index' ||
+      item.parsed.name === undefined
+    )
+      continue;
     const problem = frameworkPythonProblem(item.parsed.name, item.parsed.specifier, python);
     if (problem) throw new DependencyRefusal(`${item.source.requirement} (${where(item.source)}) ${problem}`);
   }
@@ -222,7 +259,11 @@ function refuseFrameworksWithoutPython(items: readonly Item[], python: string): 
 
 /** torchvision and torchaudio must be the releases built for the pinned torch; unpinned ones are pinned to them. */
 function pairTorchCompanions(items: Item[], patches: string[]): void {
-  const named = (name: string): Item[] => items.filter((item) => !item.removed && item.applies && !item.constraint && item.parsed.kind === 'index' && item.parsed.name === name);
+  const named = (name: string): Item[] =>
+    items.filter(
+      (item) =>
+        !item.removed && item.applies && !item.constraint && item.parsed.kind === 'index' && item.parsed.name === name,
+    );
   const torchItems = named('torch');
   if (torchItems.length !== 1) return;
   const torchItem = torchItems[0] as Item;
@@ -236,32 +277,56 @@ function pairTorchCompanions(items: Item[], patches: string[]): void {
       if (pinned !== undefined && pinned === companion) continue;
       if (item.parsed.specifier !== '' && !satisfies(companion, item.parsed.specifier.replace(/\+[A-Za-z0-9.]+/, ''))) {
         const builtFor = pinned === undefined ? undefined : torchFor(name, pinned);
-        const why = builtFor ? `is built for torch ${builtFor}` : `does not allow ${name} ${companion}, the release built for it`;
+        const why = builtFor
+          ? `is built for torch ${builtFor}`
+          : `does not allow ${name} ${companion}, the release built for it`;
         throw new DependencyRefusal(
           `${item.source.requirement} (${where(item.source)}) ${why}, but ${torchItem.source.requirement} (${where(torchItem.source)}) is pinned; pin ${name}==${companion} or remove the ${name} pin`,
         );
       }
       item.parsed = { ...item.parsed, specifier: `==${companion}` };
-      patches.push(`pinned ${item.source.requirement} (${where(item.source)}) to ${name}==${companion}: the release built for torch ${torch}`);
+      patches.push(
+        `pinned ${item.source.requirement} (${where(item.source)}) to ${name}==${companion}: the release built for torch ${torch}`,
+      );
     }
   }
 }
 
 /** PyTorch's CPU-only wheels unless --torch-cuda: their index, and on amd64 exact pins marked `+cpu` so no CUDA wheel can slip in. */
-function cpuTorch(items: Item[], pipOptions: string[], options: PlanOptions, machine: string, patches: string[]): string[] {
-  const family = items.filter((item) => !item.removed && item.parsed.kind === 'index' && (TORCH_FAMILY as readonly string[]).includes(item.parsed.name ?? ''));
+function cpuTorch(
+  items: Item[],
+  pipOptions: string[],
+  options: PlanOptions,
+  machine: string,
+  patches: string[],
+): string[] {
+  const family = items.filter(
+    (item) =>
+      !item.removed &&
+      item.parsed.kind === 'index' &&
+      (TORCH_FAMILY as readonly string[]).includes(item.parsed.name ?? ''),
+  );
   if (family.length === 0 || options.torchCuda) return pipOptions;
   const cudaIndexes = pipOptions.filter((option) => /download\.pytorch\.org\/whl\/cu\d+/.test(option));
   if (cudaIndexes.length > 0) patches.push(`removed ${cudaIndexes.join(', ')}: ${CPU_REASON}`);
   const kept = pipOptions.filter((option) => !cudaIndexes.includes(option));
-  const hasCpuIndex = kept.some((option) => option.endsWith(` ${PYTORCH_CPU_INDEX}`) || option.endsWith(` ${PYTORCH_CPU_INDEX}/`));
+  const hasCpuIndex = kept.some(
+    (option) => option.endsWith(` ${PYTORCH_CPU_INDEX}`) || option.endsWith(` ${PYTORCH_CPU_INDEX}/`),
+  );
   // The +cpu builds exist only for x86_64 on PyTorch's index; for aarch64 its CPU wheels carry no label, so a
   // CUDA label (+cu118) is dropped there.
   const cpuLabel = machine === 'x86_64' ? '+cpu' : '';
-  const marked = family.filter((item) => exactTorchVersion(item.parsed.specifier) !== undefined && !item.parsed.specifier.endsWith(cpuLabel || '\0') && (cpuLabel !== '' || /\+/.test(item.parsed.specifier)));
-  for (const item of marked) item.parsed = { ...item.parsed, specifier: item.parsed.specifier.replace(/\+[A-Za-z0-9.]+$/, '') + cpuLabel };
+  const marked = family.filter(
+    (item) =>
+      exactTorchVersion(item.parsed.specifier) !== undefined &&
+      !item.parsed.specifier.endsWith(cpuLabel || '\0') &&
+      (cpuLabel !== '' || /\+/.test(item.parsed.specifier)),
+  );
+  for (const item of marked)
+    item.parsed = { ...item.parsed, specifier: item.parsed.specifier.replace(/\+[A-Za-z0-9.]+$/, '') + cpuLabel };
   const names = [...new Set(family.map((item) => item.parsed.name))].join(', ');
-  const pins = marked.length > 0 ? ` (${marked.map((item) => `${item.parsed.name}${item.parsed.specifier}`).join(', ')})` : '';
+  const pins =
+    marked.length > 0 ? ` (${marked.map((item) => `${item.parsed.name}${item.parsed.specifier}`).join(', ')})` : '';
   patches.push(`installed ${names} as CPU-only wheels from ${PYTORCH_CPU_INDEX}${pins}: ${CPU_REASON}`);
   return hasCpuIndex ? kept : [...kept, `--extra-index-url ${PYTORCH_CPU_INDEX}`];
 }
@@ -275,12 +340,18 @@ function chooseFlower(items: Item[], python: string, patches: string[]): string 
     if (item.removed || !item.applies || item.parsed.kind !== 'index' || item.parsed.name === undefined) continue;
     const name = item.parsed.name;
     if ((FLWR_PINNED as readonly string[]).includes(name) && item.parsed.specifier !== '') {
-      (pins[name as FlwrPinned] ??= []).push({ specifier: item.parsed.specifier, by: `${item.source.requirement} (${where(item.source)})` });
-      (pinItems[name as FlwrPinned] ??= []).push(item);
+      append(pins, name as FlwrPinned, {
+        specifier: item.parsed.specifier,
+        by: `${item.source.requirement} (${where(item.source)})`,
+      });
+      append(pinItems, name as FlwrPinned, item);
     }
     if (!item.constraint && FRAMEWORKS[name] !== undefined) {
       for (const [packageName, specifier] of Object.entries(frameworkBounds(name, item.parsed.specifier, python))) {
-        (bounds[packageName as FlwrPinned] ??= []).push({ specifier, by: `${item.source.requirement} (${where(item.source)})` });
+        append(bounds, packageName as FlwrPinned, {
+          specifier,
+          by: `${item.source.requirement} (${where(item.source)})`,
+        });
       }
     }
   }
@@ -298,9 +369,21 @@ function chooseFlower(items: Item[], python: string, patches: string[]): string 
   }
   const newest = FLWR_RELEASES.find((release) => satisfies(`${python}.99`, release.python));
   if (newest !== undefined && newest.version !== choice.version && choice.raises.length === 0) {
-    const blockers = FLWR_PINNED.filter((name) => !intersects(newest.requires[name], ...(pins[name] ?? []).map((pin) => pin.specifier), ...(bounds[name] ?? []).map((bound) => bound.specifier)));
-    const why = blockers.map((name) => `${name}${newest.requires[name]}, which ${[...(pins[name] ?? []), ...(bounds[name] ?? [])].map((bound) => bound.by).join(' and ')} rule${(pins[name] ?? []).length + (bounds[name] ?? []).length === 1 ? 's' : ''} out`);
-    patches.push(`pinned flwr ${choice.version} rather than ${newest.version}, the newest for python ${python}, to keep the repo's pins: flwr ${newest.version} needs ${why.join('; ')}`);
+    const blockers = FLWR_PINNED.filter(
+      (name) =>
+        !intersects(
+          newest.requires[name],
+          ...(pins[name] ?? []).map((pin) => pin.specifier),
+          ...(bounds[name] ?? []).map((bound) => bound.specifier),
+        ),
+    );
+    const why = blockers.map(
+      (name) =>
+        `${name}${newest.requires[name]}, which ${[...(pins[name] ?? []), ...(bounds[name] ?? [])].map((bound) => bound.by).join(' and ')} rule${(pins[name] ?? []).length + (bounds[name] ?? []).length === 1 ? 's' : ''} out`,
+    );
+    patches.push(
+      `pinned flwr ${choice.version} rather than ${newest.version}, the newest for python ${python}, to keep the repo's pins: flwr ${newest.version} needs ${why.join('; ')}`,
+    );
   }
   return choice.version;
 }
@@ -314,9 +397,14 @@ function condaEnvironment(env: EnvSpec, items: readonly Item[], options: PlanOpt
     .map((item) => {
       const written = item.source.fromConda ?? '';
       // A raised pin is a PEP 440 specifier, which conda's match specs read the same way.
-      return { line: item.source.line, spec: item.raised ? `${splitCondaSpec(written).name}${item.parsed.specifier}` : withoutBuild(written) };
+      return {
+        line: item.source.line,
+        spec: item.raised ? `${splitCondaSpec(written).name}${item.parsed.specifier}` : withoutBuild(written),
+      };
     });
-  const dependencies = [...packages, ...converted].sort((left, right) => left.line - right.line).map((entry) => entry.spec);
+  const dependencies = [...packages, ...converted]
+    .sort((left, right) => left.line - right.line)
+    .map((entry) => entry.spec);
   return {
     name: CONDA_ENV_NAME,
     channels: env.conda && env.conda.channels.length > 0 ? env.conda.channels : ['conda-forge'],
@@ -335,3 +423,9 @@ function withoutBuild(spec: string): string {
   return `${name}${constraint ?? ''}`;
 }
 
+/** Adds `value` to the list under `key`, starting the list if needed. */
+function append<K extends string, V>(lists: Partial<Record<K, V[]>>, key: K, value: V): void {
+  const list = lists[key] ?? [];
+  list.push(value);
+  lists[key] = list;
+}

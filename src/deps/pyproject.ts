@@ -16,9 +16,14 @@ export function readPyProject(file: string, text: string): EnvSpec {
     document = toml.parse(text) as PyProject;
   } catch (error) {
     // toml 3 put line and column on the error; toml 5 puts them under location.start.
-    const { message, location } = error as { location?: { start?: { line?: number; column?: number } }; message: string };
+    const { message, location } = error as {
+      location?: { start?: { line?: number; column?: number } };
+      message: string;
+    };
     const { line, column } = { ...(error as { line?: number; column?: number }), ...location?.start };
-    throw new EnvFileError(file, `is not valid TOML (line ${line ?? '?'}, column ${column ?? '?'}: ${message})`, { cause: error });
+    throw new EnvFileError(file, `is not valid TOML (line ${line ?? '?'}, column ${column ?? '?'}: ${message})`, {
+      cause: error,
+    });
   }
   const lines = text.split(/\r?\n/);
   const base = { file, format: 'pyproject' as const, constraints: [], pipOptions: [], conda: undefined };
@@ -34,8 +39,13 @@ export function readPyProject(file: string, text: string): EnvSpec {
     return {
       ...base,
       pythonConstraint: typeof requiresPython === 'string' ? requiresPython : undefined,
-      pythonSource: typeof requiresPython === 'string' ? { file, line: keyLine(lines, section, 'requires-python') } : undefined,
-      requirements: (dependencies as string[]).map((requirement) => ({ requirement, file, line: stringLine(lines, section, requirement) })),
+      pythonSource:
+        typeof requiresPython === 'string' ? { file, line: keyLine(lines, section, 'requires-python') } : undefined,
+      requirements: (dependencies as string[]).map((requirement) => ({
+        requirement,
+        file,
+        line: stringLine(lines, section, requirement),
+      })),
     };
   }
   if (poetry) {
@@ -47,7 +57,9 @@ export function readPyProject(file: string, text: string): EnvSpec {
       pythonSource: typeof python === 'string' ? { file, line: keyLine(lines, section, 'python') } : undefined,
       requirements: Object.entries(packages).flatMap(([name, spec]) => {
         const requirement = poetryRequirement(file, name, spec);
-        return requirement === undefined ? [] : [{ requirement, file, line: keyLine(lines, section, name) } satisfies Requirement];
+        return requirement === undefined
+          ? []
+          : [{ requirement, file, line: keyLine(lines, section, name) } satisfies Requirement];
       }),
     };
   }
@@ -71,8 +83,13 @@ interface PoetrySpec {
 /** One Poetry dependency as a PEP 508 line; undefined for an optional one (installed only with an extra). */
 function poetryRequirement(file: string, name: string, spec: unknown): string | undefined {
   if (typeof spec === 'string') return `${name}${poetryToPep440(spec)}`;
-  if (Array.isArray(spec)) throw new EnvFileError(file, `the Poetry dependency "${name}" has several constraints by platform; write one constraint`);
-  if (typeof spec !== 'object' || spec === null) throw new EnvFileError(file, `cannot read the Poetry dependency "${name}"`);
+  if (Array.isArray(spec))
+    throw new EnvFileError(
+      file,
+      `the Poetry dependency "${name}" has several constraints by platform; write one constraint`,
+    );
+  if (typeof spec !== 'object' || spec === null)
+    throw new EnvFileError(file, `cannot read the Poetry dependency "${name}"`);
   const details = spec as PoetrySpec;
   if (details.optional === true) return undefined;
   const extras = Array.isArray(details.extras) && details.extras.length > 0 ? `[${details.extras.join(',')}]` : '';
@@ -94,10 +111,12 @@ function poetryRequirement(file: string, name: string, spec: unknown): string | 
 /** Poetry's `python = "<3.11"` on a dependency is the marker `python_version < "3.11"`. */
 function pythonMarker(constraint: string): string {
   const clauses = poetryToPep440(constraint).split(',').filter(Boolean);
-  return clauses.map((clause) => {
-    const [, operator = '==', version = ''] = /^(===|==|!=|~=|>=|<=|>|<)?(.*)$/.exec(clause) ?? [];
-    return `python_version ${operator} "${version.replace(/\.0$/, '')}"`;
-  }).join(' and ');
+  return clauses
+    .map((clause) => {
+      const [, operator = '==', version = ''] = /^(===|==|!=|~=|>=|<=|>|<)?(.*)$/.exec(clause) ?? [];
+      return `python_version ${operator} "${version.replace(/\.0$/, '')}"`;
+    })
+    .join(' and ');
 }
 
 /** Poetry's caret and tilde constraints mean what they mean in npm, so semver expands them. */
@@ -118,7 +137,7 @@ export function poetryToPep440(constraint: string): string {
 
 function sectionLine(lines: readonly string[], table: string): number {
   const index = lines.findIndex((line) => line.trim() === `[${table}]`);
-  return index < 0 ? 0 : index;
+  return Math.max(index, 0);
 }
 
 function keyLine(lines: readonly string[], from: number, key: string): number {
@@ -128,6 +147,8 @@ function keyLine(lines: readonly string[], from: number, key: string): number {
 }
 
 function stringLine(lines: readonly string[], from: number, value: string): number {
-  const index = lines.findIndex((line, at) => at >= from && (line.includes(`"${value}"`) || line.includes(`'${value}'`)));
+  const index = lines.findIndex(
+    (line, at) => at >= from && (line.includes(`"${value}"`) || line.includes(`'${value}'`)),
+  );
   return index < 0 ? from + 1 : index + 1;
 }

@@ -5,12 +5,16 @@ import { frameworksFit, markerMachine } from './known-packages.js';
 import { choosePython, pythonCandidates } from './python-version.js';
 
 /** The chosen minor and, when a newer allowed minor was passed over, why; or why none fits. */
-export type PythonDecision = { readonly version: string; readonly note: string | undefined } | { readonly problem: string };
+export type PythonDecision =
+  | { readonly version: string; readonly note: string | undefined }
+  | { readonly problem: string };
 
 /** Decides the python minor for an environment on an architecture (OCI name), among the supported minors. */
 export function decidePython(env: EnvSpec, supported: readonly string[], architecture: string): PythonDecision {
   const machine = markerMachine(architecture);
-  const choice = choosePython(env.pythonConstraint, supported, (minor) => frameworksFit(env.requirements, minor, machine));
+  const choice = choosePython(env.pythonConstraint, supported, (minor) =>
+    frameworksFit(env.requirements, minor, machine),
+  );
   if ('problem' in choice) return { problem: `${env.file}: ${choice.problem}` };
   const candidates = pythonCandidates(env.pythonConstraint, supported);
   const preferred = 'minors' in candidates ? candidates.minors[0] : undefined;

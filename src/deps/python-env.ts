@@ -1,9 +1,9 @@
 // python_env.yaml as MLflow writes it beside a logged model: python, build_dependencies, dependencies (often `-r requirements.txt`).
 
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { EnvFileError, type EnvSpec } from './env-spec.js';
-import { readRequirementLines, type NumberedLine, type RequirementLines } from './requirements.js';
 import { requirementName } from './requirement-name.js';
+import { type NumberedLine, type RequirementLines, readRequirementLines } from './requirements.js';
 
 /** Reads python_env.yaml into the common model. */
 export function readPythonEnv(repoDir: string, file: string, text: string): EnvSpec {
@@ -24,9 +24,18 @@ export function readPythonEnv(repoDir: string, file: string, text: string): EnvS
   const lines: RequirementLines = { requirements: [], constraints: [], pipOptions: [] };
   const seen = new Set([`r:${file}`]);
   // pip itself is the installer, not a package; setuptools and wheel stay (old code imports pkg_resources).
-  const build = listOf(file, root.get('build_dependencies', true), 'build_dependencies', lineOf).filter(({ text: entry }) => requirementName(entry) !== 'pip');
+  const build = listOf(file, root.get('build_dependencies', true), 'build_dependencies', lineOf).filter(
+    ({ text: entry }) => requirementName(entry) !== 'pip',
+  );
   readRequirementLines(repoDir, file, build, lines, seen, false);
-  readRequirementLines(repoDir, file, listOf(file, root.get('dependencies', true), 'dependencies', lineOf), lines, seen, false);
+  readRequirementLines(
+    repoDir,
+    file,
+    listOf(file, root.get('dependencies', true), 'dependencies', lineOf),
+    lines,
+    seen,
+    false,
+  );
   return {
     file,
     format: 'python-env',

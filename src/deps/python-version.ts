@@ -24,20 +24,32 @@ export function choosePython(
   const candidates = pythonCandidates(constraint, supported);
   if ('problem' in candidates) return candidates;
   const [first] = candidates.minors;
-  if (first === undefined) return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
+  if (first === undefined)
+    return { problem: `python "${constraint}" allows none of the supported versions ${supported.join(', ')}` };
   return { version: candidates.minors.find(fits) ?? first };
 }
 
 /** The supported minors a constraint allows, most preferred first: newest first, or the default first when there is no constraint. */
-export function pythonCandidates(constraint: string | undefined, supported: readonly string[]): { readonly minors: readonly string[] } | { readonly problem: string } {
+export function pythonCandidates(
+  constraint: string | undefined,
+  supported: readonly string[],
+): { readonly minors: readonly string[] } | { readonly problem: string } {
   const newestFirst = [...supported].sort(byMinor).reverse();
   if (constraint === undefined || constraint.trim() === '') {
     const preferred = supported.includes(DEFAULT_PYTHON) ? DEFAULT_PYTHON : newestFirst[0];
-    return { minors: [...newestFirst.filter((minor) => minor === preferred), ...newestFirst.filter((minor) => minor !== preferred)] };
+    return {
+      minors: [
+        ...newestFirst.filter((minor) => minor === preferred),
+        ...newestFirst.filter((minor) => minor !== preferred),
+      ],
+    };
   }
   const range = toSemverRange(constraint);
   if (range === undefined) return { problem: `cannot read the python constraint "${constraint}"` };
-  if (!semver.intersects(range, '>=3.0.0')) return { problem: `python "${constraint}" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer` };
+  if (!semver.intersects(range, '>=3.0.0'))
+    return {
+      problem: `python "${constraint}" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer`,
+    };
   const excluded = excludedMinors(constraint);
   return { minors: newestFirst.filter((minor) => semver.intersects(range, `${minor}.x`) && !excluded.has(minor)) };
 }
@@ -61,7 +73,8 @@ function toSemverRange(constraint: string): string | undefined {
       if (operator === '~=') return compatibleRelease(version);
       const bare = operator === '' || operator === '=' || operator === '==' || operator === '===';
       // A bare or "==" version with fewer than three parts, or with "*", is a prefix: 3.10 means any 3.10.x.
-      if (bare) return version.includes('*') || version.split('.').length < 3 ? version.replace(/\.\*$/, '') + '.x' : version;
+      if (bare)
+        return version.includes('*') || version.split('.').length < 3 ? `${version.replace(/\.\*$/, '')}.x` : version;
       return `${operator}${semver.coerce(version)?.version ?? version}`;
     });
   if (parts.some((part) => part === undefined)) return undefined;
@@ -85,9 +98,13 @@ function compatibleRelease(version: string): string {
 
 /** `--python-versions 3.10,3.11` → the minors, oldest first; or what is wrong with the text. */
 export function parsePythonMinors(text: string, hasFlower: (minor: string) => boolean): readonly string[] | string {
-  const items = text.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const bad = items.filter((item) => !/^3\.\d{1,2}$/.test(item));
-  if (items.length === 0 || bad.length > 0) return `expected python minors such as 3.10,3.11 (comma-separated)${bad.length > 0 ? `; cannot read ${bad.map((item) => `"${item}"`).join(', ')}` : ''}`;
+  if (items.length === 0 || bad.length > 0)
+    return `expected python minors such as 3.10,3.11 (comma-separated)${bad.length > 0 ? `; cannot read ${bad.map((item) => `"${item}"`).join(', ')}` : ''}`;
   const unsupported = items.filter((minor) => !hasFlower(minor));
   if (unsupported.length > 0) return `no Flower release the builder knows supports python ${unsupported.join(', ')}`;
   return [...new Set(items)].sort(byMinor);

@@ -37,11 +37,24 @@ const GLOBAL_OPTIONS: Readonly<Record<string, { long: string; takesValue: boolea
 export function readRequirements(repoDir: string, file: string): EnvSpec {
   const lines: RequirementLines = { requirements: [], constraints: [], pipOptions: [] };
   readRequirementsFile(repoDir, file, lines, new Set(), false);
-  return { file, format: 'requirements', pythonConstraint: undefined, pythonSource: undefined, ...lines, conda: undefined };
+  return {
+    file,
+    format: 'requirements',
+    pythonConstraint: undefined,
+    pythonSource: undefined,
+    ...lines,
+    conda: undefined,
+  };
 }
 
 /** Reads one file of requirement lines into `into`; constraints files put their lines into `constraints`. */
-export function readRequirementsFile(repoDir: string, file: string, into: RequirementLines, seen: Set<string>, asConstraints: boolean): void {
+export function readRequirementsFile(
+  repoDir: string,
+  file: string,
+  into: RequirementLines,
+  seen: Set<string>,
+  asConstraints: boolean,
+): void {
   const key = `${asConstraints ? 'c' : 'r'}:${file}`;
   if (seen.has(key)) return;
   seen.add(key);
@@ -73,7 +86,10 @@ export function readRequirementLines(
       const [, flag = '', path = ''] = include;
       const target = relative(repoDir, resolve(repoDir, dirname(file), path));
       if (target.startsWith('..') || resolve(repoDir, target) !== resolve(repoDir, dirname(file), path)) {
-        throw new EnvFileError(file, `line ${line} includes "${path}", which is outside the repo; keep included files inside it`);
+        throw new EnvFileError(
+          file,
+          `line ${line} includes "${path}", which is outside the repo; keep included files inside it`,
+        );
       }
       const constraints = asConstraints || flag === '-c' || flag === '--constraint';
       readRequirementsFile(repoDir, target, into, seen, constraints);
@@ -109,11 +125,21 @@ export function logicalLines(text: string, firstLine = 1): NumberedLine[] {
     }
     pending.push(raw);
     // pip removes a comment only where "#" starts the line or follows white space (URLs keep their fragments).
-    const joined = pending.join(' ').replace(/(^|\s)#.*$/, '').trim();
+    const joined = pending
+      .join(' ')
+      .replace(/(^|\s)#.*$/, '')
+      .trim();
     result.push({ text: joined.replace(/\s+/g, ' '), line: start });
     pending = [];
   }
-  if (pending.length > 0) result.push({ text: pending.join(' ').replace(/(^|\s)#.*$/, '').trim(), line: start });
+  if (pending.length > 0)
+    result.push({
+      text: pending
+        .join(' ')
+        .replace(/(^|\s)#.*$/, '')
+        .trim(),
+      line: start,
+    });
   return result;
 }
 
@@ -121,7 +147,15 @@ function readOption(file: string, line: number, text: string): string {
   const [, flag = '', value] = /^(-[A-Za-z]|--[A-Za-z-]+)(?:\s*=\s*|\s+)?(\S+)?$/.exec(text) ?? [];
   const known = GLOBAL_OPTIONS[flag];
   if (known === undefined) {
-    throw new EnvFileError(file, `line ${line}: the pip option "${flag || text}" is not supported here; the ones that are: ${Object.values(GLOBAL_OPTIONS).map((option) => option.long).filter((name, index, all) => all.indexOf(name) === index).join(', ')}, -r, -c, -e`);
+    throw new EnvFileError(
+      file,
+      `line ${line}: the pip option "${flag || text}" is not supported here; the ones that are: ${Object.values(
+        GLOBAL_OPTIONS,
+      )
+        .map((option) => option.long)
+        .filter((name, index, all) => all.indexOf(name) === index)
+        .join(', ')}, -r, -c, -e`,
+    );
   }
   if (known.takesValue !== (value !== undefined)) {
     throw new EnvFileError(file, `line ${line}: "${text}" ${known.takesValue ? 'needs a value' : 'takes no value'}`);

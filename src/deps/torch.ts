@@ -14,7 +14,9 @@ export const TORCH_FAMILY = ['torch', 'torchvision', 'torchaudio'] as const;
  * torchaudio since 2.1, and none was released for torch 2.12 or later. torchvision 0.29.1 and 0.29.2 ask
  * only torch>=2.14.0, so torch 2.14.1 is left for pip to pair.
  */
-export const TORCH_COMPANIONS: Readonly<Record<string, { readonly torchvision: string; readonly torchaudio?: string }>> = Object.freeze({
+export const TORCH_COMPANIONS: Readonly<
+  Record<string, { readonly torchvision: string; readonly torchaudio?: string }>
+> = Object.freeze({
   '1.13.0': { torchvision: '0.14.0', torchaudio: '0.13.0' },
   '1.13.1': { torchvision: '0.14.1', torchaudio: '0.13.1' },
   '2.0.0': { torchvision: '0.15.1', torchaudio: '2.0.1' },

@@ -6,10 +6,10 @@ import { CommandError, PipelineError } from '../errors.js';
 import { imageLabels } from '../images/labels.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
-import { buildahBudArgs, buildahInspectArgs, type BuildSecret } from '../tools/buildah-args.js';
+import { type BuildSecret, buildahBudArgs, buildahInspectArgs } from '../tools/buildah-args.js';
 import { run } from '../tools/exec.js';
 import { baseImageTag } from './inject.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** A built image in local storage. */
 export interface BuiltImage {
@@ -55,7 +55,11 @@ async function build(job: Job, done: Done, log: Logger): Promise<BuildResult> {
       pythonVersion: patched.python,
       patches: patched.patches,
     });
-  const buildOne = async (containerfile: string, tag: string, imageLabels: Record<string, string>): Promise<BuiltImage> => {
+  const buildOne = async (
+    containerfile: string,
+    tag: string,
+    imageLabels: Record<string, string>,
+  ): Promise<BuiltImage> => {
     const iidFile = join(job.workdir, `${containerfile}.iid`);
     const args = buildahBudArgs({
       containerfile: join(contextDir, containerfile),
@@ -101,6 +105,8 @@ async function buildah(job: Job, args: string[], log: Logger, containerfile: str
     });
   } catch (error) {
     if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
-    throw new PipelineError('BUILD_FAILED', 'build', `building ${containerfile} failed: ${error.stderrTail}`, { cause: error });
+    throw new PipelineError('BUILD_FAILED', 'build', `building ${containerfile} failed: ${error.stderrTail}`, {
+      cause: error,
+    });
   }
 }

@@ -70,12 +70,18 @@ async function findExisting(job: Job, images: ImageNames): Promise<CloneResult['
       job.registry.findImage(images.learnerRepository, images.tag, job.architecture),
       job.registry.findImage(images.aggregatorRepository, images.tag, job.architecture),
     ]);
-    const current = (image: RemoteImage | undefined): image is RemoteImage => image?.labels[LABELS.builderVersion] === job.builderVersion;
+    const current = (image: RemoteImage | undefined): image is RemoteImage =>
+      image?.labels[LABELS.builderVersion] === job.builderVersion;
     return current(learner) && current(aggregator) ? { learner, aggregator } : undefined;
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     const code = error.kind === 'auth' ? 'REGISTRY_AUTH_FAILED' : 'REGISTRY_UNREACHABLE';
-    throw new PipelineError(code, 'clone', `${error.message}. Check the registry URL and credentials before building.`, { cause: error });
+    throw new PipelineError(
+      code,
+      'clone',
+      `${error.message}. Check the registry URL and credentials before building.`,
+      { cause: error },
+    );
   }
 }
 
@@ -84,15 +90,34 @@ function cloneError(error: unknown, job: Job): PipelineError {
   const repo = job.config.repo.display;
   switch (classifyCloneError(message)) {
     case 'ref-not-found':
-      return new PipelineError('REF_NOT_FOUND', 'clone', `the ref "${job.config.ref ?? ''}" does not exist in ${repo}; check the branch or commit`, { cause: error });
+      return new PipelineError(
+        'REF_NOT_FOUND',
+        'clone',
+        `the ref "${job.config.ref ?? ''}" does not exist in ${repo}; check the branch or commit`,
+        { cause: error },
+      );
     case 'auth':
-      return new PipelineError('CLONE_FAILED', 'clone', `the git server refused access to ${repo}; check GIT_TOKEN`, { cause: error });
+      return new PipelineError('CLONE_FAILED', 'clone', `the git server refused access to ${repo}; check GIT_TOKEN`, {
+        cause: error,
+      });
     case 'not-found':
-      return new PipelineError('CLONE_FAILED', 'clone', `the repository ${repo} was not found or is not shared; check the URL`, { cause: error });
+      return new PipelineError(
+        'CLONE_FAILED',
+        'clone',
+        `the repository ${repo} was not found or is not shared; check the URL`,
+        { cause: error },
+      );
     case 'unreachable':
-      return new PipelineError('CLONE_FAILED', 'clone', `cannot reach the git server of ${repo}: ${lastLine(message)}`, { cause: error });
+      return new PipelineError(
+        'CLONE_FAILED',
+        'clone',
+        `cannot reach the git server of ${repo}: ${lastLine(message)}`,
+        { cause: error },
+      );
     case 'other':
-      return new PipelineError('CLONE_FAILED', 'clone', `cloning ${repo} failed: ${lastLine(message)}`, { cause: error });
+      return new PipelineError('CLONE_FAILED', 'clone', `cloning ${repo} failed: ${lastLine(message)}`, {
+        cause: error,
+      });
   }
 }
 

@@ -9,7 +9,7 @@ import { renderTemplate } from '../context/render.js';
 import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** The rendered context and its Containerfiles (paths inside `contextDir`). */
 export interface InjectResult {
@@ -29,7 +29,8 @@ export const injectPhase: PhaseDefinition<'inject'> = {
     summary: `build contexts rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore)`,
     context_dir: result.contextDir,
   }),
-  skipRest: (_result, job) => (job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined),
+  skipRest: (_result, job) =>
+    job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined,
 };
 
 async function inject(job: Job, done: Done): Promise<InjectResult> {
@@ -40,10 +41,24 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
 
   const copied = await copyRepo(repoDir, join(contextDir, 'repo'));
   if (copied.escapingLinks.length > 0) {
-    throw new PipelineError('TEMPLATE_FAILED', 'inject', `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`);
+    throw new PipelineError(
+      'TEMPLATE_FAILED',
+      'inject',
+      `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`,
+    );
   }
-  await writeFile(join(contextDir, 'requirements.txt'), requirementsFileLines(patched).map((line) => `${line}\n`).join(''));
-  await writeFile(join(contextDir, 'constraints.txt'), constraintsFileLines(patched).map((line) => `${line}\n`).join(''));
+  await writeFile(
+    join(contextDir, 'requirements.txt'),
+    requirementsFileLines(patched)
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
+  await writeFile(
+    join(contextDir, 'constraints.txt'),
+    constraintsFileLines(patched)
+      .map((line) => `${line}\n`)
+      .join(''),
+  );
   if (patched.condaEnvironment !== undefined) {
     await writeFile(join(contextDir, 'environment.yaml'), stringify(patched.condaEnvironment));
   }
@@ -67,7 +82,11 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
   }
   return {
     contextDir,
-    containerfiles: { base: 'base.Containerfile', learner: 'learner.Containerfile', aggregator: 'aggregator.Containerfile' },
+    containerfiles: {
+      base: 'base.Containerfile',
+      learner: 'learner.Containerfile',
+      aggregator: 'aggregator.Containerfile',
+    },
     repoFiles: copied.files,
     excludedFiles: copied.excluded,
   };
@@ -84,6 +103,8 @@ function renderOrFail(template: string, values: Record<string, string>, role: st
   try {
     return renderTemplate(template, values);
   } catch (error) {
-    throw new PipelineError('TEMPLATE_FAILED', 'inject', `${role}.Containerfile: ${(error as Error).message}`, { cause: error });
+    throw new PipelineError('TEMPLATE_FAILED', 'inject', `${role}.Containerfile: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

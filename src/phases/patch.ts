@@ -1,10 +1,10 @@
 // Phase 3: make the repo's dependencies fit FL (no mlflow, CPU torch, one Flower that fits its pins), or refuse with why.
 
 import { PAHO_MQTT_VERSION } from '../deps/flwr-releases.js';
-import { DependencyRefusal, planDependencies, type DependencyPlan } from '../deps/plan.js';
+import { type DependencyPlan, DependencyRefusal, planDependencies } from '../deps/plan.js';
 import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** The dependency set the images are built with, and every change made to get there. */
 export interface PatchResult extends DependencyPlan {

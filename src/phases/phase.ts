@@ -2,8 +2,8 @@
 
 import type { ErrorCode, PhaseName } from '../errors.js';
 import type { Job } from '../job.js';
-import type { PhaseEvent } from '../report/messages.js';
 import type { Logger } from '../report/logger.js';
+import type { PhaseEvent } from '../report/messages.js';
 import type { BuildResult } from './build.js';
 import type { CloneResult } from './clone.js';
 import type { InjectResult } from './inject.js';

@@ -11,7 +11,7 @@ import { buildahPushArgs } from '../tools/buildah-args.js';
 import { run } from '../tools/exec.js';
 import { isTransientTransferError } from '../tools/transient.js';
 import { buildahEnv } from './build.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** The pushed images with the digests the registry stored. */
 export interface PushResult {
@@ -20,7 +20,13 @@ export interface PushResult {
 }
 
 /** Retries of one image's push after a transient failure, waiting 2, 4, then 8 s: a registry restart fits in. */
-export const PUSH_RETRY = Object.freeze({ retries: 3, factor: 2, minTimeout: 2000, maxTimeout: 15_000, randomize: false });
+export const PUSH_RETRY = Object.freeze({
+  retries: 3,
+  factor: 2,
+  minTimeout: 2000,
+  maxTimeout: 15_000,
+  randomize: false,
+});
 
 export const pushPhase: PhaseDefinition<'push'> = {
   name: 'push',
@@ -49,19 +55,30 @@ async function push(job: Job, done: Done, log: Logger): Promise<PushResult> {
     });
     log.info({ image: reference }, 'Pushing image');
     const attempt = (): Promise<unknown> =>
-      run('buildah', args, { cwd: job.workdir, env: buildahEnv(job), timeoutMs: job.config.phaseTimeoutsMs.push, signal: job.signal });
+      run('buildah', args, {
+        cwd: job.workdir,
+        env: buildahEnv(job),
+        timeoutMs: job.config.phaseTimeoutsMs.push,
+        signal: job.signal,
+      });
     try {
       await pRetry(attempt, {
         ...PUSH_RETRY,
         signal: job.signal,
         shouldRetry: ({ error }) => isRetryable(error) && !job.signal.aborted,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (isRetryable(error) && retriesLeft > 0) log.warn({ image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message }, 'Push failed for now; retrying');
+          if (isRetryable(error) && retriesLeft > 0)
+            log.warn(
+              { image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+              'Push failed for now; retrying',
+            );
         },
       });
     } catch (error) {
       if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
-      throw new PipelineError('PUSH_FAILED', 'push', `pushing ${reference} failed: ${error.stderrTail}`, { cause: error });
+      throw new PipelineError('PUSH_FAILED', 'push', `pushing ${reference} failed: ${error.stderrTail}`, {
+        cause: error,
+      });
     }
     return { reference, digest: (await readFile(digestFile, 'utf8')).trim() };
   };

@@ -8,13 +8,19 @@ import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import type { Logger } from '../report/logger.js';
-import { explainConflict, explainIndexFailure, explainNotChecked, explainNotFound, type ExplainContext } from '../resolve/explain.js';
+import {
+  type ExplainContext,
+  explainConflict,
+  explainIndexFailure,
+  explainNotChecked,
+  explainNotFound,
+} from '../resolve/explain.js';
 import { resolveSet } from '../resolve/resolve-set.js';
 import type { PipIndex } from '../tools/pip-args.js';
 import { pipIndexFromEnv } from '../tools/pip-index.js';
 import type { ResolvedPackage } from '../tools/pip-output.js';
-import { PipVenvError, ensurePipVenv, type PipVenv } from '../tools/pip-venv.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { ensurePipVenv, type PipVenv, PipVenvError } from '../tools/pip-venv.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** What pip would install, and what it could not check. */
 export interface ResolveResult {
@@ -42,7 +48,8 @@ export const resolvePhase: PhaseDefinition<'resolve'> = {
   failureCode: 'RESOLVE_FAILED',
   run: resolve,
   describe: describeResolve,
-  skip: (job) => (job.config.skipResolve ? '--skip-resolve: the dependencies are not checked before the build' : undefined),
+  skip: (job) =>
+    job.config.skipResolve ? '--skip-resolve: the dependencies are not checked before the build' : undefined,
 };
 
 /** The done detail: a count, the notable versions, and what was not checked. */
@@ -53,10 +60,13 @@ export function describeResolve(result: ResolveResult): Record<string, unknown> 
       return found ? [[name, found.version]] : [];
     }),
   );
-  const named = Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ');
-  const checked = result.packages.length > 0
-    ? `${result.packages.length} packages install on python ${result.python} (${result.platform})${named ? `: ${named}` : ''}`
-    : `the dependencies could not be checked on python ${result.python} (${result.platform})`;
+  const named = Object.entries(versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const checked =
+    result.packages.length > 0
+      ? `${result.packages.length} packages install on python ${result.python} (${result.platform})${named ? `: ${named}` : ''}`
+      : `the dependencies could not be checked on python ${result.python} (${result.platform})`;
   const left = result.notChecked.length > 0 ? `; not checked: ${result.notChecked.length}` : '';
   return {
     summary: `${checked}${left}`,
@@ -88,12 +98,25 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
 
   let venv: PipVenv;
   try {
-    venv = await ensurePipVenv({ dir: job.config.pipVenv, env: pipEnv, index, certFile, timeoutMs, signal: job.signal });
+    venv = await ensurePipVenv({
+      dir: job.config.pipVenv,
+      env: pipEnv,
+      index,
+      certFile,
+      timeoutMs,
+      signal: job.signal,
+    });
   } catch (error) {
     if (!(error instanceof PipVenvError)) throw error;
-    throw new PipelineError('RESOLVE_FAILED', 'resolve', `${error.message}. Set FLOPS_PIP_VENV to a writable folder, or build without this check with --skip-resolve.`, { cause: error });
+    throw new PipelineError(
+      'RESOLVE_FAILED',
+      'resolve',
+      `${error.message}. Set FLOPS_PIP_VENV to a writable folder, or build without this check with --skip-resolve.`,
+      { cause: error },
+    );
   }
-  if (venv.created) log.info({ venv: job.config.pipVenv, pip_version: venv.pipVersion }, 'Made the virtual environment for pip');
+  if (venv.created)
+    log.info({ venv: job.config.pipVenv, pip_version: venv.pipVersion }, 'Made the virtual environment for pip');
 
   const outcome = await resolveSet(
     {
@@ -103,16 +126,35 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
       packages: builderPins(patched),
       workDir,
     },
-    { python: venv.python, shim: PIP_SHIM, env: pipEnv, index, certFile, timeoutMs, signal: job.signal, onLine: (line) => logPip(log, line) },
+    {
+      python: venv.python,
+      shim: PIP_SHIM,
+      env: pipEnv,
+      index,
+      certFile,
+      timeoutMs,
+      signal: job.signal,
+      onLine: (line) => logPip(log, line),
+    },
   );
   const base = { python: patched.python, platform: `linux/${job.architecture}` };
   const condaPackages = (patched.condaEnvironment?.dependencies ?? []).filter((spec) => !/^(python|pip)\b/.test(spec));
-  const condaNote = condaPackages.length > 0 ? [`${condaPackages.join(', ')}: not checked (conda installs them; this check asks pip only)`] : [];
+  const condaNote =
+    condaPackages.length > 0
+      ? [`${condaPackages.join(', ')}: not checked (conda installs them; this check asks pip only)`]
+      : [];
   switch (outcome.status) {
     case 'installable': {
-      if (outcome.markerPython !== patched.python) log.warn({ marker_python: outcome.markerPython }, 'pip evaluated markers for another python');
+      if (outcome.markerPython !== patched.python)
+        log.warn({ marker_python: outcome.markerPython }, 'pip evaluated markers for another python');
       const notChecked = [...outcome.notChecked.map((item) => explainNotChecked(item, context)), ...condaNote];
-      return { ...base, verified: notChecked.length === 0, packages: outcome.packages, pipVersion: outcome.pipVersion, notChecked };
+      return {
+        ...base,
+        verified: notChecked.length === 0,
+        packages: outcome.packages,
+        pipVersion: outcome.pipVersion,
+        notChecked,
+      };
     }
     case 'unchecked': {
       const notChecked = [...outcome.notChecked.map((item) => explainNotChecked(item, context)), ...condaNote];
@@ -125,7 +167,11 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
     case 'index-failed':
       throw new PipelineError('RESOLVE_FAILED', 'resolve', explainIndexFailure(outcome, context));
     case 'failed':
-      throw new PipelineError('RESOLVE_FAILED', 'resolve', `pip could not check the dependencies: ${outcome.detail}. Use --skip-resolve to build without this check.`);
+      throw new PipelineError(
+        'RESOLVE_FAILED',
+        'resolve',
+        `pip could not check the dependencies: ${outcome.detail}. Use --skip-resolve to build without this check.`,
+      );
   }
 }
 
@@ -133,7 +179,9 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
  * How pip reaches the index, as the build's pip does: the build environment's index settings (their credentials in a
  * private netrc), its proxies in the environment, and the CA bundle.
  */
-async function pipAccess(job: Job): Promise<{ index: PipIndex; certFile: string | undefined; pipEnv: Record<string, string> }> {
+async function pipAccess(
+  job: Job,
+): Promise<{ index: PipIndex; certFile: string | undefined; pipEnv: Record<string, string> }> {
   const { index, netrc } = pipIndexFromEnv(job.config.buildEnv);
   const pipEnv: Record<string, string> = {
     ...job.config.toolEnv,
@@ -160,7 +208,10 @@ async function caBundle(job: Job): Promise<string | undefined> {
   const extra = await readFile(job.buildSecrets.caFile, 'utf8');
   if (extra.trim() === '') return undefined;
   const roots = job.config.toolEnv.SSL_CERT_FILE ?? SYSTEM_CA_BUNDLE;
-  const rootsText = await access(roots).then(() => readFile(roots, 'utf8'), () => '');
+  const rootsText = await access(roots).then(
+    () => readFile(roots, 'utf8'),
+    () => '',
+  );
   const bundle = join(job.privateDir, 'pip-ca.pem');
   await writeFile(bundle, `${rootsText}\n${extra}\n`, { mode: 0o600 });
   return bundle;

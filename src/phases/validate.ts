@@ -3,14 +3,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { scanRepo } from '../context/scan-repo.js';
-import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
+import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { decidePython } from '../deps/python-choice.js';
 import { PipelineError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { run } from '../tools/exec.js';
-import { need, type Done, type PhaseDefinition } from './phase.js';
+import { type Done, need, type PhaseDefinition } from './phase.js';
 
 /** The repo's environment and the python it needs. */
 export interface ValidateResult {
@@ -47,11 +47,19 @@ async function validate(job: Job, done: Done): Promise<ValidateResult> {
   // The clone is untrusted: look it over before reading any of its files.
   await checkRepoIsSafe(job, repoDir);
   if (!existsSync(join(repoDir, 'model_manager.py'))) {
-    throw new PipelineError('MODEL_MANAGER_MISSING', 'validate', 'model_manager.py is missing at the root of the repo; FL needs it to define class ModelManager');
+    throw new PipelineError(
+      'MODEL_MANAGER_MISSING',
+      'validate',
+      'model_manager.py is missing at the root of the repo; FL needs it to define class ModelManager',
+    );
   }
   const envFile = findEnvFile(repoDir);
   if (envFile === undefined) {
-    throw new PipelineError('ENV_FILE_MISSING', 'validate', `no environment file at the root of the repo; add one of ${ENV_FILES.join(', ')}`);
+    throw new PipelineError(
+      'ENV_FILE_MISSING',
+      'validate',
+      `no environment file at the root of the repo; add one of ${ENV_FILES.join(', ')}`,
+    );
   }
   let env: EnvSpec;
   try {
@@ -67,13 +75,21 @@ async function validate(job: Job, done: Done): Promise<ValidateResult> {
   const [syntax] = check.syntax_errors;
   if (syntax) {
     const more = check.syntax_errors.length > 1 ? ` (and ${check.syntax_errors.length - 1} more files)` : '';
-    throw new PipelineError('PYTHON_SYNTAX_ERROR', 'validate', `${syntax.file}, line ${syntax.line}: ${syntax.message} under python ${choice.version}${more}`);
+    throw new PipelineError(
+      'PYTHON_SYNTAX_ERROR',
+      'validate',
+      `${syntax.file}, line ${syntax.line}: ${syntax.message} under python ${choice.version}${more}`,
+    );
   }
   if (!check.model_manager.found) {
     throw new PipelineError('MODEL_MANAGER_INVALID', 'validate', 'model_manager.py does not define class ModelManager');
   }
   if (check.model_manager.missing_methods.length > 0) {
-    throw new PipelineError('MODEL_MANAGER_INVALID', 'validate', `ModelManager in model_manager.py lacks ${check.model_manager.missing_methods.join(', ')}`);
+    throw new PipelineError(
+      'MODEL_MANAGER_INVALID',
+      'validate',
+      `ModelManager in model_manager.py lacks ${check.model_manager.missing_methods.join(', ')}`,
+    );
   }
   return { env, python: choice.version, pythonNote: choice.note, pythonFiles: check.python_files };
 }
@@ -83,16 +99,32 @@ async function checkRepoIsSafe(job: Job, repoDir: string): Promise<void> {
   const { maxRepoBytes, maxRepoFiles } = job.config;
   const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles });
   if (scan.escapingLinks.length > 0) {
-    throw new PipelineError('REPO_LINK_ESCAPES', 'validate', `symbolic links that point outside the repo are refused: ${scan.escapingLinks.join(', ')}; make them point inside the repo or remove them`);
+    throw new PipelineError(
+      'REPO_LINK_ESCAPES',
+      'validate',
+      `symbolic links that point outside the repo are refused: ${scan.escapingLinks.join(', ')}; make them point inside the repo or remove them`,
+    );
   }
   if (scan.overLimit === 'files') {
-    throw new PipelineError('REPO_TOO_LARGE', 'validate', `the repo has more than ${maxRepoFiles} files (without .git); remove what the images do not need, or raise --max-repo-files`);
+    throw new PipelineError(
+      'REPO_TOO_LARGE',
+      'validate',
+      `the repo has more than ${maxRepoFiles} files (without .git); remove what the images do not need, or raise --max-repo-files`,
+    );
   }
   if (scan.overLimit === 'bytes') {
-    throw new PipelineError('REPO_TOO_LARGE', 'validate', `the repo's files (without .git) take more than ${Math.round(maxRepoBytes / 1024 / 1024)} MB; remove what the images do not need, or raise --max-repo-mb`);
+    throw new PipelineError(
+      'REPO_TOO_LARGE',
+      'validate',
+      `the repo's files (without .git) take more than ${Math.round(maxRepoBytes / 1024 / 1024)} MB; remove what the images do not need, or raise --max-repo-mb`,
+    );
   }
   if (scan.lfsPointers.length > 0) {
-    throw new PipelineError('REPO_LFS_POINTER', 'validate', `these files are Git LFS pointers, not the files themselves: ${scan.lfsPointers.join(', ')}; the builder does not fetch LFS objects, so commit them without LFS or list them in .dockerignore`);
+    throw new PipelineError(
+      'REPO_LFS_POINTER',
+      'validate',
+      `these files are Git LFS pointers, not the files themselves: ${scan.lfsPointers.join(', ')}; the builder does not fetch LFS objects, so commit them without LFS or list them in .dockerignore`,
+    );
   }
 }
 

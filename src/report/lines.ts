@@ -20,7 +20,9 @@ export function phaseLine(event: PhaseEvent): string {
 
 /** The closing line of a successful job. */
 export function successLine(payload: SuccessPayload): string {
-  const how = payload.skipped ? `nothing to build (${payload.skip_reason ?? 'images exist'})` : `built and pushed in ${seconds(payload.total_ms)}`;
+  const how = payload.skipped
+    ? `nothing to build (${payload.skip_reason ?? 'images exist'})`
+    : `built and pushed in ${seconds(payload.total_ms)}`;
   return `[${payload.flops_project_id}] SUCCESS, ${how}: ${payload.learner_image.reference} and ${payload.aggregator_image.reference}`;
 }
 

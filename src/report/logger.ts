@@ -1,6 +1,6 @@
 // pino JSON logs to stdout, with secrets blanked before anything is written.
 
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 

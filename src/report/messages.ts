@@ -75,4 +75,6 @@ export interface StartedPayload {
 }
 
 /** The retained status: the outcome with its state. */
-export type StatusPayload = ({ readonly state: 'success' } & SuccessPayload) | ({ readonly state: 'failed' } & FailedPayload);
+export type StatusPayload =
+  | ({ readonly state: 'success' } & SuccessPayload)
+  | ({ readonly state: 'failed' } & FailedPayload);

@@ -15,7 +15,12 @@ export interface MqttTimeouts {
   readonly unreachableMs: number;
 }
 
-export const DEFAULT_MQTT_TIMEOUTS: MqttTimeouts = Object.freeze({ connectMs: 3000, reconnectMs: 1000, drainMs: 5000, unreachableMs: 2000 });
+export const DEFAULT_MQTT_TIMEOUTS: MqttTimeouts = Object.freeze({
+  connectMs: 3000,
+  reconnectMs: 1000,
+  drainMs: 5000,
+  unreachableMs: 2000,
+});
 
 interface Pending {
   readonly topic: string;
@@ -54,7 +59,10 @@ export class MqttPublisher {
     const wentAway = (reason: string): void => {
       if (away) return;
       away = true;
-      log.warn({ broker: endpoint, reason }, 'MQTT broker not reachable; messages are queued and retried until the job ends');
+      log.warn(
+        { broker: endpoint, reason },
+        'MQTT broker not reachable; messages are queued and retried until the job ends',
+      );
     };
     // Without an error listener, mqtt.js would throw connection errors as uncaught exceptions.
     client.on('error', (error) => wentAway(error.message));
@@ -88,10 +96,16 @@ export class MqttPublisher {
       await within(new Promise((resolve) => this.client.once('connect', resolve)), this.timeouts.unreachableMs);
     }
     if (this.pending.size > 0 && this.client.connected) {
-      await within(Promise.allSettled([...this.pending.values()].map((message) => message.delivered)), this.timeouts.drainMs);
+      await within(
+        Promise.allSettled([...this.pending.values()].map((message) => message.delivered)),
+        this.timeouts.drainMs,
+      );
     }
     for (const { topic, body, giveUp } of this.pending.values()) {
-      this.log.warn({ topic, payload: body }, 'MQTT message not delivered: the broker did not acknowledge it before the job ended');
+      this.log.warn(
+        { topic, payload: body },
+        'MQTT message not delivered: the broker did not acknowledge it before the job ended',
+      );
       giveUp();
     }
     await this.client.endAsync(true);

@@ -5,13 +5,13 @@ import { hideInValue } from './hide-secrets.js';
 import { failedLine, phaseLine, successLine } from './lines.js';
 import type { Logger } from './logger.js';
 import {
-  MANAGER_TOPICS,
-  progressTopic,
-  statusTopic,
   type FailedPayload,
+  MANAGER_TOPICS,
   type PhaseEvent,
+  progressTopic,
   type StartedPayload,
   type SuccessPayload,
+  statusTopic,
 } from './messages.js';
 import { MqttPublisher } from './mqtt.js';
 import { sendObserverLine } from './observer.js';
@@ -33,7 +33,9 @@ const OBSERVER_CLOSE_MS = 2000;
 
 /** Opens the reporter the configuration asks for; with notifications off it only logs. */
 export async function openReporter(config: Config, log: Logger, hide: (text: string) => string): Promise<Reporter> {
-  const mqtt = config.notifications ? MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log) : undefined;
+  const mqtt = config.notifications
+    ? MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log)
+    : undefined;
   let observerQueue: Promise<unknown> = Promise.resolve();
   let observerMisses = 0;
   const toObserver = async (line: string): Promise<void> => {
@@ -41,7 +43,10 @@ export async function openReporter(config: Config, log: Logger, hide: (text: str
     const delivered = await sendObserverLine(config.observer, line);
     observerMisses = delivered ? 0 : observerMisses + 1;
     if (observerMisses === OBSERVER_GIVE_UP_AFTER) {
-      log.warn({ observer: config.observer }, `The observer did not take ${OBSERVER_GIVE_UP_AFTER} lines in a row; sending it nothing more`);
+      log.warn(
+        { observer: config.observer },
+        `The observer did not take ${OBSERVER_GIVE_UP_AFTER} lines in a row; sending it nothing more`,
+      );
     }
   };
   // Lines are sent one after another so the observer sees them in order.
@@ -75,7 +80,10 @@ export async function openReporter(config: Config, log: Logger, hide: (text: str
     },
     async close() {
       let timer: NodeJS.Timeout | undefined;
-      const observerDone = Promise.race([observerQueue, new Promise((resolve) => (timer = setTimeout(resolve, OBSERVER_CLOSE_MS)))]);
+      const observerDone = Promise.race([
+        observerQueue,
+        new Promise((resolve) => (timer = setTimeout(resolve, OBSERVER_CLOSE_MS))),
+      ]);
       // Both at once: a dead observer and a dead broker cost the job one bounded wait, not two.
       await Promise.all([observerDone.finally(() => clearTimeout(timer)), mqtt?.close()]);
     },

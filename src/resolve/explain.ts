@@ -19,12 +19,18 @@ export interface ExplainContext {
 const MAX_VERSIONS = 6;
 
 /** The failed payload's message for a conflict between requirements. */
-export function explainConflict(outcome: Extract<ResolveOutcome, { status: 'conflict' }>, context: ExplainContext): string {
-  const ours = outcome.requirements.filter((requirement) => context.builderProjects.includes(requirementName(requirement) ?? ''));
+export function explainConflict(
+  outcome: Extract<ResolveOutcome, { status: 'conflict' }>,
+  context: ExplainContext,
+): string {
+  const ours = outcome.requirements.filter((requirement) =>
+    context.builderProjects.includes(requirementName(requirement) ?? ''),
+  );
   const theirs = outcome.requirements.filter((requirement) => !ours.includes(requirement));
   const causes = outcome.causes.length > 0 ? ` (${outcome.causes.join('; ')})` : '';
   const what = `${joinAnd(outcome.requirements)} cannot be installed together on python ${context.python}${causes}`;
-  if (theirs.length === 0) return `${what}. These are the builder's own pins: please report this as a bug of the builder.`;
+  if (theirs.length === 0)
+    return `${what}. These are the builder's own pins: please report this as a bug of the builder.`;
   const pins = theirs.length === 1 ? `the pin ${theirs[0]}` : `the pins ${joinAnd(theirs)}`;
   const why = ours.some((requirement) => requirementName(requirement) === 'flwr')
     ? `: the images need flwr ${context.flwrVersion}, the Flower release for python ${context.python}, and its requirements`
@@ -33,7 +39,10 @@ export function explainConflict(outcome: Extract<ResolveOutcome, { status: 'conf
 }
 
 /** The failed payload's message when no release of a requirement installs on the target. */
-export function explainNotFound(outcome: Extract<ResolveOutcome, { status: 'not-found' }>, context: ExplainContext): string {
+export function explainNotFound(
+  outcome: Extract<ResolveOutcome, { status: 'not-found' }>,
+  context: ExplainContext,
+): string {
   const where = `python ${context.python} on linux/${context.architecture}`;
   const asked = outcome.parent ? `${outcome.requirement}, which ${outcome.parent} requires,` : outcome.requirement;
   if (outcome.wheelVersions.length === 0) {
@@ -41,12 +50,17 @@ export function explainNotFound(outcome: Extract<ResolveOutcome, { status: 'not-
   }
   const listed = outcome.wheelVersions.slice(0, MAX_VERSIONS).join(', ');
   const more = outcome.wheelVersions.length > MAX_VERSIONS ? ', …' : '';
-  const change = outcome.parent ? `a version of ${outcome.parent} that accepts one of them` : `one of them in ${context.envFile}`;
+  const change = outcome.parent
+    ? `a version of ${outcome.parent} that accepts one of them`
+    : `one of them in ${context.envFile}`;
   return `${asked} cannot be installed: no release of ${outcome.project} that matches it installs on ${where}. Versions that do: ${listed}${more}. Pick ${change}.`;
 }
 
 /** The failed payload's message when pip could not use the package index. */
-export function explainIndexFailure(outcome: Extract<ResolveOutcome, { status: 'index-failed' }>, context: ExplainContext): string {
+export function explainIndexFailure(
+  outcome: Extract<ResolveOutcome, { status: 'index-failed' }>,
+  context: ExplainContext,
+): string {
   // The failing one may be an extra index (PyTorch's, from the repo's requirements), not the main one.
   const host = /host='([^']+)'/.exec(outcome.detail)?.[1] ?? /https?:\/\/([^/:\s]+)/.exec(outcome.detail)?.[1];
   const index = host ? `the package index at ${host}` : `the package index ${context.indexUrl}`;

@@ -7,8 +7,14 @@ import { parseRequirement } from '../deps/pep508.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';
 import { CommandError } from '../errors.js';
 import { run } from '../tools/exec.js';
-import { pipResolveArgs, pipVersionsArgs, type PipIndex, type PipTarget } from '../tools/pip-args.js';
-import { classifyPipFailure, readPipReport, readPipVersions, type PipFailure, type ResolvedPackage } from '../tools/pip-output.js';
+import { type PipIndex, type PipTarget, pipResolveArgs, pipVersionsArgs } from '../tools/pip-args.js';
+import {
+  classifyPipFailure,
+  type PipFailure,
+  type ResolvedPackage,
+  readPipReport,
+  readPipVersions,
+} from '../tools/pip-output.js';
 
 /** How to run the builder's pip. */
 export interface PipSetup {
@@ -60,7 +66,12 @@ export type ResolveOutcome =
     }
   /** A dependency pulled in by the builder or by another dependency has only source releases: nothing could be checked. */
   | { readonly status: 'unchecked'; readonly notChecked: readonly NotChecked[] }
-  | { readonly status: 'conflict'; readonly requirements: readonly string[]; readonly causes: readonly string[]; readonly notChecked: readonly NotChecked[] }
+  | {
+      readonly status: 'conflict';
+      readonly requirements: readonly string[];
+      readonly causes: readonly string[];
+      readonly notChecked: readonly NotChecked[];
+    }
   /** No release of `project` matching `requirement` installs on the target; `wheelVersions` are ones that do. */
   | {
       readonly status: 'not-found';
@@ -83,7 +94,13 @@ export async function resolveSet(request: ResolveRequest, pip: PipSetup): Promis
     const attempt = await dryRun(request, pip, lines, round);
     if (attempt.ok) {
       const { packages, pipVersion, environment } = attempt.report;
-      return { status: 'installable', packages, pipVersion, markerPython: environment.python_version ?? '', notChecked };
+      return {
+        status: 'installable',
+        packages,
+        pipVersion,
+        markerPython: environment.python_version ?? '',
+        notChecked,
+      };
     }
     const failure = attempt.failure;
     switch (failure.kind) {
@@ -96,7 +113,11 @@ export async function resolveSet(request: ResolveRequest, pip: PipSetup): Promis
       case 'no-distribution': {
         const judged = await judgeMissing(request, pip, failure);
         if (judged.status !== 'source-only') return judged;
-        notChecked.push({ requirement: failure.requirement, reason: 'source-only', ...(failure.parent ? { parent: failure.parent } : {}) });
+        notChecked.push({
+          requirement: failure.requirement,
+          reason: 'source-only',
+          ...(failure.parent ? { parent: failure.parent } : {}),
+        });
         const culprit = topLevelLine(lines, failure.parent ?? failure.requirement);
         if (culprit < 0) return { status: 'unchecked', notChecked };
         lines = lines.filter((_line, index) => index !== culprit);
@@ -116,7 +137,10 @@ export function splitCheckable(requirements: readonly string[]): { checkable: st
   for (const line of requirements) {
     const trimmed = line.trim();
     if (/^--no-binary\b/.test(trimmed) || /^(-e|--editable)\b/.test(trimmed)) {
-      notChecked.push({ requirement: trimmed, reason: /^--no-binary/.test(trimmed) ? 'no-binary-option' : 'direct-reference' });
+      notChecked.push({
+        requirement: trimmed,
+        reason: /^--no-binary/.test(trimmed) ? 'no-binary-option' : 'direct-reference',
+      });
       continue;
     }
     const parsed = trimmed.startsWith('-') ? undefined : parseRequirement(trimmed);
@@ -130,15 +154,29 @@ export function splitCheckable(requirements: readonly string[]): { checkable: st
   return { checkable, notChecked };
 }
 
-type Attempt = { readonly ok: true; readonly report: ReturnType<typeof readPipReport> } | { readonly ok: false; readonly failure: PipFailure };
+type Attempt =
+  | { readonly ok: true; readonly report: ReturnType<typeof readPipReport> }
+  | { readonly ok: false; readonly failure: PipFailure };
 
-async function dryRun(request: ResolveRequest, pip: PipSetup, lines: readonly string[], round: number): Promise<Attempt> {
+async function dryRun(
+  request: ResolveRequest,
+  pip: PipSetup,
+  lines: readonly string[],
+  round: number,
+): Promise<Attempt> {
   const requirementsFile = join(request.workDir, `requirements-${round}.txt`);
   const reportFile = join(request.workDir, `report-${round}.json`);
   await writeFile(requirementsFile, lines.map((line) => `${line}\n`).join(''));
   const constraintsFile = request.constraints.length > 0 ? join(request.workDir, 'constraints.txt') : undefined;
   if (constraintsFile) await writeFile(constraintsFile, request.constraints.map((line) => `${line}\n`).join(''));
-  const args = pipResolveArgs({ ...pip, ...request.target, reportFile, requirementsFile, constraintsFile, packages: request.packages });
+  const args = pipResolveArgs({
+    ...pip,
+    ...request.target,
+    reportFile,
+    requirementsFile,
+    constraintsFile,
+    packages: request.packages,
+  });
   const output = await runPip(pip, args, request.workDir);
   if (output !== undefined) return { ok: false, failure: classifyPipFailure(output, lines) };
   return { ok: true, report: readPipReport(await readFile(reportFile, 'utf8')) };
@@ -150,19 +188,34 @@ async function judgeMissing(
   pip: PipSetup,
   failure: Extract<PipFailure, { kind: 'no-distribution' }>,
 ): Promise<ResolveOutcome | { readonly status: 'source-only' }> {
-  const [all, wheels] = await Promise.all([versions(request, pip, failure.project, false), versions(request, pip, failure.project, true)]);
+  const [all, wheels] = await Promise.all([
+    versions(request, pip, failure.project, false),
+    versions(request, pip, failure.project, true),
+  ]);
   for (const listed of [all, wheels]) {
-    if (!Array.isArray(listed) && listed.kind === 'index') return { status: 'index-failed', tls: listed.tls, detail: listed.detail };
+    if (!Array.isArray(listed) && listed.kind === 'index')
+      return { status: 'index-failed', tls: listed.tls, detail: listed.detail };
   }
   if (!Array.isArray(all) || !Array.isArray(wheels)) return { status: 'source-only' };
   const specifier = parseRequirement(failure.requirement)?.specifier;
   const candidates = specifier === undefined ? all : all.filter((version) => satisfies(version, specifier));
   if (candidates.length > 0) return { status: 'source-only' };
-  return { status: 'not-found', requirement: failure.requirement, project: failure.project, parent: failure.parent, wheelVersions: wheels };
+  return {
+    status: 'not-found',
+    requirement: failure.requirement,
+    project: failure.project,
+    parent: failure.parent,
+    wheelVersions: wheels,
+  };
 }
 
 /** A project's versions for the target (every release, or those with a wheel), or why pip could not list them. */
-async function versions(request: ResolveRequest, pip: PipSetup, project: string, wheelsOnly: boolean): Promise<string[] | PipFailure> {
+async function versions(
+  request: ResolveRequest,
+  pip: PipSetup,
+  project: string,
+  wheelsOnly: boolean,
+): Promise<string[] | PipFailure> {
   const args = pipVersionsArgs({ ...pip, ...request.target, project, wheelsOnly });
   let stdout = '';
   const output = await runPip(pip, args, request.workDir, (text) => (stdout = text));
@@ -173,7 +226,12 @@ async function versions(request: ResolveRequest, pip: PipSetup, project: string,
 }
 
 /** Runs pip; undefined when it succeeded, else every line it wrote. Time-outs and cancels are thrown. */
-async function runPip(pip: PipSetup, args: readonly string[], cwd: string, onStdout?: (stdout: string) => void): Promise<string[] | undefined> {
+async function runPip(
+  pip: PipSetup,
+  args: readonly string[],
+  cwd: string,
+  onStdout?: (stdout: string) => void,
+): Promise<string[] | undefined> {
   const lines: string[] = [];
   try {
     const result = await run(pip.python, args, {
@@ -189,7 +247,8 @@ async function runPip(pip: PipSetup, args: readonly string[], cwd: string, onStd
     onStdout?.(result.stdout);
     return undefined;
   } catch (error) {
-    if (!(error instanceof CommandError) || error.timedOut || error.cancelled || error.exitCode === undefined) throw error;
+    if (!(error instanceof CommandError) || error.timedOut || error.cancelled || error.exitCode === undefined)
+      throw error;
     return lines.length > 0 ? lines : error.stderrTail.split('\n');
   }
 }

@@ -2,7 +2,7 @@
 
 import { chmod, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { type SimpleGit, simpleGit } from 'simple-git';
 
 /** How to clone. */
 export interface CloneOptions {
@@ -47,7 +47,13 @@ export async function cloneRepo(options: CloneOptions): Promise<string> {
   }
   const git = (baseDir: string): SimpleGit =>
     // simple-git guards variables that change how git authenticates; ours are deliberate.
-    simpleGit({ baseDir, timeout: { block: options.timeoutMs }, abort: options.signal, allowEnvironment: GUARDED_VARIABLES, unsafe: { allowUnsafeAskPass: true } }).env(env);
+    simpleGit({
+      baseDir,
+      timeout: { block: options.timeoutMs },
+      abort: options.signal,
+      allowEnvironment: GUARDED_VARIABLES,
+      unsafe: { allowUnsafeAskPass: true },
+    }).env(env);
 
   const isCommit = options.ref !== undefined && FULL_OR_SHORT_SHA.test(options.ref);
   // A commit cannot be cloned shallowly by name; branches and tags can.
@@ -64,14 +70,27 @@ export async function cloneRepo(options: CloneOptions): Promise<string> {
 
 /** Classifies git's error text, so the message can say which of the usual problems it was. */
 export function classifyCloneError(message: string): CloneFailure {
-  if (/Remote branch .* not found|did not match any file|reference is not a tree|unknown revision|pathspec .* did not match/i.test(message)) {
+  if (
+    /Remote branch .* not found|did not match any file|reference is not a tree|unknown revision|pathspec .* did not match/i.test(
+      message,
+    )
+  ) {
     return 'ref-not-found';
   }
-  if (/Authentication failed|could not read Username|could not read Password|Permission denied|403/i.test(message)) return 'auth';
-  if (/not found|does not appear to be a git repository|repository .* does not exist|no such repository|No such file or directory|access denied or repository not exported/i.test(message)) {
+  if (/Authentication failed|could not read Username|could not read Password|Permission denied|403/i.test(message))
+    return 'auth';
+  if (
+    /not found|does not appear to be a git repository|repository .* does not exist|no such repository|No such file or directory|access denied or repository not exported/i.test(
+      message,
+    )
+  ) {
     return 'not-found';
   }
-  if (/Could not resolve host|Connection refused|Connection timed out|unable to connect|Network is unreachable|timed out/i.test(message)) {
+  if (
+    /Could not resolve host|Connection refused|Connection timed out|unable to connect|Network is unreachable|timed out/i.test(
+      message,
+    )
+  ) {
     return 'unreachable';
   }
   return 'other';

@@ -175,6 +175,22 @@ export function pipVersionsArgs(options: PipVersionsOptions): string[] {
  * python argv installing the pinned pip into the builder's virtual environment. Without `--keyring-provider`: the pip
  * that `python3 -m venv` bundles may predate it (Debian 12 ships 23.0).
  */
-export function pipSelfInstallArgs(index: PipIndex, certFile: string | undefined, version: string = PIP_VERSION): string[] {
-  return ['-I', '-m', 'pip', 'install', ...ISOLATED, '--progress-bar', 'off', '--quiet', ...pipIndexArgs(index, certFile), '--', `pip==${version}`];
+export function pipSelfInstallArgs(
+  index: PipIndex,
+  certFile: string | undefined,
+  version: string = PIP_VERSION,
+): string[] {
+  return [
+    '-I',
+    '-m',
+    'pip',
+    'install',
+    ...ISOLATED,
+    '--progress-bar',
+    'off',
+    '--quiet',
+    ...pipIndexArgs(index, certFile),
+    '--',
+    `pip==${version}`,
+  ];
 }

@@ -31,7 +31,12 @@ export function pipIndexFromEnv(buildEnv: Readonly<Record<string, string>>): Pip
     const entry = `machine ${parsed.hostname} login ${login}${password ? ` password ${password}` : ''}`;
     const known = hosts.get(parsed.hostname);
     // One netrc entry per host: a second index on the same host with other credentials keeps them in its URL.
-    if (!NETRC_SAFE.test(login) || (password !== '' && !NETRC_SAFE.test(password)) || (known !== undefined && known !== entry)) return url;
+    if (
+      !NETRC_SAFE.test(login) ||
+      (password !== '' && !NETRC_SAFE.test(password)) ||
+      (known !== undefined && known !== entry)
+    )
+      return url;
     hosts.set(parsed.hostname, entry);
     parsed.username = '';
     parsed.password = '';

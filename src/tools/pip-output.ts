@@ -19,7 +19,12 @@ export type PipFailure =
   /** ResolutionImpossible: `requirements` cannot be installed together; `causes` are pip's "X depends on Y" lines. */
   | { readonly kind: 'conflict'; readonly requirements: readonly string[]; readonly causes: readonly string[] }
   /** No release of `project` matches `requirement` for the target; `parent` is what asked for it, if not the user. */
-  | { readonly kind: 'no-distribution'; readonly requirement: string; readonly project: string; readonly parent: string | undefined }
+  | {
+      readonly kind: 'no-distribution';
+      readonly requirement: string;
+      readonly project: string;
+      readonly parent: string | undefined;
+    }
   /** The index could not be reached or refused us; `tls` when certificate verification failed. */
   | { readonly kind: 'index'; readonly tls: boolean; readonly detail: string }
   | { readonly kind: 'other'; readonly detail: string };
@@ -40,7 +45,9 @@ export function readPipReport(json: string): PipReport {
 /** The versions in `pip index versions --json` output, newest first. */
 export function readPipVersions(json: string): string[] {
   const parsed = JSON.parse(json) as { versions?: unknown };
-  return Array.isArray(parsed.versions) ? parsed.versions.filter((version): version is string => typeof version === 'string') : [];
+  return Array.isArray(parsed.versions)
+    ? parsed.versions.filter((version): version is string => typeof version === 'string')
+    : [];
 }
 
 const CONFLICT = /^ERROR: Cannot install (.+) because these package versions have conflicting dependencies\.?$/;
@@ -64,7 +71,8 @@ export function classifyPipFailure(lines: readonly string[], fileLines: readonly
     // pip joins the requirements as "a, b and c", and writes a specifier's clauses as "numpy<1.26 and >=1.20".
     const requirements: string[] = [];
     for (const part of conflict[1].split(/, | and /)) {
-      if (/^[<>=!~]/.test(part) && requirements.length > 0) requirements.push(`${requirements.pop() ?? ''} and ${part}`);
+      if (/^[<>=!~]/.test(part) && requirements.length > 0)
+        requirements.push(`${requirements.pop() ?? ''} and ${part}`);
       else requirements.push(part);
     }
     return { kind: 'conflict', requirements: requirements.map(named), causes: conflictCauses(lines) };
@@ -77,10 +85,24 @@ export function classifyPipFailure(lines: readonly string[], fileLines: readonly
   if (missing?.[1]) {
     const withParent = FROM_PARENT.exec(missing[1]);
     const requirement = named(withParent?.[1] ?? missing[1]);
-    return { kind: 'no-distribution', requirement, project: projectOf(requirement), parent: withParent?.[2] ? named(withParent[2]) : undefined };
+    return {
+      kind: 'no-distribution',
+      requirement,
+      project: projectOf(requirement),
+      parent: withParent?.[2] ? named(withParent[2]) : undefined,
+    };
   }
   const errors = lines.filter((line) => line.startsWith('ERROR:')).map((line) => line.slice('ERROR:'.length).trim());
-  return { kind: 'other', detail: shorten(errors.join(' ') || lines.filter((line) => line.trim()).slice(-3).join(' ')) };
+  return {
+    kind: 'other',
+    detail: shorten(
+      errors.join(' ') ||
+        lines
+          .filter((line) => line.trim())
+          .slice(-3)
+          .join(' '),
+    ),
+  };
 }
 
 /** The indented lines under "The conflict is caused by:", without repeats. */

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommandError } from '../errors.js';
 import { run } from './exec.js';
-import { PIP_VERSION, pipSelfInstallArgs, type PipIndex } from './pip-args.js';
+import { PIP_VERSION, type PipIndex, pipSelfInstallArgs } from './pip-args.js';
 
 /** Where the environment goes and how pip reaches the index while installing itself. */
 export interface PipVenvOptions {
@@ -44,8 +44,18 @@ export async function ensurePipVenv(options: PipVenvOptions): Promise<PipVenv> {
 
   const staging = await mkdtemp(`${options.dir}.new-`);
   try {
-    await step(options.python ?? 'python3', ['-m', 'venv', staging], options, 'make a virtual environment (on Debian: apt-get install python3-venv)');
-    await step(join(staging, 'bin', 'python'), pipSelfInstallArgs(options.index, options.certFile), options, `install pip ${PIP_VERSION} from ${options.index.indexUrl}`);
+    await step(
+      options.python ?? 'python3',
+      ['-m', 'venv', staging],
+      options,
+      'make a virtual environment (on Debian: apt-get install python3-venv)',
+    );
+    await step(
+      join(staging, 'bin', 'python'),
+      pipSelfInstallArgs(options.index, options.certFile),
+      options,
+      `install pip ${PIP_VERSION} from ${options.index.indexUrl}`,
+    );
     // Only `bin/python -m pip` is used: it finds the environment from its own location, so moving the folder is safe
     // (the `bin/pip` scripts keep the staging path in their first line).
     // Another job may have made one meanwhile: keep it rather than pull it from under that job.
@@ -59,7 +69,10 @@ export async function ensurePipVenv(options: PipVenvOptions): Promise<PipVenv> {
     await rm(staging, { recursive: true, force: true });
   }
   const made = await pipVersionOf(python, options);
-  if (made !== PIP_VERSION) throw new PipVenvError(`the virtual environment at ${options.dir} has pip ${made ?? 'missing'}, not ${PIP_VERSION}`);
+  if (made !== PIP_VERSION)
+    throw new PipVenvError(
+      `the virtual environment at ${options.dir} has pip ${made ?? 'missing'}, not ${PIP_VERSION}`,
+    );
   return { python, pipVersion: made, created: true };
 }
 
@@ -81,7 +94,12 @@ async function pipVersionOf(python: string, options: PipVenvOptions): Promise<st
 
 async function step(file: string, args: readonly string[], options: PipVenvOptions, what: string): Promise<void> {
   try {
-    await run(file, args, { cwd: dirname(options.dir), env: options.env, timeoutMs: options.timeoutMs, signal: options.signal });
+    await run(file, args, {
+      cwd: dirname(options.dir),
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
   } catch (error) {
     if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
     throw new PipVenvError(`could not ${what} for the resolve phase: ${error.stderrTail}`, { cause: error });

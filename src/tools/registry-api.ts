@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import type { RegistryTarget } from '../config/registry-target.js';
 
 /** Manifest media types we accept; buildah pushes OCI, other tools push Docker's. */
@@ -65,20 +65,41 @@ export class RegistryClient {
   /** Returns the image `repository:tag`, or undefined when the registry does not have it. */
   async findImage(repository: string, tag: string, architecture: string): Promise<RemoteImage | undefined> {
     const scope = `repository:${repository}:pull`;
-    const found = await this.get(`/v2/${repository}/manifests/${encodeURIComponent(tag)}`, { accept: MANIFEST_MEDIA_TYPES.join(', ') }, scope, true);
+    const found = await this.get(
+      `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
+      { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+      scope,
+      true,
+    );
     if (!found) return undefined;
-    let manifest = JSON.parse(found.body) as { mediaType?: string; config?: { digest: string }; manifests?: { digest: string; platform?: { architecture?: string } }[] };
+    let manifest = JSON.parse(found.body) as {
+      mediaType?: string;
+      config?: { digest: string };
+      manifests?: { digest: string; platform?: { architecture?: string } }[];
+    };
     const mediaType = manifest.mediaType ?? found.contentType;
     if (INDEX_TYPES.has(mediaType)) {
-      const entry = manifest.manifests?.find((item) => item.platform?.architecture === architecture) ?? manifest.manifests?.[0];
+      const entry =
+        manifest.manifests?.find((item) => item.platform?.architecture === architecture) ?? manifest.manifests?.[0];
       if (!entry) return undefined;
-      const child = await this.get(`/v2/${repository}/manifests/${entry.digest}`, { accept: MANIFEST_MEDIA_TYPES.join(', ') }, scope);
+      const child = await this.get(
+        `/v2/${repository}/manifests/${entry.digest}`,
+        { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        scope,
+      );
       manifest = JSON.parse(child?.body ?? '{}');
     }
     if (!manifest.config) throw new RegistryError('protocol', `the manifest of ${repository}:${tag} has no config`);
     const configBlob = await this.get(`/v2/${repository}/blobs/${manifest.config.digest}`, {}, scope);
-    const config = JSON.parse(configBlob?.body ?? '{}') as { architecture?: string; config?: { Labels?: Record<string, string> } };
-    return { digest: found.digest, labels: config.config?.Labels ?? {}, architecture: config.architecture ?? 'unknown' };
+    const config = JSON.parse(configBlob?.body ?? '{}') as {
+      architecture?: string;
+      config?: { Labels?: Record<string, string> };
+    };
+    return {
+      digest: found.digest,
+      labels: config.config?.Labels ?? {},
+      architecture: config.architecture ?? 'unknown',
+    };
   }
 
   /** Releases the connections. */
@@ -100,13 +121,21 @@ export class RegistryClient {
         continue;
       }
       if (response.statusCode === 401 || response.statusCode === 403) {
-        throw new RegistryError('auth', `the registry ${this.target.hostPort} refused our credentials (HTTP ${response.statusCode})`);
+        throw new RegistryError(
+          'auth',
+          `the registry ${this.target.hostPort} refused our credentials (HTTP ${response.statusCode})`,
+        );
       }
       if (response.statusCode === 404 && notFoundIsUndefined) return undefined;
       if (response.statusCode >= 300) {
-        throw new RegistryError('protocol', `GET ${path} on ${this.target.hostPort} answered HTTP ${response.statusCode}`);
+        throw new RegistryError(
+          'protocol',
+          `GET ${path} on ${this.target.hostPort} answered HTTP ${response.statusCode}`,
+        );
       }
-      const digest = String(response.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`);
+      const digest = String(
+        response.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`,
+      );
       return { body, digest, contentType: String(response.headers['content-type'] ?? '') };
     }
     throw new RegistryError('auth', `the registry ${this.target.hostPort} keeps asking for authentication`);
@@ -120,21 +149,29 @@ export class RegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new RegistryError('unreachable', `cannot reach the registry at ${this.target.apiBase}: ${describe(error)}`, { cause: error });
+      throw new RegistryError(
+        'unreachable',
+        `cannot reach the registry at ${this.target.apiBase}: ${describe(error)}`,
+        { cause: error },
+      );
     }
   }
 
   /** Answers a 401 challenge: Basic with our credentials, or a Bearer token from the realm it names. */
   private async authorize(challenge: string, scope: string): Promise<string> {
     if (!this.credentials && !/^bearer/i.test(challenge)) {
-      throw new RegistryError('auth', `the registry ${this.target.hostPort} needs credentials; set REGISTRY_USERNAME and REGISTRY_PASSWORD`);
+      throw new RegistryError(
+        'auth',
+        `the registry ${this.target.hostPort} needs credentials; set REGISTRY_USERNAME and REGISTRY_PASSWORD`,
+      );
     }
     const basic = this.credentials
       ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
       : undefined;
     if (!/^bearer/i.test(challenge)) return basic as string;
     const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
-    if (!params.realm) throw new RegistryError('auth', `the registry ${this.target.hostPort} sent a token challenge without a realm`);
+    if (!params.realm)
+      throw new RegistryError('auth', `the registry ${this.target.hostPort} sent a token challenge without a realm`);
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? scope);
@@ -143,11 +180,16 @@ export class RegistryClient {
       headers: basic ? { authorization: basic } : {},
       signal: AbortSignal.timeout(this.timeoutMs),
     }).catch((error: unknown) => {
-      throw new RegistryError('unreachable', `cannot reach the token service ${url.origin}: ${describe(error)}`, { cause: error });
+      throw new RegistryError('unreachable', `cannot reach the token service ${url.origin}: ${describe(error)}`, {
+        cause: error,
+      });
     });
     const token = (await response.body.json().catch(() => ({}))) as { token?: string; access_token?: string };
     if (response.statusCode >= 300 || !(token.token ?? token.access_token)) {
-      throw new RegistryError('auth', `the registry ${this.target.hostPort} refused our credentials (token service HTTP ${response.statusCode})`);
+      throw new RegistryError(
+        'auth',
+        `the registry ${this.target.hostPort} refused our credentials (token service HTTP ${response.statusCode})`,
+      );
     }
     return `Bearer ${token.token ?? token.access_token}`;
   }

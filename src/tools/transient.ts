@@ -1,7 +1,8 @@
 // Which failures of a registry transfer are worth another try: the network and the server, not our request.
 
 // Refused credentials or a refused name stay refused, however often we ask.
-const PERMANENT = /\b(401|403)\b|unauthorized|authentication required|denied|forbidden|manifest invalid|name invalid|name unknown|blob unknown to registry|no such image|image not known|invalid reference format/i;
+const PERMANENT =
+  /\b(401|403)\b|unauthorized|authentication required|denied|forbidden|manifest invalid|name invalid|name unknown|blob unknown to registry|no such image|image not known|invalid reference format/i;
 const TRANSIENT =
   /connection refused|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|no route to host|network is unreachable|temporary failure|too many requests|\b(429|500|502|503|504)\b|service unavailable|bad gateway|server misbehaving|unexpected EOF|connection closed/i;
 

@@ -12,9 +12,18 @@ export async function buildah(args: readonly string[], timeoutMs = 300_000): Pro
 }
 
 /** The OCI config of a local image (Entrypoint, Cmd, User, WorkingDir, Env, Labels). */
-export async function imageConfig(ref: string): Promise<{ Entrypoint?: string[]; Cmd?: string[]; User?: string; WorkingDir?: string; Env?: string[]; Labels?: Record<string, string> }> {
+export async function imageConfig(ref: string): Promise<{
+  Entrypoint?: string[];
+  Cmd?: string[];
+  User?: string;
+  WorkingDir?: string;
+  Env?: string[];
+  Labels?: Record<string, string>;
+}> {
   // buildah 1.28's --format has no json function, so the whole inspect document is parsed.
-  const inspected = JSON.parse(await buildah(['inspect', '--type', 'image', ref])) as { OCIv1: { config: Record<string, unknown> } };
+  const inspected = JSON.parse(await buildah(['inspect', '--type', 'image', ref])) as {
+    OCIv1: { config: Record<string, unknown> };
+  };
   return inspected.OCIv1.config;
 }
 
@@ -26,24 +35,39 @@ export async function containerFrom(ref: string): Promise<{ name: string; remove
 
 /** Removes every local image whose name starts with `prefix` (a test registry's host:port). */
 export async function removeImages(prefix: string): Promise<void> {
-  const names = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}}'])).split('\n').filter((name) => name.startsWith(prefix));
+  const names = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}}']))
+    .split('\n')
+    .filter((name) => name.startsWith(prefix));
   if (names.length > 0) await buildah(['rmi', '--force', ...names]).catch(() => '');
 }
 
 /** Starts the image's entrypoint with `args` in the container, host network (loopback), chroot isolation. */
-export function runEntrypoint(container: string, entrypoint: readonly string[], args: readonly string[]): ResultPromise {
-  return execa('buildah', ['run', '--isolation', 'chroot', '--network', 'host', container, '--', ...entrypoint, ...args], {
-    env: ENV,
-    extendEnv: false,
-    reject: false,
-    timeout: 240_000,
-    all: true,
-  });
+export function runEntrypoint(
+  container: string,
+  entrypoint: readonly string[],
+  args: readonly string[],
+): ResultPromise {
+  return execa(
+    'buildah',
+    ['run', '--isolation', 'chroot', '--network', 'host', container, '--', ...entrypoint, ...args],
+    {
+      env: ENV,
+      extendEnv: false,
+      reject: false,
+      timeout: 240_000,
+      all: true,
+    },
+  );
 }
 
 /** Runs a command in the container and returns its exit code (for "is mlflow importable?"-style checks). */
 export async function exitCodeIn(container: string, command: readonly string[]): Promise<number> {
-  const result = await execa('buildah', ['run', '--isolation', 'chroot', container, '--', ...command], { env: ENV, extendEnv: false, reject: false, timeout: 120_000 });
+  const result = await execa('buildah', ['run', '--isolation', 'chroot', container, '--', ...command], {
+    env: ENV,
+    extendEnv: false,
+    reject: false,
+    timeout: 120_000,
+  });
   return result.exitCode ?? -1;
 }
 
@@ -60,10 +84,46 @@ export async function imageContains(container: string, needle: string): Promise<
 
 // Linux capability names by bit number (capability.h), for `--cap-add`.
 const CAPABILITIES = [
-  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
-  'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT', 'SYS_PTRACE',
-  'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE', 'AUDIT_WRITE',
-  'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ', 'PERFMON', 'BPF',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_ADMIN',
+  'NET_RAW',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_CHROOT',
+  'SYS_PTRACE',
+  'SYS_PACCT',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_NICE',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'MKNOD',
+  'LEASE',
+  'AUDIT_WRITE',
+  'AUDIT_CONTROL',
+  'SETFCAP',
+  'MAC_OVERRIDE',
+  'MAC_ADMIN',
+  'SYSLOG',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'AUDIT_READ',
+  'PERFMON',
+  'BPF',
   'CHECKPOINT_RESTORE',
 ];
 
@@ -86,12 +146,16 @@ export async function runPrivileged(
 ): Promise<{ exitCode: number | undefined; stdout: string; all: string }> {
   const caps = (await privilegedCapabilities()).flatMap((cap) => ['--cap-add', cap]);
   const mounts = volumes.flatMap((volume) => ['--volume', volume]);
-  const { exitCode, stdout, all } = await execa('buildah', ['run', '--isolation', 'chroot', '--network', 'host', ...caps, ...mounts, container, '--', ...command], {
-    env: ENV,
-    extendEnv: false,
-    reject: false,
-    timeout: timeoutMs,
-    all: true,
-  });
+  const { exitCode, stdout, all } = await execa(
+    'buildah',
+    ['run', '--isolation', 'chroot', '--network', 'host', ...caps, ...mounts, container, '--', ...command],
+    {
+      env: ENV,
+      extendEnv: false,
+      reject: false,
+      timeout: timeoutMs,
+      all: true,
+    },
+  );
   return { exitCode, stdout: String(stdout), all: String(all) };
 }

@@ -1,8 +1,8 @@
 // The builder image, built from the project's Dockerfile with buildah. Docker Hub is out of reach here,
 // so its Node 20 base is a local stand-in (scripts/make-node-image.sh); the rest is the real Dockerfile.
 
-import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { MACHINE_CA_BUNDLE } from './test-ca.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../scripts/', import.meta.url));

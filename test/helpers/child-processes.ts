@@ -1,20 +1,20 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from 'node:fs/promises';
 
 // Pids of this process's live children (zombies excluded), read from /proc; tests assert it
 // is empty after stopping their services to prove nothing was left running.
 export async function liveChildPids(parentPid = process.pid): Promise<number[]> {
   const pids: number[] = [];
-  for (const entry of await readdir("/proc")) {
+  for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
     try {
-      stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
     } catch {
       continue; // exited while we looked
     }
     // Fields after the parenthesised command name: state, ppid, ...
-    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(ppid) === parentPid && state !== "Z") pids.push(Number(entry));
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === parentPid && state !== 'Z') pids.push(Number(entry));
   }
   return pids;
 }
@@ -33,17 +33,21 @@ interface ProcEntry extends ProcessIdentity {
 
 async function readProc(): Promise<ProcEntry[]> {
   const entries: ProcEntry[] = [];
-  for (const entry of await readdir("/proc")) {
+  for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const args = (await readFile(`/proc/${entry}/cmdline`, "utf8")).split("\0").join(" ").trim();
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ').trim();
       // Fields after the command name start at field 3 (state); field 22 is the start time.
-      entries.push({ pid: Number(entry), ppid: Number(fields[1]), state: fields[0] ?? "", start: fields[19] ?? "", args });
-    } catch {
-      continue; // exited while we looked
-    }
+      entries.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        state: fields[0] ?? '',
+        start: fields[19] ?? '',
+        args,
+      });
+    } catch {}
   }
   return entries;
 }
@@ -58,7 +62,7 @@ export async function descendants(rootPid: number): Promise<ProcessIdentity[]> {
     for (const proc of all) {
       if (parents.has(proc.ppid) && !parents.has(proc.pid)) {
         parents.add(proc.pid);
-        if (proc.state !== "Z") found.push({ pid: proc.pid, start: proc.start, args: proc.args });
+        if (proc.state !== 'Z') found.push({ pid: proc.pid, start: proc.start, args: proc.args });
         grew = true;
       }
     }
@@ -68,13 +72,17 @@ export async function descendants(rootPid: number): Promise<ProcessIdentity[]> {
 
 // The processes of `known` still running (same pid, same start time, not a zombie).
 export async function stillRunning(known: Iterable<ProcessIdentity>): Promise<ProcessIdentity[]> {
-  const live = new Map((await readProc()).filter((proc) => proc.state !== "Z").map((proc) => [proc.pid, proc]));
+  const live = new Map((await readProc()).filter((proc) => proc.state !== 'Z').map((proc) => [proc.pid, proc]));
   return [...known].filter((proc) => live.get(proc.pid)?.start === proc.start);
 }
 
 // Polls, until stopped, every descendant of `rootPid` ever seen and any command line on the machine
 // that contains one of `needles` (secrets that must never be on a command line).
-export function watchProcesses(rootPid: number, needles: readonly string[] = [], intervalMs = 100): {
+export function watchProcesses(
+  rootPid: number,
+  needles: readonly string[] = [],
+  intervalMs = 100,
+): {
   readonly seen: ReadonlyMap<string, ProcessIdentity>;
   readonly leaks: readonly string[];
   stop(): Promise<void>;

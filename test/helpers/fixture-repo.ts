@@ -1,7 +1,7 @@
-import { cp, mkdir, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, normalize } from "node:path";
-import { execa } from "execa";
-import type { TestGitDaemon } from "./git-daemon.js";
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
+import { execa } from 'execa';
+import type { TestGitDaemon } from './git-daemon.js';
 
 // File contents keyed by repo-relative path; null deletes the file.
 export type FileChanges = Readonly<Record<string, string | null>>;
@@ -31,30 +31,30 @@ const GIT_TIMEOUT_MS = 30_000;
 
 // Fixed identity and dates, and no user or system config, so commits work on a bare CI box.
 function gitEnv(): Record<string, string> {
-  const date = "2024-01-01T00:00:00Z";
+  const date = '2024-01-01T00:00:00Z';
   return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    LANG: "C.UTF-8",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_AUTHOR_NAME: "FLOps Test",
-    GIT_AUTHOR_EMAIL: "test@flops.invalid",
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_AUTHOR_NAME: 'FLOps Test',
+    GIT_AUTHOR_EMAIL: 'test@flops.invalid',
     GIT_AUTHOR_DATE: date,
-    GIT_COMMITTER_NAME: "FLOps Test",
-    GIT_COMMITTER_EMAIL: "test@flops.invalid",
+    GIT_COMMITTER_NAME: 'FLOps Test',
+    GIT_COMMITTER_EMAIL: 'test@flops.invalid',
     GIT_COMMITTER_DATE: date,
   };
 }
 
 async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const result = await execa("git", args, { cwd, env: gitEnv(), extendEnv: false, timeout: GIT_TIMEOUT_MS });
+  const result = await execa('git', args, { cwd, env: gitEnv(), extendEnv: false, timeout: GIT_TIMEOUT_MS });
   return result.stdout.trim();
 }
 
 async function applyFiles(workDir: string, files: FileChanges): Promise<void> {
   for (const [path, content] of Object.entries(files)) {
     const clean = normalize(path);
-    if (isAbsolute(clean) || clean === ".." || clean.startsWith("../") || clean.split("/").includes(".git")) {
+    if (isAbsolute(clean) || clean === '..' || clean.startsWith('../') || clean.split('/').includes('.git')) {
       throw new Error(`fixture file path ${JSON.stringify(path)} must be relative, inside the repo and outside .git`);
     }
     const target = join(workDir, clean);
@@ -68,39 +68,42 @@ async function applyFiles(workDir: string, files: FileChanges): Promise<void> {
 }
 
 async function commitAndPush(repo: { workDir: string; bareDir: string }, message: string): Promise<string> {
-  await git(repo.workDir, ["add", "--all"]);
-  await git(repo.workDir, ["commit", "--quiet", "--allow-empty", "--no-gpg-sign", "-m", message]);
-  await git(repo.workDir, ["push", "--quiet", repo.bareDir, "HEAD:refs/heads/main"]);
-  return git(repo.workDir, ["rev-parse", "HEAD"]);
+  await git(repo.workDir, ['add', '--all']);
+  await git(repo.workDir, ['commit', '--quiet', '--allow-empty', '--no-gpg-sign', '-m', message]);
+  await git(repo.workDir, ['push', '--quiet', repo.bareDir, 'HEAD:refs/heads/main']);
+  return git(repo.workDir, ['rev-parse', 'HEAD']);
 }
 
 // Creates <baseDir>/<owner>/<name>.git with one commit on main and returns its URL and sha.
 // The work tree lives beside baseDir, so stopping the daemon deletes it too.
 export async function createFixtureRepo(
-  daemon: Pick<TestGitDaemon, "baseDir" | "urlFor">,
+  daemon: Pick<TestGitDaemon, 'baseDir' | 'urlFor'>,
   spec: FixtureRepoSpec,
 ): Promise<FixtureRepo> {
-  for (const [field, value] of [["owner", spec.owner], ["name", spec.name]] as const) {
+  for (const [field, value] of [
+    ['owner', spec.owner],
+    ['name', spec.name],
+  ] as const) {
     if (!SAFE_SEGMENT.test(value)) {
       throw new Error(`fixture repo ${field} ${JSON.stringify(value)} must match ${SAFE_SEGMENT}`);
     }
   }
   const bareDir = join(daemon.baseDir, spec.owner, `${spec.name}.git`);
-  const workDir = join(dirname(daemon.baseDir), "worktrees", spec.owner, spec.name);
+  const workDir = join(dirname(daemon.baseDir), 'worktrees', spec.owner, spec.name);
   await mkdir(workDir, { recursive: true });
   if (spec.from !== undefined) {
-    await cp(spec.from, workDir, { recursive: true, filter: (src) => basename(src) !== ".git" });
+    await cp(spec.from, workDir, { recursive: true, filter: (src) => basename(src) !== '.git' });
   }
   await applyFiles(workDir, spec.files ?? {});
-  await git(workDir, ["init", "--quiet", "--initial-branch=main"]);
+  await git(workDir, ['init', '--quiet', '--initial-branch=main']);
   await mkdir(bareDir, { recursive: true });
-  await git(bareDir, ["init", "--quiet", "--bare", "--initial-branch=main"]);
+  await git(bareDir, ['init', '--quiet', '--bare', '--initial-branch=main']);
   const sha = await commitAndPush({ workDir, bareDir }, `fixture ${spec.owner}/${spec.name}`);
   return { url: daemon.urlFor(`${spec.owner}/${spec.name}`), sha, bareDir, workDir };
 }
 
 // Commits `files` on top of the fixture's main branch, publishes it and returns the new sha.
-export async function addCommit(repo: FixtureRepo, files: FileChanges, message = "fixture change"): Promise<string> {
+export async function addCommit(repo: FixtureRepo, files: FileChanges, message = 'fixture change'): Promise<string> {
   await applyFiles(repo.workDir, files);
   return commitAndPush(repo, message);
 }

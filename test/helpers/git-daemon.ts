@@ -1,13 +1,13 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { freePort, isListening, LOOPBACK } from "./ports.js";
-import { spawnService } from "./service-process.js";
-import { makeTempDir, removeTempDir } from "./temp-dir.js";
-import { waitUntilReady } from "./wait.js";
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, isListening, LOOPBACK } from './ports.js';
+import { spawnService } from './service-process.js';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { waitUntilReady } from './wait.js';
 
 // `git daemon` is a wrapper that runs this binary as its child; spawning it directly
 // means the pid we signal is the daemon itself.
-const GIT_DAEMON = "/usr/lib/git-core/git-daemon";
+const GIT_DAEMON = '/usr/lib/git-core/git-daemon';
 
 // A running read-only git:// server exporting every repository under baseDir.
 export interface TestGitDaemon {
@@ -23,18 +23,18 @@ export interface TestGitDaemon {
 // Starts `git daemon --export-all` on a free loopback port and waits until it accepts.
 export async function startGitDaemon(): Promise<TestGitDaemon> {
   const port = await freePort();
-  const dir = await makeTempDir("git-daemon");
-  const baseDir = join(dir, "repos");
+  const dir = await makeTempDir('git-daemon');
+  const baseDir = join(dir, 'repos');
   const args = [
-    "--reuseaddr",
-    "--export-all",
-    "--informative-errors",
+    '--reuseaddr',
+    '--export-all',
+    '--informative-errors',
     `--base-path=${baseDir}`,
     `--listen=${LOOPBACK}`,
     `--port=${port}`,
   ];
   await mkdir(baseDir);
-  const service = spawnService("git-daemon", GIT_DAEMON, args, { cwd: dir });
+  const service = spawnService('git-daemon', GIT_DAEMON, args, { cwd: dir });
   try {
     await waitUntilReady(service, `port ${port} accepts connections`, () => isListening(port));
   } catch (error) {

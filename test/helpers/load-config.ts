@@ -1,10 +1,16 @@
 // Calling loadConfig in unit tests: the Config of a run, or the problems of a usage error.
 
-import { loadConfig, type Config } from '../../src/config/config.js';
+import { type Config, loadConfig } from '../../src/config/config.js';
 import { UsageError } from '../../src/errors.js';
 
 /** Valid positional arguments: repo, registry, project, broker, observer. */
-export const ARGS = ['https://github.com/Alice/MNIST.git', 'http://registry:5000', 'proj-1', 'broker', 'observer'] as const;
+export const ARGS = [
+  'https://github.com/Alice/MNIST.git',
+  'http://registry:5000',
+  'proj-1',
+  'broker',
+  'observer',
+] as const;
 
 /** The Config of a run; throws when the command line asks for help or version instead. */
 export function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {

@@ -1,11 +1,11 @@
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { freePort, isListening, LOOPBACK } from "./ports.js";
-import { spawnService, type ServiceProcess } from "./service-process.js";
-import { makeTempDir, removeTempDir } from "./temp-dir.js";
-import { waitUntilReady } from "./wait.js";
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freePort, isListening, LOOPBACK } from './ports.js';
+import { type ServiceProcess, spawnService } from './service-process.js';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { waitUntilReady } from './wait.js';
 
-const MOSQUITTO = "/usr/sbin/mosquitto";
+const MOSQUITTO = '/usr/sbin/mosquitto';
 
 // A running anonymous MQTT broker on loopback.
 export interface TestBroker {
@@ -31,19 +31,19 @@ export async function startMosquitto(): Promise<TestBroker> {
     await removeTempDir(dir);
   };
   const start = async (): Promise<void> => {
-    const dir = await makeTempDir("mosquitto");
-    const configPath = join(dir, "mosquitto.conf");
+    const dir = await makeTempDir('mosquitto');
+    const configPath = join(dir, 'mosquitto.conf');
     const config = [
       `listener ${port} ${LOOPBACK}`,
-      "allow_anonymous true",
-      "persistence false",
-      "log_dest stderr",
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stderr',
       // Run as root, mosquitto would switch to its own user, and changing credentials clears
       // the parent-death signal that kills it when a test worker crashes.
-      "user root",
+      'user root',
     ];
-    await writeFile(configPath, `${config.join("\n")}\n`);
-    const service = spawnService("mosquitto", MOSQUITTO, ["-c", configPath], { cwd: dir });
+    await writeFile(configPath, `${config.join('\n')}\n`);
+    const service = spawnService('mosquitto', MOSQUITTO, ['-c', configPath], { cwd: dir });
     running = { service, dir };
     try {
       await waitUntilReady(service, `port ${port} accepts connections`, () => isListening(port));

@@ -1,5 +1,5 @@
-import { connectAsync } from "mqtt";
-import { withTimeout } from "./service-process.js";
+import { connectAsync } from 'mqtt';
+import { withTimeout } from './service-process.js';
 
 // One message as the recorder saw it.
 export interface RecordedMessage {
@@ -25,7 +25,7 @@ export interface MqttRecording {
 const CONNECT_TIMEOUT_MS = 5_000;
 
 function record(topic: string, payload: Buffer, retain: boolean): RecordedMessage {
-  const text = payload.toString("utf8");
+  const text = payload.toString('utf8');
   return {
     topic,
     payload: text,
@@ -52,26 +52,30 @@ export async function recordMqtt(url: string, topics: string[]): Promise<MqttRec
   );
   const messages: RecordedMessage[] = [];
   const waiters = new Set<(msg: RecordedMessage) => void>();
-  client.on("message", (topic, payload, packet) => {
+  client.on('message', (topic, payload, packet) => {
     const msg = record(topic, payload, packet.retain);
     messages.push(msg);
     for (const waiter of waiters) waiter(msg);
   });
   try {
-    await withTimeout(client.subscribeAsync(topics, { qos: 1 }), CONNECT_TIMEOUT_MS, `subscribe to ${topics.join(", ")}`);
+    await withTimeout(
+      client.subscribeAsync(topics, { qos: 1 }),
+      CONNECT_TIMEOUT_MS,
+      `subscribe to ${topics.join(', ')}`,
+    );
   } catch (error) {
     await client.endAsync(true);
     throw error;
   }
   // Pending while disconnected or not yet resubscribed; undefined while subscribed.
   let resubscribed: { promise: Promise<void>; resolve: () => void } | undefined;
-  client.on("close", () => {
+  client.on('close', () => {
     if (resubscribed !== undefined) return;
     let resolve = (): void => {};
     const promise = new Promise<void>((done) => (resolve = done));
     resubscribed = { promise, resolve };
   });
-  client.on("connect", () => {
+  client.on('connect', () => {
     client.subscribeAsync(topics, { qos: 1 }).then(
       () => {
         resubscribed?.resolve();
@@ -97,8 +101,8 @@ export async function recordMqtt(url: string, topics: string[]): Promise<MqttRec
         for (const msg of messages) waiter(msg);
         waiters.add(waiter);
       });
-      const topicsSeen = (): string => messages.map((m) => m.topic).join(", ") || "none";
-      return withTimeout(match, timeoutMs, `no matching MQTT message on ${topics.join(", ")}`)
+      const topicsSeen = (): string => messages.map((m) => m.topic).join(', ') || 'none';
+      return withTimeout(match, timeoutMs, `no matching MQTT message on ${topics.join(', ')}`)
         .catch((error: Error) => {
           throw new Error(`${error.message}; topics received: ${topicsSeen()}`);
         })
@@ -108,7 +112,7 @@ export async function recordMqtt(url: string, topics: string[]): Promise<MqttRec
     },
     subscribed(timeoutMs = 10_000) {
       if (resubscribed === undefined) return Promise.resolve();
-      return withTimeout(resubscribed.promise, timeoutMs, `MQTT recorder not resubscribed to ${topics.join(", ")}`);
+      return withTimeout(resubscribed.promise, timeoutMs, `MQTT recorder not resubscribed to ${topics.join(', ')}`);
     },
     async close() {
       if (closed) return;

@@ -1,6 +1,6 @@
-import { createServer, type Socket } from "node:net";
-import { LOOPBACK } from "./ports.js";
-import { withTimeout } from "./service-process.js";
+import { createServer, type Socket } from 'node:net';
+import { LOOPBACK } from './ports.js';
+import { withTimeout } from './service-process.js';
 
 // The builder sends at most 1024 bytes a connection; keeping far more lets tests see it overstep.
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -26,25 +26,25 @@ export async function startObserver(): Promise<TestObserver> {
     sockets.add(socket);
     const chunks: Buffer[] = [];
     let size = 0;
-    socket.on("data", (chunk: Buffer) => {
+    socket.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= MAX_MESSAGE_BYTES) chunks.push(chunk);
     });
-    socket.on("error", () => socket.destroy());
-    socket.on("close", () => {
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
       sockets.delete(socket);
       if (size === 0) return; // a bare connect (a port probe) is no message
-      const line = Buffer.concat(chunks).toString("utf8");
+      const line = Buffer.concat(chunks).toString('utf8');
       lines.push(line);
       for (const waiter of waiters) waiter(line);
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once('error', reject);
     server.listen(0, LOOPBACK, resolve);
   });
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("observer listener has no TCP address");
+  if (address === null || typeof address === 'string') throw new Error('observer listener has no TCP address');
   let closed = false;
   return {
     host: LOOPBACK,

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { request } from "undici";
+import { createHash } from 'node:crypto';
+import { request } from 'undici';
 
 // Where a registry is and how to log in to it.
 export interface RegistryEndpoint {
@@ -28,10 +28,10 @@ export interface ManifestBody {
 }
 
 const MANIFEST_TYPES = [
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
 ];
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -40,7 +40,7 @@ async function get(endpoint: RegistryEndpoint, path: string, accept?: string) {
   if (accept !== undefined) headers.accept = accept;
   if (endpoint.credentials !== undefined) {
     const { user, password } = endpoint.credentials;
-    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   const response = await request(`${endpoint.url}${path}`, {
     headers,
@@ -52,7 +52,7 @@ async function get(endpoint: RegistryEndpoint, path: string, accept?: string) {
 }
 
 function failure(what: string, status: number, bytes: Buffer): Error {
-  return new Error(`${what}: HTTP ${status}: ${bytes.toString("utf8").slice(0, 500)}`);
+  return new Error(`${what}: HTTP ${status}: ${bytes.toString('utf8').slice(0, 500)}`);
 }
 
 // Tags of `repo`, sorted; [] when the repository does not exist.
@@ -60,19 +60,19 @@ export async function listTags(endpoint: RegistryEndpoint, repo: string): Promis
   const res = await get(endpoint, `/v2/${repo}/tags/list`);
   if (res.status === 404) return [];
   if (res.status !== 200) throw failure(`list tags of ${repo}`, res.status, res.bytes);
-  const parsed = JSON.parse(res.bytes.toString("utf8")) as { tags: string[] | null };
+  const parsed = JSON.parse(res.bytes.toString('utf8')) as { tags: string[] | null };
   return [...(parsed.tags ?? [])].sort();
 }
 
 // The manifest `repo:ref` (ref is a tag or a digest), accepting OCI and Docker v2 types.
 export async function getManifest(endpoint: RegistryEndpoint, repo: string, ref: string): Promise<FetchedManifest> {
-  const res = await get(endpoint, `/v2/${repo}/manifests/${ref}`, MANIFEST_TYPES.join(", "));
+  const res = await get(endpoint, `/v2/${repo}/manifests/${ref}`, MANIFEST_TYPES.join(', '));
   if (res.status !== 200) throw failure(`get manifest ${repo}:${ref}`, res.status, res.bytes);
-  const header = res.headers["docker-content-digest"];
-  const digest = typeof header === "string" ? header : `sha256:${createHash("sha256").update(res.bytes).digest("hex")}`;
-  const body = JSON.parse(res.bytes.toString("utf8")) as ManifestBody;
-  const contentType = res.headers["content-type"];
-  const mediaType = body.mediaType ?? (typeof contentType === "string" ? contentType : "");
+  const header = res.headers['docker-content-digest'];
+  const digest = typeof header === 'string' ? header : `sha256:${createHash('sha256').update(res.bytes).digest('hex')}`;
+  const body = JSON.parse(res.bytes.toString('utf8')) as ManifestBody;
+  const contentType = res.headers['content-type'];
+  const mediaType = body.mediaType ?? (typeof contentType === 'string' ? contentType : '');
   return { digest, mediaType, body };
 }
 
@@ -89,6 +89,6 @@ export async function getConfigLabels(
   }
   const res = await get(endpoint, `/v2/${repo}/blobs/${config.digest}`);
   if (res.status !== 200) throw failure(`get config blob ${config.digest} of ${repo}:${ref}`, res.status, res.bytes);
-  const parsed = JSON.parse(res.bytes.toString("utf8")) as { config?: { Labels?: Record<string, string> | null } };
+  const parsed = JSON.parse(res.bytes.toString('utf8')) as { config?: { Labels?: Record<string, string> | null } };
   return parsed.config?.Labels ?? {};
 }

@@ -1,21 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { request } from "undici";
-import { htpasswdLine } from "./htpasswd.js";
-import { freePort, LOOPBACK } from "./ports.js";
-import {
-  getConfigLabels,
-  getManifest,
-  listTags,
-  type FetchedManifest,
-  type RegistryEndpoint,
-} from "./registry-api.js";
-import { spawnService, type ServiceProcess } from "./service-process.js";
-import { makeTempDir, removeTempDir } from "./temp-dir.js";
-import { waitUntilReady } from "./wait.js";
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { htpasswdLine } from './htpasswd.js';
+import { freePort, LOOPBACK } from './ports.js';
+import { type FetchedManifest, getConfigLabels, getManifest, listTags, type RegistryEndpoint } from './registry-api.js';
+import { type ServiceProcess, spawnService } from './service-process.js';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { waitUntilReady } from './wait.js';
 
-const DOCKER_REGISTRY = "/usr/bin/docker-registry";
+const DOCKER_REGISTRY = '/usr/bin/docker-registry';
 
 // Options for startRegistry.
 export interface RegistryOptions {
@@ -45,29 +39,29 @@ export interface TestRegistry extends RegistryEndpoint {
 
 function registryConfig(port: number, storageDir: string, secret: string, htpasswdPath: string | undefined): string {
   const lines = [
-    "version: 0.1",
-    "log:",
-    "  level: warn",
-    "  accesslog:",
-    "    disabled: true",
-    "storage:",
-    "  filesystem:",
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
     `    rootdirectory: ${storageDir}`,
-    "  delete:",
-    "    enabled: true",
-    "  maintenance:",
-    "    uploadpurging:",
-    "      enabled: false",
-    "http:",
+    '  delete:',
+    '    enabled: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
     `  addr: ${LOOPBACK}:${port}`,
     // Fixed per registry so upload state survives restart(); unset, each start makes a new
     // one and logs a warning.
     `  secret: ${secret}`,
   ];
   if (htpasswdPath !== undefined) {
-    lines.push("auth:", "  htpasswd:", "    realm: flops-test", `    path: ${htpasswdPath}`);
+    lines.push('auth:', '  htpasswd:', '    realm: flops-test', `    path: ${htpasswdPath}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.join('\n')}\n`;
 }
 
 // True once GET /v2/ gets any registry answer (200 open, 401 with auth).
@@ -85,10 +79,10 @@ async function answersV2(url: string): Promise<boolean> {
 export async function startRegistry(opts: RegistryOptions = {}): Promise<TestRegistry> {
   const port = await freePort();
   const url = `http://${LOOPBACK}:${port}`;
-  const dir = await makeTempDir("registry");
+  const dir = await makeTempDir('registry');
   let service: ServiceProcess | undefined;
   const start = async (): Promise<void> => {
-    const started = spawnService("docker-registry", DOCKER_REGISTRY, ["serve", join(dir, "config.yml")], { cwd: dir });
+    const started = spawnService('docker-registry', DOCKER_REGISTRY, ['serve', join(dir, 'config.yml')], { cwd: dir });
     service = started;
     try {
       await waitUntilReady(started, `GET ${url}/v2/ answers`, () => answersV2(url));
@@ -99,12 +93,12 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   try {
     let htpasswdPath: string | undefined;
     if (opts.htpasswd !== undefined) {
-      htpasswdPath = join(dir, "htpasswd");
+      htpasswdPath = join(dir, 'htpasswd');
       await writeFile(htpasswdPath, await htpasswdLine(opts.htpasswd.user, opts.htpasswd.password), { mode: 0o600 });
     }
-    await mkdir(join(dir, "storage"));
-    const config = registryConfig(port, join(dir, "storage"), randomBytes(16).toString("hex"), htpasswdPath);
-    await writeFile(join(dir, "config.yml"), config);
+    await mkdir(join(dir, 'storage'));
+    const config = registryConfig(port, join(dir, 'storage'), randomBytes(16).toString('hex'), htpasswdPath);
+    await writeFile(join(dir, 'config.yml'), config);
     await start();
   } catch (error) {
     await removeTempDir(dir);

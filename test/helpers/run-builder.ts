@@ -1,7 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a real process and collects what it printed.
 
-import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 
 /** What one run of the builder did. */
 export interface BuilderRun {
@@ -16,7 +16,11 @@ export interface BuilderRun {
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /** Starts the builder with `args` and extra environment; resolves when it exits (it must, within `timeoutMs`). */
-export async function runBuilder(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 15 * 60_000): Promise<BuilderRun> {
+export async function runBuilder(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 15 * 60_000,
+): Promise<BuilderRun> {
   return startBuilder(args, env, { timeoutMs }).result;
 }
 
@@ -82,8 +86,22 @@ export function startBuilder(
           if (pred(line)) resolve(line);
         };
         waiters.add(waiter);
-        timer = setTimeout(() => reject(new Error(`no matching builder output within ${timeoutMs} ms; last lines:\n${stdoutLines.slice(-10).join('\n')}`)), timeoutMs);
-        void result.then(() => reject(new Error(`the builder exited without printing a matching line; last lines:\n${stdoutLines.slice(-10).join('\n')}`)));
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching builder output within ${timeoutMs} ms; last lines:\n${stdoutLines.slice(-10).join('\n')}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        void result.then(() =>
+          reject(
+            new Error(
+              `the builder exited without printing a matching line; last lines:\n${stdoutLines.slice(-10).join('\n')}`,
+            ),
+          ),
+        );
       }).finally(() => {
         clearTimeout(timer);
         if (waiter) waiters.delete(waiter);

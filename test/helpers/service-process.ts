@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { execa } from 'execa';
 
 const STOP_GRACE_MS = 5_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -20,7 +20,7 @@ export interface ServiceProcess {
 
 // Minimal environment for services, so the developer's own settings cannot leak into tests.
 export function serviceEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8", ...extra };
+  return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', ...extra };
 }
 
 // Spawns `file args` as a service that dies with the test process however it ends.
@@ -32,22 +32,22 @@ export function spawnService(
   args: readonly string[],
   opts: { cwd: string; env?: Record<string, string> },
 ): ServiceProcess {
-  const child = execa("setpriv", ["--pdeathsig", "SIGKILL", "--", file, ...args], {
+  const child = execa('setpriv', ['--pdeathsig', 'SIGKILL', '--', file, ...args], {
     cwd: opts.cwd,
     env: opts.env ?? serviceEnv(),
     extendEnv: false,
-    stdin: "ignore",
+    stdin: 'ignore',
     buffer: false,
     reject: false,
     cleanup: true,
     forceKillAfterDelay: STOP_GRACE_MS,
   });
-  let tail = "";
+  let tail = '';
   const keep = (chunk: Buffer): void => {
-    tail = (tail + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARS);
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   let running = true;
   const exited = child.then((result) => {
     running = false;
@@ -61,7 +61,7 @@ export function spawnService(
     outputTail: () => tail,
     async stop() {
       if (!running) return;
-      child.kill("SIGTERM");
+      child.kill('SIGTERM');
       await withTimeout(exited, STOP_TIMEOUT_MS, `${name} (pid ${child.pid}) did not exit after SIGTERM and SIGKILL`);
     },
   };

@@ -3,7 +3,7 @@
 import { ensureBaseImage } from './base-image.js';
 import { startGitDaemon, type TestGitDaemon } from './git-daemon.js';
 import { startMosquitto, type TestBroker } from './mosquitto.js';
-import { recordMqtt, type MqttRecording } from './mqtt-recorder.js';
+import { type MqttRecording, recordMqtt } from './mqtt-recorder.js';
 import { startObserver, type TestObserver } from './observer.js';
 import { startRegistry, type TestRegistry } from './registry.js';
 
@@ -45,7 +45,12 @@ export async function startPipelineServices(): Promise<PipelineServices> {
 }
 
 /** The positional arguments and options for a builder run against these services. */
-export function builderArgs(services: PipelineServices, repoUrl: string, projectId: string, extra: readonly string[] = []): string[] {
+export function builderArgs(
+  services: PipelineServices,
+  repoUrl: string,
+  projectId: string,
+  extra: readonly string[] = [],
+): string[] {
   return [
     repoUrl,
     services.registry.url,

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import type { ServiceProcess } from "./service-process.js";
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServiceProcess } from './service-process.js';
 
 // Polls `check` until it returns true; fails early with the service's output if it exits first.
 export async function waitUntilReady(
@@ -13,7 +13,7 @@ export async function waitUntilReady(
     if (!service.isRunning()) {
       const how = await service.exited;
       throw new Error(
-        `${service.name} exited (code ${how.exitCode ?? "none"}, signal ${how.signal ?? "none"}) before ${what}; output:\n${service.outputTail()}`,
+        `${service.name} exited (code ${how.exitCode ?? 'none'}, signal ${how.signal ?? 'none'}) before ${what}; output:\n${service.outputTail()}`,
       );
     }
     if (await check()) return;

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LFS_POINTER_PREFIX } from '../../src/context/scan-repo.js';
 import { MANAGER_TOPICS } from '../../src/report/messages.js';
 import { addCommit, createFixtureRepo, type FileChanges } from '../helpers/fixture-repo.js';
-import { startBuilder, type BuilderRun } from '../helpers/run-builder.js';
-import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
+import { type BuilderRun, startBuilder } from '../helpers/run-builder.js';
+import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
@@ -29,15 +29,32 @@ interface ArgumentCase {
   readonly names: string;
 }
 
-const at = (index: number, value: string) => (args: string[]): string[] => args.map((arg, i) => (i === index ? value : arg));
-const plus = (...extra: string[]) => (args: string[]): string[] => [...args, ...extra];
+const at =
+  (index: number, value: string) =>
+  (args: string[]): string[] =>
+    args.map((arg, i) => (i === index ? value : arg));
+const plus =
+  (...extra: string[]) =>
+  (args: string[]): string[] => [...args, ...extra];
 
 const BAD_ARGUMENTS: readonly ArgumentCase[] = [
   { name: 'an ftp repo URL', spoil: at(0, 'ftp://example.org/alice/mnist.git'), names: 'repo_url' },
   { name: 'a file:// repo URL without --allow-file-url', spoil: at(0, 'file:///etc/alice/mnist'), names: 'repo_url' },
-  { name: 'a repo URL with a command and spaces', spoil: at(0, `https://h/alice/m; touch /tmp/${PWNED}`), names: 'repo_url' },
-  { name: 'an ssh repo URL whose host is an option', spoil: at(0, `ssh://-oProxyCommand=touch\${IFS}/tmp/${PWNED}/alice/mnist`), names: 'repo_url' },
-  { name: 'a registry with a command', spoil: at(1, `http://127.0.0.1:5000;touch /tmp/${PWNED}`), names: 'registry_url' },
+  {
+    name: 'a repo URL with a command and spaces',
+    spoil: at(0, `https://h/alice/m; touch /tmp/${PWNED}`),
+    names: 'repo_url',
+  },
+  {
+    name: 'an ssh repo URL whose host is an option',
+    spoil: at(0, `ssh://-oProxyCommand=touch\${IFS}/tmp/${PWNED}/alice/mnist`),
+    names: 'repo_url',
+  },
+  {
+    name: 'a registry with a command',
+    spoil: at(1, `http://127.0.0.1:5000;touch /tmp/${PWNED}`),
+    names: 'registry_url',
+  },
   { name: 'a registry with a path', spoil: at(1, 'http://127.0.0.1:5000/v2/../x'), names: 'registry_url' },
   { name: 'a project id with traversal', spoil: at(2, '../escape'), names: 'project_id' },
   { name: 'a project id of 129 characters', spoil: at(2, 'p'.repeat(129)), names: 'project_id' },
@@ -49,7 +66,11 @@ const BAD_ARGUMENTS: readonly ArgumentCase[] = [
   { name: 'an observer with backticks', spoil: at(5, `\`touch /tmp/${PWNED}\`:2727`), names: 'observer' },
   { name: 'a ref that is an option', spoil: plus(`--ref=--upload-pack=touch /tmp/${PWNED}`), names: '--ref' },
   { name: 'a base image that is an option', spoil: plus(`--base-image=--privileged`), names: '--base-image' },
-  { name: 'a phase timeout for no phase', spoil: plus('--phase-timeout', `compile=${INJECT}`), names: '--phase-timeout' },
+  {
+    name: 'a phase timeout for no phase',
+    spoil: plus('--phase-timeout', `compile=${INJECT}`),
+    names: '--phase-timeout',
+  },
   { name: 'a deadline with a command', spoil: plus('--deadline', INJECT), names: '--deadline' },
   { name: 'an unknown option', spoil: plus('--rm-rf'), names: '--rm-rf' },
 ];
@@ -71,12 +92,54 @@ interface RepoCase {
 }
 
 const BAD_REPOS: readonly RepoCase[] = [
-  { name: 'no-model-manager', files: { 'model_manager.py': null }, exitCode: 11, phase: 'validate', code: 'MODEL_MANAGER_MISSING', names: 'model_manager.py' },
-  { name: 'no-env-file', files: { 'conda.yaml': null }, exitCode: 11, phase: 'validate', code: 'ENV_FILE_MISSING', names: 'requirements.txt' },
-  { name: 'broken-yaml', files: { 'conda.yaml': 'dependencies: [python=3.11\n  - pip:\n' }, exitCode: 11, phase: 'validate', code: 'ENV_FILE_UNREADABLE', names: 'conda.yaml' },
-  { name: 'broken-toml', files: { 'conda.yaml': null, 'pyproject.toml': '[project\ndependencies = [' }, exitCode: 11, phase: 'validate', code: 'ENV_FILE_UNREADABLE', names: 'pyproject.toml' },
-  { name: 'python-two', files: { 'conda.yaml': 'dependencies:\n  - python=2.7\n  - pip:\n    - numpy\n' }, exitCode: 11, phase: 'validate', code: 'PYTHON_UNSUPPORTED', names: '2.7' },
-  { name: 'syntax-error', files: { 'helpers/broken.py': 'def f(:\n    pass\n' }, exitCode: 11, phase: 'validate', code: 'PYTHON_SYNTAX_ERROR', names: 'helpers/broken.py' },
+  {
+    name: 'no-model-manager',
+    files: { 'model_manager.py': null },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'MODEL_MANAGER_MISSING',
+    names: 'model_manager.py',
+  },
+  {
+    name: 'no-env-file',
+    files: { 'conda.yaml': null },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'ENV_FILE_MISSING',
+    names: 'requirements.txt',
+  },
+  {
+    name: 'broken-yaml',
+    files: { 'conda.yaml': 'dependencies: [python=3.11\n  - pip:\n' },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'ENV_FILE_UNREADABLE',
+    names: 'conda.yaml',
+  },
+  {
+    name: 'broken-toml',
+    files: { 'conda.yaml': null, 'pyproject.toml': '[project\ndependencies = [' },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'ENV_FILE_UNREADABLE',
+    names: 'pyproject.toml',
+  },
+  {
+    name: 'python-two',
+    files: { 'conda.yaml': 'dependencies:\n  - python=2.7\n  - pip:\n    - numpy\n' },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'PYTHON_UNSUPPORTED',
+    names: '2.7',
+  },
+  {
+    name: 'syntax-error',
+    files: { 'helpers/broken.py': 'def f(:\n    pass\n' },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'PYTHON_SYNTAX_ERROR',
+    names: 'helpers/broken.py',
+  },
   {
     name: 'link-to-etc-passwd',
     prepare: async (dir) => symlink('/etc/passwd', join(dir, 'passwords')),
@@ -94,7 +157,15 @@ const BAD_REPOS: readonly RepoCase[] = [
     code: 'REPO_LINK_ESCAPES',
     names: 'requirements.txt',
   },
-  { name: 'huge-file', files: { 'weights/huge.bin': 'x'.repeat(3 * 1024 * 1024) }, options: ['--max-repo-mb', '2'], exitCode: 11, phase: 'validate', code: 'REPO_TOO_LARGE', names: '--max-repo-mb' },
+  {
+    name: 'huge-file',
+    files: { 'weights/huge.bin': 'x'.repeat(3 * 1024 * 1024) },
+    options: ['--max-repo-mb', '2'],
+    exitCode: 11,
+    phase: 'validate',
+    code: 'REPO_TOO_LARGE',
+    names: '--max-repo-mb',
+  },
   {
     name: 'too-many-files',
     files: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`many/f${i}.txt`, `${i}`])),
@@ -104,20 +175,65 @@ const BAD_REPOS: readonly RepoCase[] = [
     code: 'REPO_TOO_LARGE',
     names: '--max-repo-files',
   },
-  { name: 'lfs-model-manager', files: { 'model_manager.py': LFS_POINTER }, exitCode: 11, phase: 'validate', code: 'REPO_LFS_POINTER', names: 'model_manager.py' },
-  { name: 'lfs-weights', files: { 'weights/model.npz': LFS_POINTER }, exitCode: 11, phase: 'validate', code: 'REPO_LFS_POINTER', names: 'weights/model.npz' },
+  {
+    name: 'lfs-model-manager',
+    files: { 'model_manager.py': LFS_POINTER },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'REPO_LFS_POINTER',
+    names: 'model_manager.py',
+  },
+  {
+    name: 'lfs-weights',
+    files: { 'weights/model.npz': LFS_POINTER },
+    exitCode: 11,
+    phase: 'validate',
+    code: 'REPO_LFS_POINTER',
+    names: 'weights/model.npz',
+  },
   {
     name: 'missing-method',
-    files: { 'model_manager.py': 'class ModelManager:\n    def get_model_parameters(self): ...\n    def set_model_parameters(self, p): ...\n    def evaluate_model(self): ...\n    def set_model_data(self): ...\n' },
+    files: {
+      'model_manager.py':
+        'class ModelManager:\n    def get_model_parameters(self): ...\n    def set_model_parameters(self, p): ...\n    def evaluate_model(self): ...\n    def set_model_data(self): ...\n',
+    },
     exitCode: 11,
     phase: 'validate',
     code: 'MODEL_MANAGER_INVALID',
     names: 'fit_model',
   },
-  { name: 'missing-repo', url: (good) => good.replace(/[^/]+\.git$/, 'nothing-here.git'), exitCode: 10, phase: 'clone', code: 'CLONE_FAILED', names: 'not found' },
-  { name: 'missing-branch', options: ['--ref', 'no-such-branch'], exitCode: 10, phase: 'clone', code: 'REF_NOT_FOUND', names: 'no-such-branch' },
-  { name: 'ref-with-a-command', options: ['--ref', `main;touch${'${IFS}'}/tmp/${PWNED}`], exitCode: 10, phase: 'clone', code: 'REF_NOT_FOUND', names: 'main;touch' },
-  { name: 'url-with-a-command', url: (good) => good.replace(/\.git$/, `${INJECT.replaceAll(' ', '')}.git`), exitCode: 10, phase: 'clone', code: 'CLONE_FAILED', names: 'not found' },
+  {
+    name: 'missing-repo',
+    url: (good) => good.replace(/[^/]+\.git$/, 'nothing-here.git'),
+    exitCode: 10,
+    phase: 'clone',
+    code: 'CLONE_FAILED',
+    names: 'not found',
+  },
+  {
+    name: 'missing-branch',
+    options: ['--ref', 'no-such-branch'],
+    exitCode: 10,
+    phase: 'clone',
+    code: 'REF_NOT_FOUND',
+    names: 'no-such-branch',
+  },
+  {
+    name: 'ref-with-a-command',
+    options: ['--ref', `main;touch${'${IFS}'}/tmp/${PWNED}`],
+    exitCode: 10,
+    phase: 'clone',
+    code: 'REF_NOT_FOUND',
+    names: 'main;touch',
+  },
+  {
+    name: 'url-with-a-command',
+    url: (good) => good.replace(/\.git$/, `${INJECT.replaceAll(' ', '')}.git`),
+    exitCode: 10,
+    phase: 'clone',
+    code: 'CLONE_FAILED',
+    names: 'not found',
+  },
 ];
 
 describe('bad input', () => {
@@ -134,12 +250,20 @@ describe('bad input', () => {
   });
 
   /** Runs the builder with its temp folder, home and cwd in a fresh sandbox; returns the run and what the sandbox holds after. */
-  const runSandboxed = async (args: string[]): Promise<{ run: BuilderRun; sandbox: string; leftovers: Record<string, string[]> }> => {
+  const runSandboxed = async (
+    args: string[],
+  ): Promise<{ run: BuilderRun; sandbox: string; leftovers: Record<string, string[]> }> => {
     const sandbox = await makeTempDir('bad-input');
     const dirs = { tmp: join(sandbox, 'tmp'), home: join(sandbox, 'home'), cwd: join(sandbox, 'cwd') };
     for (const dir of Object.values(dirs)) await mkdir(dir);
-    const run = await startBuilder([...args, '--workdir', join(sandbox, 'work')], { TMPDIR: dirs.tmp, HOME: dirs.home }, { cwd: dirs.cwd, timeoutMs: 120_000 }).result;
-    const leftovers = Object.fromEntries(await Promise.all(Object.entries(dirs).map(async ([name, dir]) => [name, await readdir(dir)] as const)));
+    const run = await startBuilder(
+      [...args, '--workdir', join(sandbox, 'work')],
+      { TMPDIR: dirs.tmp, HOME: dirs.home },
+      { cwd: dirs.cwd, timeoutMs: 120_000 },
+    ).result;
+    const leftovers = Object.fromEntries(
+      await Promise.all(Object.entries(dirs).map(async ([name, dir]) => [name, await readdir(dir)] as const)),
+    );
     return { run, sandbox, leftovers };
   };
 
@@ -169,17 +293,26 @@ describe('bad input', () => {
   });
 
   it.each(BAD_REPOS)('fails a repo with $name in $phase with $code, naming $names', async (bad) => {
-    const repo = await createFixtureRepo(services.git, { owner: 'input', name: bad.name, from: EXAMPLE, files: bad.files ?? {} });
+    const repo = await createFixtureRepo(services.git, {
+      owner: 'input',
+      name: bad.name,
+      from: EXAMPLE,
+      files: bad.files ?? {},
+    });
     if (bad.prepare) {
       await bad.prepare(repo.workDir);
       await addCommit(repo, {});
     }
     const projectId = `repo-${bad.name}`;
     const url = bad.url ? bad.url(repo.url) : repo.url;
-    const { run, sandbox, leftovers } = await runSandboxed(builderArgs(services, url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, ...(bad.options ?? [])]));
+    const { run, sandbox, leftovers } = await runSandboxed(
+      builderArgs(services, url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, ...(bad.options ?? [])]),
+    );
     try {
       expect(run.exitCode, run.stdout.slice(-2000)).toBe(bad.exitCode);
-      const failed = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId)).json();
+      const failed = (
+        await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId)
+      ).json();
       expect(failed).toMatchObject({ phase: bad.phase, code: bad.code, exit_code: bad.exitCode });
       expect(String(failed.error_msg)).toContain(bad.names);
       expect(await services.registry.listTags(`input/${bad.name}/learner`)).toEqual([]);

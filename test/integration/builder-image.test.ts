@@ -5,15 +5,17 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS } from '../../src/report/messages.js';
-import { buildBuilderImage } from '../helpers/builder-image.js';
 import { buildah, imageConfig, runPrivileged } from '../helpers/buildah.js';
+import { buildBuilderImage } from '../helpers/builder-image.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { listTags } from '../helpers/registry-api.js';
-import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
+import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
-const PACKAGE = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const PACKAGE = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const ENTRYPOINT = ['/opt/flops-image-builder/bin/flops-image-builder'];
 // Inside the container the builder's own buildah starts from empty storage: it pulls the base image and pip installs.
 const RUN_TIMEOUT_MS = 15 * 60_000;
@@ -46,21 +48,34 @@ describe('the builder image', () => {
     expect([version.exitCode, version.stdout.trim()]).toEqual([0, PACKAGE.version]);
   });
 
-  it('builds and pushes both images from inside a privileged container, reporting over MQTT', async () => {
-    const args = builderArgs(services, repo.url, 'in-image', ['--ca-cert', CA_INSIDE]);
-    const run = await runPrivileged(container, [...ENTRYPOINT, ...args], [`${MACHINE_CA_BUNDLE}:${CA_INSIDE}:ro`], RUN_TIMEOUT_MS);
-    expect(run.exitCode, run.all.slice(-4000)).toBe(0);
+  it(
+    'builds and pushes both images from inside a privileged container, reporting over MQTT',
+    async () => {
+      const args = builderArgs(services, repo.url, 'in-image', ['--ca-cert', CA_INSIDE]);
+      const run = await runPrivileged(
+        container,
+        [...ENTRYPOINT, ...args],
+        [`${MACHINE_CA_BUNDLE}:${CA_INSIDE}:ro`],
+        RUN_TIMEOUT_MS,
+      );
+      expect(run.exitCode, run.all.slice(-4000)).toBe(0);
 
-    const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'in-image')).json();
-    const learner = `${services.registry.hostPort}/deployed/regression/learner:${repo.sha}`;
-    expect(success).toMatchObject({
-      skipped: false,
-      learner_image: { reference: learner, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
-      aggregator_image: { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
-    });
-    expect(await listTags(services.registry, 'deployed/regression/learner')).toContain(repo.sha);
-    expect(await listTags(services.registry, 'deployed/regression/aggregator')).toContain(repo.sha);
-    // The observer heard it too: the container shares the host's loopback.
-    await services.observer.waitFor((line) => line.startsWith('[in-image] SUCCESS, built and pushed'), 10_000);
-  }, RUN_TIMEOUT_MS);
+      const success = (
+        await services.mqtt.waitFor(
+          (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'in-image',
+        )
+      ).json();
+      const learner = `${services.registry.hostPort}/deployed/regression/learner:${repo.sha}`;
+      expect(success).toMatchObject({
+        skipped: false,
+        learner_image: { reference: learner, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+        aggregator_image: { digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) },
+      });
+      expect(await listTags(services.registry, 'deployed/regression/learner')).toContain(repo.sha);
+      expect(await listTags(services.registry, 'deployed/regression/aggregator')).toContain(repo.sha);
+      // The observer heard it too: the container shares the host's loopback.
+      await services.observer.waitFor((line) => line.startsWith('[in-image] SUCCESS, built and pushed'), 10_000);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

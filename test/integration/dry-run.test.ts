@@ -10,16 +10,18 @@ import { progressTopic } from '../../src/report/messages.js';
 import { createFixtureRepo, type FileChanges } from '../helpers/fixture-repo.js';
 import { startGitDaemon, type TestGitDaemon } from '../helpers/git-daemon.js';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
-import { recordMqtt, type MqttRecording } from '../helpers/mqtt-recorder.js';
+import { type MqttRecording, recordMqtt } from '../helpers/mqtt-recorder.js';
 import { startObserver, type TestObserver } from '../helpers/observer.js';
-import { runBuilder, type BuilderRun } from '../helpers/run-builder.js';
+import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const CORPUS = fileURLToPath(new URL('../fixtures/env-files/', import.meta.url));
 
 async function corpusFiles(dir: string, names: readonly string[]): Promise<FileChanges> {
-  const entries = await Promise.all(names.map(async (name) => [name, await readFile(join(CORPUS, dir, name), 'utf8')] as const));
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await readFile(join(CORPUS, dir, name), 'utf8')] as const),
+  );
   // The example's own conda.yaml would win the precedence; the fixture's files replace it.
   return { 'conda.yaml': null, ...Object.fromEntries(entries) };
 }
@@ -39,13 +41,31 @@ describe('--dry-run --workdir renders what would be built', () => {
   });
 
   /** Runs the builder on a fixture repo made of the example plus `files`; returns the run and the context folder. */
-  async function dryRun(name: string, files: FileChanges, extra: readonly string[] = [], peers?: { broker: TestBroker; observer: TestObserver }): Promise<{ run: BuilderRun; context: string }> {
+  async function dryRun(
+    name: string,
+    files: FileChanges,
+    extra: readonly string[] = [],
+    peers?: { broker: TestBroker; observer: TestObserver },
+  ): Promise<{ run: BuilderRun; context: string }> {
     const repo = await createFixtureRepo(git, { owner: 'dry', name, from: EXAMPLE, files });
     const workdir = join(tmp, name);
-    const endpoints = peers ? ['127.0.0.1', String(peers.broker.port), `127.0.0.1:${peers.observer.port}`] : ['127.0.0.1', '1', '127.0.0.1:1'];
+    const endpoints = peers
+      ? ['127.0.0.1', String(peers.broker.port), `127.0.0.1:${peers.observer.port}`]
+      : ['127.0.0.1', '1', '127.0.0.1:1'];
     const notifications = peers ? [] : ['--deactivate-notifications'];
     // No registry is contacted in a dry run; resolve would ask PyPI and PyTorch's index, which this test does not need.
-    const args = [repo.url, 'http://127.0.0.1:1', `dry-${name}`, ...endpoints, '--dry-run', '--workdir', workdir, '--skip-resolve', ...notifications, ...extra];
+    const args = [
+      repo.url,
+      'http://127.0.0.1:1',
+      `dry-${name}`,
+      ...endpoints,
+      '--dry-run',
+      '--workdir',
+      workdir,
+      '--skip-resolve',
+      ...notifications,
+      ...extra,
+    ];
     const run = await runBuilder(args, {}, 120_000);
     expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
     return { run, context: join(workdir, 'context') };
@@ -53,10 +73,21 @@ describe('--dry-run --workdir renders what would be built', () => {
 
   const read = (context: string, file: string): Promise<string> => readFile(join(context, file), 'utf8');
 
-  it('a pytorch tracking export: CPU wheels from PyTorch\'s index, torchvision paired, mlflow gone, python 3.10', async () => {
-    const { context } = await dryRun('pytorch', await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']));
+  it("a pytorch tracking export: CPU wheels from PyTorch's index, torchvision paired, mlflow gone, python 3.10", async () => {
+    const { context } = await dryRun(
+      'pytorch',
+      await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']),
+    );
     expect(await read(context, 'requirements.txt')).toBe(
-      ['--extra-index-url https://download.pytorch.org/whl/cpu', 'setuptools==68.2.2', 'wheel==0.41.3', 'cloudpickle==3.0.0', 'torch==2.1.1+cpu', 'torchvision==0.16.1+cpu', ''].join('\n'),
+      [
+        '--extra-index-url https://download.pytorch.org/whl/cpu',
+        'setuptools==68.2.2',
+        'wheel==0.41.3',
+        'cloudpickle==3.0.0',
+        'torch==2.1.1+cpu',
+        'torchvision==0.16.1+cpu',
+        '',
+      ].join('\n'),
     );
     expect(await read(context, 'constraints.txt')).toBe('');
     const base = await read(context, 'base.Containerfile');
@@ -79,11 +110,16 @@ describe('--dry-run --workdir renders what would be built', () => {
     expect(base).toContain('conda env update --prefix /opt/venv --file /opt/flops/environment.yaml');
     expect(base).toContain('/opt/venv/bin/python -m pip install');
     expect(base).toContain('flwr==1.42.0');
-    expect(await read(context, 'learner.Containerfile')).toContain('ENTRYPOINT ["/opt/venv/bin/python", "-m", "flops_learner"]');
+    expect(await read(context, 'learner.Containerfile')).toContain(
+      'ENTRYPOINT ["/opt/venv/bin/python", "-m", "flops_learner"]',
+    );
   });
 
   it('--conda-base-image replaces the conda image', async () => {
-    const { context } = await dryRun('conda-own-image', await corpusFiles('conda-only-mkl', ['environment.yml']), ['--conda-base-image', 'registry.local/miniforge3:24.11.3-0']);
+    const { context } = await dryRun('conda-own-image', await corpusFiles('conda-only-mkl', ['environment.yml']), [
+      '--conda-base-image',
+      'registry.local/miniforge3:24.11.3-0',
+    ]);
     expect(await read(context, 'base.Containerfile')).toContain('FROM registry.local/miniforge3:24.11.3-0\n');
   });
 
@@ -102,14 +138,39 @@ describe('--dry-run --workdir renders what would be built', () => {
     expect(await read(context, 'base.Containerfile')).toContain('FROM docker.io/library/python:3.11-slim\n');
   });
 
-  it('--torch-cuda keeps PyPI\'s torch wheels', async () => {
-    const { context } = await dryRun('pytorch-cuda', await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']), ['--torch-cuda']);
-    expect(await read(context, 'requirements.txt')).toBe('setuptools==68.2.2\nwheel==0.41.3\ncloudpickle==3.0.0\ntorch==2.1.1\ntorchvision==0.16.1\n');
+  it("--torch-cuda keeps PyPI's torch wheels", async () => {
+    const { context } = await dryRun(
+      'pytorch-cuda',
+      await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']),
+      ['--torch-cuda'],
+    );
+    expect(await read(context, 'requirements.txt')).toBe(
+      'setuptools==68.2.2\nwheel==0.41.3\ncloudpickle==3.0.0\ntorch==2.1.1\ntorchvision==0.16.1\n',
+    );
   });
 
   it('refuses a tensorflow without wheels for the pinned python in patch, with exit code 12 and what to change', async () => {
-    const repo = await createFixtureRepo(git, { owner: 'dry', name: 'tf-refused', from: EXAMPLE, files: await corpusFiles('tensorflow-old-python', ['conda.yaml']) });
-    const run = await runBuilder([repo.url, 'http://127.0.0.1:1', 'dry-tf', '127.0.0.1', '1', '127.0.0.1:1', '--dry-run', '--skip-resolve', '--deactivate-notifications'], {}, 120_000);
+    const repo = await createFixtureRepo(git, {
+      owner: 'dry',
+      name: 'tf-refused',
+      from: EXAMPLE,
+      files: await corpusFiles('tensorflow-old-python', ['conda.yaml']),
+    });
+    const run = await runBuilder(
+      [
+        repo.url,
+        'http://127.0.0.1:1',
+        'dry-tf',
+        '127.0.0.1',
+        '1',
+        '127.0.0.1:1',
+        '--dry-run',
+        '--skip-resolve',
+        '--deactivate-notifications',
+      ],
+      {},
+      120_000,
+    );
     expect(run.exitCode).toBe(12);
     const failed = run.logs.find((line) => line.msg === 'Failed step');
     expect(failed).toMatchObject({ phase: 'patch', code: 'DEPENDENCY_REFUSED' });
@@ -134,7 +195,12 @@ describe('--dry-run --workdir renders what would be built', () => {
 
     it('publishes the patch report in the patch done event and sends one readable line to the observer', async () => {
       await dryRun('reported', await corpusFiles('mlflow-keras', ['conda.yaml']), [], { broker, observer });
-      const done = await mqtt.waitFor((message) => message.topic === progressTopic('dry-reported') && message.json().phase === 'patch' && message.json().state === 'done');
+      const done = await mqtt.waitFor(
+        (message) =>
+          message.topic === progressTopic('dry-reported') &&
+          message.json().phase === 'patch' &&
+          message.json().state === 'done',
+      );
       expect(done.json().detail).toMatchObject({
         python_version: '3.11',
         flwr_version: '1.23.0',
@@ -146,7 +212,9 @@ describe('--dry-run --workdir renders what would be built', () => {
         ],
       });
       const line = await observer.waitFor((text) => text.includes('] patch done'));
-      expect(line).toMatch(/^\[dry-reported\] patch done in \d+\.\d s: python 3\.11, flwr 1\.23\.0, pip on docker\.io\/library\/python:3\.11-slim; 2 changes: removed mlflow==2\.8\.1/);
+      expect(line).toMatch(
+        /^\[dry-reported\] patch done in \d+\.\d s: python 3\.11, flwr 1\.23\.0, pip on docker\.io\/library\/python:3\.11-slim; 2 changes: removed mlflow==2\.8\.1/,
+      );
     });
   });
 });

@@ -11,8 +11,8 @@ import { buildah, containerFrom, imageContains, removeImages } from '../helpers/
 import { stillRunning, watchProcesses } from '../helpers/child-processes.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { freePort } from '../helpers/ports.js';
-import { startBuilder, type BuilderRun } from '../helpers/run-builder.js';
-import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
+import { type BuilderRun, startBuilder } from '../helpers/run-builder.js';
+import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
@@ -21,7 +21,10 @@ const CA = ['--ca-cert', MACHINE_CA_BUNDLE];
 const BUILD_TIMEOUT = 15 * 60_000;
 const GIT_TOKEN = 'ghp_faults-never-show-this-4711';
 const REGISTRY_PASSWORD = 'registry-faults-secret-0815';
-const isLog = (msg: string) => (line: string): boolean => line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg === msg;
+const isLog =
+  (msg: string) =>
+  (line: string): boolean =>
+    line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg === msg;
 
 /** How long the job took after its last phase: publishing, the observer, clean-up. */
 function endingMs(run: BuilderRun): number {
@@ -54,22 +57,46 @@ describe('faults', () => {
   });
 
   /** Starts the builder with a TMPDIR of its own (so what it leaves there can be checked) and watches its processes. */
-  const start = async (projectId: string, extra: readonly string[], env: Record<string, string> = {}, url = repo.url) => {
+  const start = async (
+    projectId: string,
+    extra: readonly string[],
+    env: Record<string, string> = {},
+    url = repo.url,
+  ) => {
     const tmp = join(sandbox, projectId);
     await mkdir(tmp);
-    const builder = startBuilder(builderArgs(services, url, projectId, extra), { TMPDIR: tmp, ...env }, { timeoutMs: BUILD_TIMEOUT });
+    const builder = startBuilder(
+      builderArgs(services, url, projectId, extra),
+      { TMPDIR: tmp, ...env },
+      { timeoutMs: BUILD_TIMEOUT },
+    );
     const processes = watchProcesses(builder.pid, [GIT_TOKEN, REGISTRY_PASSWORD]);
-    const finish = async (): Promise<BuilderRun & { leftInTmp: string[]; leftRunning: string[]; leaks: readonly string[] }> => {
+    const finish = async (): Promise<
+      BuilderRun & { leftInTmp: string[]; leftRunning: string[]; leaks: readonly string[] }
+    > => {
       const run = await builder.result;
       await processes.stop();
-      return { ...run, leftInTmp: await readdir(tmp), leftRunning: (await stillRunning(processes.seen.values())).map((proc) => proc.args), leaks: processes.leaks };
+      return {
+        ...run,
+        leftInTmp: await readdir(tmp),
+        leftRunning: (await stillRunning(processes.seen.values())).map((proc) => proc.args),
+        leaks: processes.leaks,
+      };
     };
     return { builder, finish };
   };
   const failedOf = async (projectId: string, timeoutMs = 10_000): Promise<Record<string, unknown>> =>
-    (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId, timeoutMs)).json();
+    (
+      await services.mqtt.waitFor(
+        (m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId,
+        timeoutMs,
+      )
+    ).json();
   const progress = (projectId: string, phase: string, state: string) =>
-    services.mqtt.waitFor((m) => m.topic === progressTopic(projectId) && m.json().phase === phase && m.json().state === state, BUILD_TIMEOUT);
+    services.mqtt.waitFor(
+      (m) => m.topic === progressTopic(projectId) && m.json().phase === phase && m.json().state === state,
+      BUILD_TIMEOUT,
+    );
 
   it('fails clone in seconds with REGISTRY_UNREACHABLE when the registry is down before the run', async () => {
     await services.registry.pause();
@@ -78,14 +105,18 @@ describe('faults', () => {
       const run = await finish();
       expect(run.exitCode, run.stdout.slice(-2000)).toBe(10);
       expect(run.durationMs).toBeLessThan(10_000);
-      expect(await failedOf('registry-down')).toMatchObject({ phase: 'clone', code: 'REGISTRY_UNREACHABLE', exit_code: 10 });
+      expect(await failedOf('registry-down')).toMatchObject({
+        phase: 'clone',
+        code: 'REGISTRY_UNREACHABLE',
+        exit_code: 10,
+      });
       expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
     } finally {
       await services.registry.restart();
     }
   });
 
-  it('never waits long for a broker that is down: the exit code is the build\'s, what was not delivered is logged', async () => {
+  it("never waits long for a broker that is down: the exit code is the build's, what was not delivered is logged", async () => {
     await services.broker.stop();
     try {
       const ok = await (await start('broker-down', ['--dry-run'])).finish();
@@ -93,9 +124,20 @@ describe('faults', () => {
       // Before, every message waited out its own 10 s; now a dead broker costs one wait of 2 s
       // (the margin is for a loaded machine, not for a second wait).
       expect(endingMs(ok)).toBeLessThan(6_000);
-      expect(ok.logs.filter((line) => line.msg === 'MQTT message not delivered: the broker did not acknowledge it before the job ended').map((line) => line.topic)).toContain(MANAGER_TOPICS.success);
+      expect(
+        ok.logs
+          .filter(
+            (line) => line.msg === 'MQTT message not delivered: the broker did not acknowledge it before the job ended',
+          )
+          .map((line) => line.topic),
+      ).toContain(MANAGER_TOPICS.success);
 
-      const bad = await createFixtureRepo(services.git, { owner: 'faults', name: 'no-model', from: EXAMPLE, files: { 'model_manager.py': null } });
+      const bad = await createFixtureRepo(services.git, {
+        owner: 'faults',
+        name: 'no-model',
+        from: EXAMPLE,
+        files: { 'model_manager.py': null },
+      });
       const failed = await (await start('broker-down-bad-repo', [], {}, bad.url)).finish();
       expect(failed.exitCode).toBe(11);
       expect(endingMs(failed)).toBeLessThan(6_000);
@@ -115,12 +157,16 @@ describe('faults', () => {
     expect(run.exitCode).toBe(0);
     expect(endingMs(run)).toBeLessThan(3_000);
     // No phase waited for it: each phase's events are a few milliseconds apart, as with an observer.
-    const durations = run.logs.filter((line) => line.msg === 'Completed step' && line.phase !== 'resolve').map((line) => Number(line.elapsed_ms));
+    const durations = run.logs
+      .filter((line) => line.msg === 'Completed step' && line.phase !== 'resolve')
+      .map((line) => Number(line.elapsed_ms));
     expect(Math.max(...durations)).toBeLessThan(5_000);
-    await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'observer-absent');
+    await services.mqtt.waitFor(
+      (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'observer-absent',
+    );
   });
 
-  it('stops at the job\'s deadline with TIMED_OUT in the phase it reached, killing what ran', async () => {
+  it("stops at the job's deadline with TIMED_OUT in the phase it reached, killing what ran", async () => {
     const { finish } = await start('deadline', [...CA, '--deadline', '2']);
     const run = await finish();
     const failed = await failedOf('deadline');
@@ -131,99 +177,130 @@ describe('faults', () => {
     expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
   });
 
-  it('builds and pushes through a broker outage and a registry restart during push, with no secret on any command line', async () => {
-    const sha = await addCommit(repo, { 'notes.md': 'outage run\n' });
-    const workdir = join(sandbox, 'outage-work');
-    const containersBefore = await workingContainers();
-    const { builder, finish } = await start('outage', [...CA, '--workdir', workdir], { GIT_TOKEN, REGISTRY_USERNAME: 'flops-ci', REGISTRY_PASSWORD });
+  it(
+    'builds and pushes through a broker outage and a registry restart during push, with no secret on any command line',
+    async () => {
+      const sha = await addCommit(repo, { 'notes.md': 'outage run\n' });
+      const workdir = join(sandbox, 'outage-work');
+      const containersBefore = await workingContainers();
+      const { builder, finish } = await start('outage', [...CA, '--workdir', workdir], {
+        GIT_TOKEN,
+        REGISTRY_USERNAME: 'flops-ci',
+        REGISTRY_PASSWORD,
+      });
 
-    await progress('outage', 'build', 'started');
-    await services.broker.stop();
-    await sleep(2_000);
-    await services.broker.restart();
-    await services.mqtt.subscribed();
+      await progress('outage', 'build', 'started');
+      await services.broker.stop();
+      await sleep(2_000);
+      await services.broker.restart();
+      await services.mqtt.subscribed();
 
-    await builder.waitForLine(isLog('Pushing image'), BUILD_TIMEOUT);
-    await services.registry.pause();
-    await sleep(3_000);
-    await services.registry.restart();
-
-    const run = await finish();
-    expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
-    expect(run.logs.some((line) => line.msg === 'Push failed for now; retrying')).toBe(true);
-    const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'outage', 15_000)).json();
-    expect(success).toMatchObject({ commit_sha: sha, learner_image: { digest: expect.stringMatching(/^sha256:/) } });
-    expect(await services.registry.listTags('faults/regression/learner')).toContain(sha);
-    expect(await services.registry.listTags('faults/regression/aggregator')).toContain(sha);
-
-    // Secrets: on no command line while it ran, in no log, payload, observer line or .git/config.
-    expect(run.leaks).toEqual([]);
-    for (const secret of [GIT_TOKEN, REGISTRY_PASSWORD]) {
-      expect(run.stdout + run.stderr).not.toContain(secret);
-      expect(services.mqtt.messages.map((m) => m.payload).join('\n')).not.toContain(secret);
-      expect(services.observer.lines.join('\n')).not.toContain(secret);
-    }
-    expect(await readFile(join(workdir, 'repo', '.git', 'config'), 'utf8')).not.toContain(GIT_TOKEN);
-    const learner = await containerFrom(success.learner_image.reference);
-    try {
-      expect(await imageContains(learner.name, GIT_TOKEN)).toBe(false);
-      expect(await imageContains(learner.name, REGISTRY_PASSWORD)).toBe(false);
-    } finally {
-      await learner.remove();
-    }
-    // Clean: no process of the job, no working container, only the kept --workdir.
-    expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
-    expect(await workingContainers()).toEqual(containersBefore);
-  }, BUILD_TIMEOUT);
-
-  it('fails push with PUSH_FAILED after bounded retries when the registry goes away before it, pushes nothing, and prunes', async () => {
-    const sha = await addCommit(repo, { 'notes.md': 'registry gone run\n' });
-    const { builder, finish } = await start('registry-gone', [...CA, '--prune-images']);
-    // Once the learner builds FROM the local base image, the build needs the registry no more.
-    await builder.waitForLine((line) => isLog('Building image')(line) && line.includes('learner.Containerfile'), BUILD_TIMEOUT);
-    await services.registry.pause();
-    let run: Awaited<ReturnType<typeof finish>>;
-    try {
-      run = await finish();
-    } finally {
+      await builder.waitForLine(isLog('Pushing image'), BUILD_TIMEOUT);
+      await services.registry.pause();
+      await sleep(3_000);
       await services.registry.restart();
-    }
-    expect(run.exitCode, run.stdout.slice(-3000)).toBe(15);
-    const failed = await failedOf('registry-gone');
-    expect(failed).toMatchObject({ phase: 'push', code: 'PUSH_FAILED', exit_code: 15 });
-    // 3 retries, 2 + 4 + 8 s apart.
-    const pushMs = (failed.durations_ms as Record<string, number>).push ?? Infinity;
-    expect(pushMs).toBeLessThan(40_000);
-    console.info(`registry gone before push: push failed after ${pushMs} ms`);
-    expect(await services.registry.listTags('faults/regression/learner')).not.toContain(sha);
-    expect(await services.registry.listTags('faults/regression/aggregator')).not.toContain(sha);
-    const local = await buildah(['images', '--format', '{{.Name}}:{{.Tag}}']);
-    expect(local).not.toContain(sha);
-    expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
-  }, BUILD_TIMEOUT);
 
-  it('stops at SIGTERM in the middle of a build: children killed, CANCELLED published, containers and folders removed, exit 143', async () => {
-    // A requirement written differently misses the dependency layer's cache, so pip really runs.
-    await addCommit(repo, { 'conda.yaml': (await readFile(join(EXAMPLE, 'conda.yaml'), 'utf8')).replace('numpy==1.26.4', 'numpy>=1.26.4,<1.26.5') });
-    const containersBefore = await workingContainers();
-    const { builder, finish } = await start('sigterm', CA);
-    await builder.waitForLine((line) => /STEP \d+\/\d+: RUN .*pip install/.test(line), BUILD_TIMEOUT);
-    await sleep(2_000);
-    const signalled = performance.now();
-    builder.kill('SIGTERM');
-    // A second signal must not skip the clean-up.
-    await sleep(300);
-    builder.kill('SIGTERM');
-    const run = await finish();
-    const stopMs = Math.round(performance.now() - signalled);
+      const run = await finish();
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
+      expect(run.logs.some((line) => line.msg === 'Push failed for now; retrying')).toBe(true);
+      const success = (
+        await services.mqtt.waitFor(
+          (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'outage',
+          15_000,
+        )
+      ).json();
+      expect(success).toMatchObject({ commit_sha: sha, learner_image: { digest: expect.stringMatching(/^sha256:/) } });
+      expect(await services.registry.listTags('faults/regression/learner')).toContain(sha);
+      expect(await services.registry.listTags('faults/regression/aggregator')).toContain(sha);
 
-    expect(run.exitCode, run.stdout.slice(-3000)).toBe(143);
-    expect(stopMs).toBeLessThan(20_000);
-    expect(await failedOf('sigterm')).toMatchObject({ phase: 'build', code: 'CANCELLED', exit_code: 143 });
-    expect(run.leftRunning).toEqual([]);
-    expect(run.leftInTmp).toEqual([]);
-    expect(await workingContainers()).toEqual(containersBefore);
-    const removed = run.logs.find((line) => line.msg === 'Removed working containers the build left')?.containers;
-    console.info(`SIGTERM to exit: ${stopMs} ms; working containers the builder removed: ${JSON.stringify(removed ?? [])}`);
-  }, BUILD_TIMEOUT);
+      // Secrets: on no command line while it ran, in no log, payload, observer line or .git/config.
+      expect(run.leaks).toEqual([]);
+      for (const secret of [GIT_TOKEN, REGISTRY_PASSWORD]) {
+        expect(run.stdout + run.stderr).not.toContain(secret);
+        expect(services.mqtt.messages.map((m) => m.payload).join('\n')).not.toContain(secret);
+        expect(services.observer.lines.join('\n')).not.toContain(secret);
+      }
+      expect(await readFile(join(workdir, 'repo', '.git', 'config'), 'utf8')).not.toContain(GIT_TOKEN);
+      const learner = await containerFrom(success.learner_image.reference);
+      try {
+        expect(await imageContains(learner.name, GIT_TOKEN)).toBe(false);
+        expect(await imageContains(learner.name, REGISTRY_PASSWORD)).toBe(false);
+      } finally {
+        await learner.remove();
+      }
+      // Clean: no process of the job, no working container, only the kept --workdir.
+      expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
+      expect(await workingContainers()).toEqual(containersBefore);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'fails push with PUSH_FAILED after bounded retries when the registry goes away before it, pushes nothing, and prunes',
+    async () => {
+      const sha = await addCommit(repo, { 'notes.md': 'registry gone run\n' });
+      const { builder, finish } = await start('registry-gone', [...CA, '--prune-images']);
+      // Once the learner builds FROM the local base image, the build needs the registry no more.
+      await builder.waitForLine(
+        (line) => isLog('Building image')(line) && line.includes('learner.Containerfile'),
+        BUILD_TIMEOUT,
+      );
+      await services.registry.pause();
+      let run: Awaited<ReturnType<typeof finish>>;
+      try {
+        run = await finish();
+      } finally {
+        await services.registry.restart();
+      }
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(15);
+      const failed = await failedOf('registry-gone');
+      expect(failed).toMatchObject({ phase: 'push', code: 'PUSH_FAILED', exit_code: 15 });
+      // 3 retries, 2 + 4 + 8 s apart.
+      const pushMs = (failed.durations_ms as Record<string, number>).push ?? Infinity;
+      expect(pushMs).toBeLessThan(40_000);
+      console.info(`registry gone before push: push failed after ${pushMs} ms`);
+      expect(await services.registry.listTags('faults/regression/learner')).not.toContain(sha);
+      expect(await services.registry.listTags('faults/regression/aggregator')).not.toContain(sha);
+      const local = await buildah(['images', '--format', '{{.Name}}:{{.Tag}}']);
+      expect(local).not.toContain(sha);
+      expect([run.leftInTmp, run.leftRunning]).toEqual([[], []]);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'stops at SIGTERM in the middle of a build: children killed, CANCELLED published, containers and folders removed, exit 143',
+    async () => {
+      // A requirement written differently misses the dependency layer's cache, so pip really runs.
+      await addCommit(repo, {
+        'conda.yaml': (await readFile(join(EXAMPLE, 'conda.yaml'), 'utf8')).replace(
+          'numpy==1.26.4',
+          'numpy>=1.26.4,<1.26.5',
+        ),
+      });
+      const containersBefore = await workingContainers();
+      const { builder, finish } = await start('sigterm', CA);
+      await builder.waitForLine((line) => /STEP \d+\/\d+: RUN .*pip install/.test(line), BUILD_TIMEOUT);
+      await sleep(2_000);
+      const signalled = performance.now();
+      builder.kill('SIGTERM');
+      // A second signal must not skip the clean-up.
+      await sleep(300);
+      builder.kill('SIGTERM');
+      const run = await finish();
+      const stopMs = Math.round(performance.now() - signalled);
+
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(143);
+      expect(stopMs).toBeLessThan(20_000);
+      expect(await failedOf('sigterm')).toMatchObject({ phase: 'build', code: 'CANCELLED', exit_code: 143 });
+      expect(run.leftRunning).toEqual([]);
+      expect(run.leftInTmp).toEqual([]);
+      expect(await workingContainers()).toEqual(containersBefore);
+      const removed = run.logs.find((line) => line.msg === 'Removed working containers the build left')?.containers;
+      console.info(
+        `SIGTERM to exit: ${stopMs} ms; working containers the builder removed: ${JSON.stringify(removed ?? [])}`,
+      );
+    },
+    BUILD_TIMEOUT,
+  );
 });

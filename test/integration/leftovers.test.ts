@@ -32,16 +32,32 @@ describe('removeLeftovers', () => {
   });
 
   const jobFor = (extra: string[]): Job => {
-    const invocation = loadConfig(['https://h/leftovers/repo', 'registry.invalid:5000', 'proj-1', 'broker', 'observer', ...extra], { PATH: process.env.PATH ?? '/usr/bin:/bin' });
+    const invocation = loadConfig(
+      ['https://h/leftovers/repo', 'registry.invalid:5000', 'proj-1', 'broker', 'observer', ...extra],
+      { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    );
     if (invocation.kind !== 'run') throw new Error('no config');
-    return { config: invocation.config, privateDir: tmp, log: pino({ level: 'silent' }), registryAccess: { registriesConf: undefined } } as unknown as Job;
+    return {
+      config: invocation.config,
+      privateDir: tmp,
+      log: pino({ level: 'silent' }),
+      registryAccess: { registriesConf: undefined },
+    } as unknown as Job;
   };
   const containerNames = async (): Promise<string[]> =>
-    ((JSON.parse((await buildah(['containers', '--json'])) || 'null') as { containername: string }[] | null) ?? []).map((c) => c.containername);
+    ((JSON.parse((await buildah(['containers', '--json'])) || 'null') as { containername: string }[] | null) ?? []).map(
+      (c) => c.containername,
+    );
   const imageNames = async (): Promise<string> => buildah(['images', '--format', '{{.Name}}:{{.Tag}}']);
 
   it('removes the working containers made after the job started, and keeps those made before', async () => {
-    const older = await buildah(['from', '--pull=never', '--name', 'flops-test-older-working-container', LOCAL_BASE_IMAGE]);
+    const older = await buildah([
+      'from',
+      '--pull=never',
+      '--name',
+      'flops-test-older-working-container',
+      LOCAL_BASE_IMAGE,
+    ]);
     try {
       const job = jobFor([]);
       const before = await snapshotStorage(job);
@@ -64,11 +80,15 @@ describe('removeLeftovers', () => {
     try {
       await buildah(['run', '--isolation', 'chroot', container, '--', 'sh', '-c', 'echo layer > /flops-layer']);
       const intermediate = await buildah(['commit', '--quiet', container]);
-      for (const name of [images.learner, images.aggregator, baseImageTag(done)]) await buildah(['commit', '--quiet', container, name]);
+      for (const name of [images.learner, images.aggregator, baseImageTag(done)])
+        await buildah(['commit', '--quiet', container, name]);
       await removeLeftovers(job, before, done);
       const after = await imageNames();
-      for (const name of [images.learner, images.aggregator, baseImageTag(done)]) expect(after).not.toContain(name.split(':')[0]);
-      expect(await buildah(['images', '--all', '--quiet', '--no-trunc'])).not.toContain(intermediate.replace(/^sha256:/, ''));
+      for (const name of [images.learner, images.aggregator, baseImageTag(done)])
+        expect(after).not.toContain(name.split(':')[0]);
+      expect(await buildah(['images', '--all', '--quiet', '--no-trunc'])).not.toContain(
+        intermediate.replace(/^sha256:/, ''),
+      );
       // The image it started from was there before the job: it stays.
       expect(after).toContain(LOCAL_BASE_IMAGE.split(':')[0]);
     } finally {

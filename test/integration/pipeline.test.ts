@@ -5,14 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHASES } from '../../src/errors.js';
 import { LABELS } from '../../src/images/labels.js';
 import { MANAGER_TOPICS, progressTopic, statusTopic } from '../../src/report/messages.js';
-import { containerFrom, exitCodeIn, imageConfig, imageContains, removeImages, runEntrypoint } from '../helpers/buildah.js';
-import { freePort } from '../helpers/ports.js';
+import {
+  containerFrom,
+  exitCodeIn,
+  imageConfig,
+  imageContains,
+  removeImages,
+  runEntrypoint,
+} from '../helpers/buildah.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { recordMqtt } from '../helpers/mqtt-recorder.js';
-import { runBuilder, type BuilderRun } from '../helpers/run-builder.js';
-import { builderArgs, startPipelineServices, type PipelineServices } from '../helpers/services.js';
-import { makeCaBundle } from '../helpers/test-ca.js';
+import { freePort } from '../helpers/ports.js';
+import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
+import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { makeCaBundle } from '../helpers/test-ca.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const BUILD_TIMEOUT = 20 * 60_000;
@@ -31,7 +38,12 @@ describe('the builder, end to end', () => {
     ca = await makeCaBundle(tmp);
     // Files the example's .dockerignore excludes: they must reach no image.
     const ignored = { 'data/train.csv': 'x,y\n1,0\n', 'exploration.ipynb': '{}' };
-    repo = await createFixtureRepo(services.git, { owner: 'Alice', name: 'NumPy-Regression', from: EXAMPLE, files: ignored });
+    repo = await createFixtureRepo(services.git, {
+      owner: 'Alice',
+      name: 'NumPy-Regression',
+      from: EXAMPLE,
+      files: ignored,
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -41,52 +53,73 @@ describe('the builder, end to end', () => {
   });
 
   const learnerRef = (sha: string): string => `${services.registry.hostPort}/alice/numpy-regression/learner:${sha}`;
-  const aggregatorRef = (sha: string): string => `${services.registry.hostPort}/alice/numpy-regression/aggregator:${sha}`;
-  const forProject = (projectId: string) => services.mqtt.messages.filter((m) => m.payload.includes(`"flops_project_id":"${projectId}"`));
+  const aggregatorRef = (sha: string): string =>
+    `${services.registry.hostPort}/alice/numpy-regression/aggregator:${sha}`;
+  const forProject = (projectId: string) =>
+    services.mqtt.messages.filter((m) => m.payload.includes(`"flops_project_id":"${projectId}"`));
 
-  it('builds and pushes both images and reports every phase', async () => {
-    first = await runBuilder(builderArgs(services, repo.url, 'e2e-build', ['--ca-cert', ca.path]), { GIT_TOKEN: secretToken }, BUILD_TIMEOUT);
-    expect(first.exitCode, first.stderr + first.stdout.slice(-4000)).toBe(0);
+  it(
+    'builds and pushes both images and reports every phase',
+    async () => {
+      first = await runBuilder(
+        builderArgs(services, repo.url, 'e2e-build', ['--ca-cert', ca.path]),
+        { GIT_TOKEN: secretToken },
+        BUILD_TIMEOUT,
+      );
+      expect(first.exitCode, first.stderr + first.stdout.slice(-4000)).toBe(0);
 
-    const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'e2e-build')).json();
-    expect(success).toMatchObject({
-      flops_project_id: 'e2e-build',
-      commit_sha: repo.sha,
-      skipped: false,
-      learner_image: { reference: learnerRef(repo.sha) },
-      aggregator_image: { reference: aggregatorRef(repo.sha) },
-      python_version: '3.11',
-      architecture: 'amd64',
-      name_adjusted: { from: 'Alice/NumPy-Regression', to: 'alice/numpy-regression' },
-    });
-    expect(success.flwr_version).toMatch(/^1\.\d+\.\d+$/);
-    for (const phase of PHASES) expect(success.durations_ms[phase]).toBeGreaterThanOrEqual(0);
+      const success = (
+        await services.mqtt.waitFor(
+          (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'e2e-build',
+        )
+      ).json();
+      expect(success).toMatchObject({
+        flops_project_id: 'e2e-build',
+        commit_sha: repo.sha,
+        skipped: false,
+        learner_image: { reference: learnerRef(repo.sha) },
+        aggregator_image: { reference: aggregatorRef(repo.sha) },
+        python_version: '3.11',
+        architecture: 'amd64',
+        name_adjusted: { from: 'Alice/NumPy-Regression', to: 'alice/numpy-regression' },
+      });
+      expect(success.flwr_version).toMatch(/^1\.\d+\.\d+$/);
+      for (const phase of PHASES) expect(success.durations_ms[phase]).toBeGreaterThanOrEqual(0);
 
-    // The digests reported are the ones the registry serves.
-    const learnerManifest = await services.registry.getManifest('alice/numpy-regression/learner', repo.sha);
-    const aggregatorManifest = await services.registry.getManifest('alice/numpy-regression/aggregator', repo.sha);
-    expect(success.learner_image.digest).toBe(learnerManifest.digest);
-    expect(success.aggregator_image.digest).toBe(aggregatorManifest.digest);
+      // The digests reported are the ones the registry serves.
+      const learnerManifest = await services.registry.getManifest('alice/numpy-regression/learner', repo.sha);
+      const aggregatorManifest = await services.registry.getManifest('alice/numpy-regression/aggregator', repo.sha);
+      expect(success.learner_image.digest).toBe(learnerManifest.digest);
+      expect(success.aggregator_image.digest).toBe(aggregatorManifest.digest);
 
-    // Events: started first, then started/done for each phase in order, on the progress topic.
-    const messages = forProject('e2e-build');
-    expect(messages[0]?.topic).toBe(MANAGER_TOPICS.started);
-    const events = messages.filter((m) => m.topic === progressTopic('e2e-build')).map((m) => m.json());
-    expect(events.map((e) => `${e.phase}:${e.state}`)).toEqual(PHASES.flatMap((phase) => [`${phase}:started`, `${phase}:done`]));
-    for (const event of events) expect(Object.keys(event).sort()).toEqual(['detail', 'elapsed_ms', 'flops_project_id', 'phase', 'state']);
-    expect(messages.filter((m) => m.topic === progressTopic('e2e-build')).every((m) => !m.retain && !m.payload.includes('\n'))).toBe(true);
-    const patchDone = events.find((e) => e.phase === 'patch' && e.state === 'done');
-    expect(JSON.stringify(patchDone.detail)).toContain('mlflow');
+      // Events: started first, then started/done for each phase in order, on the progress topic.
+      const messages = forProject('e2e-build');
+      expect(messages[0]?.topic).toBe(MANAGER_TOPICS.started);
+      const events = messages.filter((m) => m.topic === progressTopic('e2e-build')).map((m) => m.json());
+      expect(events.map((e) => `${e.phase}:${e.state}`)).toEqual(
+        PHASES.flatMap((phase) => [`${phase}:started`, `${phase}:done`]),
+      );
+      for (const event of events)
+        expect(Object.keys(event).sort()).toEqual(['detail', 'elapsed_ms', 'flops_project_id', 'phase', 'state']);
+      expect(
+        messages
+          .filter((m) => m.topic === progressTopic('e2e-build'))
+          .every((m) => !m.retain && !m.payload.includes('\n')),
+      ).toBe(true);
+      const patchDone = events.find((e) => e.phase === 'patch' && e.state === 'done');
+      expect(JSON.stringify(patchDone.detail)).toContain('mlflow');
 
-    // Nothing secret anywhere.
-    expect(first.stdout + first.stderr).not.toContain(secretToken);
-    expect(services.mqtt.messages.map((m) => m.payload).join('\n')).not.toContain(secretToken);
-    expect(services.observer.lines.join('\n')).not.toContain(secretToken);
+      // Nothing secret anywhere.
+      expect(first.stdout + first.stderr).not.toContain(secretToken);
+      expect(services.mqtt.messages.map((m) => m.payload).join('\n')).not.toContain(secretToken);
+      expect(services.observer.lines.join('\n')).not.toContain(secretToken);
 
-    // The observer got readable lines, each within the 1024 bytes it reads.
-    expect(services.observer.lines.some((line) => line.includes('[e2e-build] build done'))).toBe(true);
-    expect(services.observer.lines.every((line) => Buffer.byteLength(line) <= 1024)).toBe(true);
-  }, BUILD_TIMEOUT);
+      // The observer got readable lines, each within the 1024 bytes it reads.
+      expect(services.observer.lines.some((line) => line.includes('[e2e-build] build done'))).toBe(true);
+      expect(services.observer.lines.every((line) => Buffer.byteLength(line) <= 1024)).toBe(true);
+    },
+    BUILD_TIMEOUT,
+  );
 
   it('publishes the outcome retained, so a late subscriber still sees it', async () => {
     const late = await recordMqtt(services.broker.url, [statusTopic('e2e-build')]);
@@ -107,7 +140,10 @@ describe('the builder, end to end', () => {
       [LABELS.flwrVersion]: expect.stringMatching(/^1\./),
     });
     expect(Number.isNaN(Date.parse(labels[LABELS.created] ?? ''))).toBe(false);
-    for (const [ref, module] of [[learnerRef(repo.sha), 'flops_learner'], [aggregatorRef(repo.sha), 'flops_aggregator']] as const) {
+    for (const [ref, module] of [
+      [learnerRef(repo.sha), 'flops_learner'],
+      [aggregatorRef(repo.sha), 'flops_aggregator'],
+    ] as const) {
       const config = await imageConfig(ref);
       expect(config.Entrypoint).toEqual(['/opt/venv/bin/python', '-m', module]);
       expect(config.Cmd ?? []).toEqual([]);
@@ -117,11 +153,13 @@ describe('the builder, end to end', () => {
     }
   });
 
-  it('ships neither mlflow, nor .git, nor .dockerignore\'d files, nor the extra CA in any layer', async () => {
+  it("ships neither mlflow, nor .git, nor .dockerignore'd files, nor the extra CA in any layer", async () => {
     const learner = await containerFrom(learnerRef(repo.sha));
     try {
       expect(await exitCodeIn(learner.name, ['/opt/venv/bin/python', '-c', 'import mlflow'])).not.toBe(0);
-      expect(await exitCodeIn(learner.name, ['/opt/venv/bin/python', '-c', 'import flwr, numpy, model_manager'])).toBe(0);
+      expect(await exitCodeIn(learner.name, ['/opt/venv/bin/python', '-c', 'import flwr, numpy, model_manager'])).toBe(
+        0,
+      );
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/.git'])).not.toBe(0);
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/data/train.csv'])).not.toBe(0);
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/exploration.ipynb'])).not.toBe(0);
@@ -137,14 +175,38 @@ describe('the builder, end to end', () => {
   it('trains federated: the pushed aggregator and two learners finish 2 rounds and report success', async () => {
     const aggregatorPort = await freePort();
     const observer = `127.0.0.1:${services.observer.port}`;
-    const containers = await Promise.all([containerFrom(aggregatorRef(repo.sha)), containerFrom(learnerRef(repo.sha)), containerFrom(learnerRef(repo.sha))]);
+    const containers = await Promise.all([
+      containerFrom(aggregatorRef(repo.sha)),
+      containerFrom(learnerRef(repo.sha)),
+      containerFrom(learnerRef(repo.sha)),
+    ]);
     try {
       const [aggregator, ...learners] = containers;
       const aggregatorEntrypoint = (await imageConfig(aggregatorRef(repo.sha))).Entrypoint ?? [];
       const learnerEntrypoint = (await imageConfig(learnerRef(repo.sha))).Entrypoint ?? [];
       const mqttPort = ['--mqtt-port', String(services.broker.port)];
-      const server = runEntrypoint(aggregator!.name, aggregatorEntrypoint, ['fl-session', '127.0.0.1', observer, '-', '2', '2', '2', '2', '--port', String(aggregatorPort), ...mqttPort]);
-      const clients = learners.map((learner) => runEntrypoint(learner.name, learnerEntrypoint, ['fl-session', '127.0.0.1', observer, `127.0.0.1:${aggregatorPort}`, ...mqttPort]));
+      const server = runEntrypoint(aggregator!.name, aggregatorEntrypoint, [
+        'fl-session',
+        '127.0.0.1',
+        observer,
+        '-',
+        '2',
+        '2',
+        '2',
+        '2',
+        '--port',
+        String(aggregatorPort),
+        ...mqttPort,
+      ]);
+      const clients = learners.map((learner) =>
+        runEntrypoint(learner.name, learnerEntrypoint, [
+          'fl-session',
+          '127.0.0.1',
+          observer,
+          `127.0.0.1:${aggregatorPort}`,
+          ...mqttPort,
+        ]),
+      );
       const [serverResult, ...clientResults] = await Promise.all([server, ...clients]);
       expect(serverResult.exitCode, String(serverResult.all)).toBe(0);
       for (const result of clientResults) expect(result.exitCode, String(result.all)).toBe(0);
@@ -159,21 +221,40 @@ describe('the builder, end to end', () => {
   it('skips every later phase when the images of the commit exist', async () => {
     const again = await runBuilder(builderArgs(services, repo.url, 'e2e-skip'));
     expect(again.exitCode, again.stderr).toBe(0);
-    const success = (await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'e2e-skip')).json();
-    expect(success).toMatchObject({ skipped: true, learner_image: { reference: learnerRef(repo.sha), digest: expect.stringMatching(/^sha256:/) } });
+    const success = (
+      await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'e2e-skip')
+    ).json();
+    expect(success).toMatchObject({
+      skipped: true,
+      learner_image: { reference: learnerRef(repo.sha), digest: expect.stringMatching(/^sha256:/) },
+    });
     expect(success.skip_reason).toContain(repo.sha.slice(0, 12));
-    const events = forProject('e2e-skip').filter((m) => m.topic === progressTopic('e2e-skip')).map((m) => `${m.json().phase}:${m.json().state}`);
+    const events = forProject('e2e-skip')
+      .filter((m) => m.topic === progressTopic('e2e-skip'))
+      .map((m) => `${m.json().phase}:${m.json().state}`);
     expect(events).toEqual(['clone:started', 'clone:done', ...PHASES.slice(1).map((phase) => `${phase}:skipped`)]);
   });
 
-  it('rebuilds a code-only change from the cached dependency layer', async () => {
-    const sha = await addCommit(repo, { 'model_manager.py': `${'# a code-only change\n'}${await import('node:fs/promises').then((fs) => fs.readFile(`${EXAMPLE}/model_manager.py`, 'utf8'))}` });
-    const run = await runBuilder(builderArgs(services, repo.url, 'e2e-code-change', ['--ca-cert', ca.path]), {}, BUILD_TIMEOUT);
-    expect(run.exitCode, run.stderr + run.stdout.slice(-4000)).toBe(0);
-    const buildLines = run.logs.filter((line) => typeof line.buildah === 'string').map((line) => line.buildah as string);
-    const pipStep = buildLines.findIndex((line) => /^STEP \d+\/\d+: RUN .*pip install/.test(line));
-    expect(pipStep).toBeGreaterThan(-1);
-    expect(buildLines.slice(pipStep + 1, pipStep + 3).some((line) => line.includes('Using cache'))).toBe(true);
-    expect(await services.registry.listTags('alice/numpy-regression/learner')).toEqual([repo.sha, sha].sort());
-  }, BUILD_TIMEOUT);
+  it(
+    'rebuilds a code-only change from the cached dependency layer',
+    async () => {
+      const sha = await addCommit(repo, {
+        'model_manager.py': `${'# a code-only change\n'}${await import('node:fs/promises').then((fs) => fs.readFile(`${EXAMPLE}/model_manager.py`, 'utf8'))}`,
+      });
+      const run = await runBuilder(
+        builderArgs(services, repo.url, 'e2e-code-change', ['--ca-cert', ca.path]),
+        {},
+        BUILD_TIMEOUT,
+      );
+      expect(run.exitCode, run.stderr + run.stdout.slice(-4000)).toBe(0);
+      const buildLines = run.logs
+        .filter((line) => typeof line.buildah === 'string')
+        .map((line) => line.buildah as string);
+      const pipStep = buildLines.findIndex((line) => /^STEP \d+\/\d+: RUN .*pip install/.test(line));
+      expect(pipStep).toBeGreaterThan(-1);
+      expect(buildLines.slice(pipStep + 1, pipStep + 3).some((line) => line.includes('Using cache'))).toBe(true);
+      expect(await services.registry.listTags('alice/numpy-regression/learner')).toEqual([repo.sha, sha].sort());
+    },
+    BUILD_TIMEOUT,
+  );
 });

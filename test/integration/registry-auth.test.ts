@@ -38,7 +38,20 @@ describe('a registry that needs credentials', () => {
     if (tmp) await removeTempDir(tmp);
   });
 
-  const args = (): string[] => [repo.url, registry.url, 'auth-project', '127.0.0.1', '127.0.0.1', '--deactivate-notifications', '--base-image', baseImage, '--result-file', `${tmp}/result.json`, '--ca-cert', MACHINE_CA_BUNDLE];
+  const args = (): string[] => [
+    repo.url,
+    registry.url,
+    'auth-project',
+    '127.0.0.1',
+    '127.0.0.1',
+    '--deactivate-notifications',
+    '--base-image',
+    baseImage,
+    '--result-file',
+    `${tmp}/result.json`,
+    '--ca-cert',
+    MACHINE_CA_BUNDLE,
+  ];
 
   it('fails clone in seconds with REGISTRY_AUTH_FAILED when the password is wrong', async () => {
     const run = await runBuilder(args(), { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: 'wrong-password-1234' });
@@ -48,13 +61,17 @@ describe('a registry that needs credentials', () => {
     expect(run.stdout + run.stderr).not.toContain('wrong-password-1234');
   });
 
-  it('pulls the base image and pushes both images with the credentials, without printing them', async () => {
-    const run = await runBuilder(args(), { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD }, 20 * 60_000);
-    expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
-    expect(await registry.listTags('secure/regression/learner')).toEqual([repo.sha]);
-    expect(await registry.listTags('secure/regression/aggregator')).toEqual([repo.sha]);
-    const everything = run.stdout + run.stderr + (await readFile(`${tmp}/result.json`, 'utf8'));
-    expect(everything).not.toContain(PASSWORD);
-    expect(everything).not.toContain(JSON.stringify(PASSWORD).slice(1, -1));
-  }, 20 * 60_000);
+  it(
+    'pulls the base image and pushes both images with the credentials, without printing them',
+    async () => {
+      const run = await runBuilder(args(), { REGISTRY_USERNAME: USER, REGISTRY_PASSWORD: PASSWORD }, 20 * 60_000);
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
+      expect(await registry.listTags('secure/regression/learner')).toEqual([repo.sha]);
+      expect(await registry.listTags('secure/regression/aggregator')).toEqual([repo.sha]);
+      const everything = run.stdout + run.stderr + (await readFile(`${tmp}/result.json`, 'utf8'));
+      expect(everything).not.toContain(PASSWORD);
+      expect(everything).not.toContain(JSON.stringify(PASSWORD).slice(1, -1));
+    },
+    20 * 60_000,
+  );
 });

@@ -21,7 +21,11 @@ describe('submodules', () => {
   beforeAll(async () => {
     git = await startGitDaemon();
     tmp = await makeTempDir('submodules');
-    const library = await createFixtureRepo(git, { owner: 'sub', name: 'library', files: { 'helpers.py': 'VALUE = 1\n' } });
+    const library = await createFixtureRepo(git, {
+      owner: 'sub',
+      name: 'library',
+      files: { 'helpers.py': 'VALUE = 1\n' },
+    });
     repo = await createFixtureRepo(git, { owner: 'sub', name: 'project', from: EXAMPLE });
     await execa('git', ['-c', 'protocol.allow=always', 'submodule', '--quiet', 'add', library.url, 'vendor/library'], {
       cwd: repo.workDir,
@@ -38,7 +42,19 @@ describe('submodules', () => {
 
   const dryRun = async (name: string, extra: string[]): Promise<string> => {
     const workdir = join(tmp, name);
-    const run = await runBuilder([repo.url, 'http://127.0.0.1:1', 'sub-project', '127.0.0.1', '127.0.0.1', '--deactivate-notifications', '--dry-run', '--skip-resolve', '--workdir', workdir, ...extra]);
+    const run = await runBuilder([
+      repo.url,
+      'http://127.0.0.1:1',
+      'sub-project',
+      '127.0.0.1',
+      '127.0.0.1',
+      '--deactivate-notifications',
+      '--dry-run',
+      '--skip-resolve',
+      '--workdir',
+      workdir,
+      ...extra,
+    ]);
     expect(run.exitCode, run.stdout.slice(-2000)).toBe(0);
     return workdir;
   };

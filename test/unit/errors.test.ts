@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CommandError, EXIT_CODES, PHASES, PHASE_EXIT_CODES, PipelineError, UsageError, type PhaseName } from '../../src/errors.js';
+import {
+  CommandError,
+  EXIT_CODES,
+  PHASE_EXIT_CODES,
+  PHASES,
+  type PhaseName,
+  PipelineError,
+  UsageError,
+} from '../../src/errors.js';
 
 describe('PipelineError', () => {
   it('lists the phases in order', () => {
@@ -16,13 +24,23 @@ describe('PipelineError', () => {
     ['resolve', 16],
   ])('a %s failure exits with %i', (phase, exitCode) => {
     const error = new PipelineError('INTERNAL', phase, 'x');
-    expect([error.phase, error.code, error.exitCode, PHASE_EXIT_CODES[phase]]).toEqual([phase, 'INTERNAL', exitCode, exitCode]);
+    expect([error.phase, error.code, error.exitCode, PHASE_EXIT_CODES[phase]]).toEqual([
+      phase,
+      'INTERNAL',
+      exitCode,
+      exitCode,
+    ]);
   });
 
   it('keeps an explicit exit code and the cause', () => {
     const cause = new Error('root');
     const error = new PipelineError('CANCELLED', 'build', 'stopped', { exitCode: EXIT_CODES.SIGTERM, cause });
-    expect([error.exitCode, error.cause, error.name, error instanceof Error]).toEqual([143, cause, 'PipelineError', true]);
+    expect([error.exitCode, error.cause, error.name, error instanceof Error]).toEqual([
+      143,
+      cause,
+      'PipelineError',
+      true,
+    ]);
   });
 
   it('has the non-phase exit codes', () => {
@@ -45,13 +63,23 @@ describe('CommandError', () => {
     [undefined, 'SIGTERM', true, false, '', 'buildah bud timed out'],
     [undefined, 'SIGTERM', false, true, 'x', 'buildah bud was cancelled: x'],
     [undefined, 'SIGTERM', true, true, '', 'buildah bud timed out'],
-  ])('exit %j, signal %j, timed out %s, cancelled %s, stderr %j → %j', (exitCode, signal, timedOut, cancelled, stderrTail, message) => {
-    const error = new CommandError('buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12);
-    expect(error.message).toBe(message);
-    expect([error.name, error.command, error.exitCode, error.signal, error.timedOut, error.cancelled, error.stderrTail, error.durationMs]).toEqual([
-      'CommandError', 'buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12,
-    ]);
-  });
+  ])(
+    'exit %j, signal %j, timed out %s, cancelled %s, stderr %j → %j',
+    (exitCode, signal, timedOut, cancelled, stderrTail, message) => {
+      const error = new CommandError('buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12);
+      expect(error.message).toBe(message);
+      expect([
+        error.name,
+        error.command,
+        error.exitCode,
+        error.signal,
+        error.timedOut,
+        error.cancelled,
+        error.stderrTail,
+        error.durationMs,
+      ]).toEqual(['CommandError', 'buildah bud', exitCode, signal, timedOut, cancelled, stderrTail, 12]);
+    },
+  );
 
   it('keeps its cause', () => {
     const cause = new Error('spawn ENOENT');

@@ -7,7 +7,10 @@ import { failedPayload, startedPayload, successPayload } from '../../src/outcome
 import type { Done, PhaseResults } from '../../src/phases/phase.js';
 import type { PipelineOutcome } from '../../src/pipeline.js';
 
-const invocation = loadConfig(['https://git:repo-pass-1@github.com/Alice/My%20Repo', 'registry:5000', 'proj-1', 'broker', 'observer'], {});
+const invocation = loadConfig(
+  ['https://git:repo-pass-1@github.com/Alice/My%20Repo', 'registry:5000', 'proj-1', 'broker', 'observer'],
+  {},
+);
 if (invocation.kind !== 'run') throw new Error('test config did not load');
 const config = invocation.config;
 const SHA = 'abc123';
@@ -37,7 +40,12 @@ const push: PhaseResults['push'] = {
 };
 
 type Success = Extract<PipelineOutcome, { status: 'success' }>;
-const success = (done: Done, skipReason: string | null): Success => ({ status: 'success', done, durations: { clone: 5 }, skipReason });
+const success = (done: Done, skipReason: string | null): Success => ({
+  status: 'success',
+  done,
+  durations: { clone: 5 },
+  skipReason,
+});
 
 describe('startedPayload', () => {
   it('names the project, the repo without credentials, the registry, the version and the phases', () => {
@@ -73,7 +81,11 @@ describe('successPayload', () => {
 
   it('reports the images found in the registry when the rest was skipped', () => {
     const existing = {
-      learner: { digest: 'sha256:old-l', labels: { [LABELS.pythonVersion]: '3.10', [LABELS.flwrVersion]: '1.42.0' }, architecture: 'arm64' },
+      learner: {
+        digest: 'sha256:old-l',
+        labels: { [LABELS.pythonVersion]: '3.10', [LABELS.flwrVersion]: '1.42.0' },
+        architecture: 'arm64',
+      },
       aggregator: { digest: 'sha256:old-a', labels: {}, architecture: 'arm64' },
     };
     const payload = successPayload(config, '0.1.0', success({ clone: { ...clone, existing } }, 'images exist'), 40);
@@ -107,8 +119,20 @@ describe('successPayload', () => {
 
 describe('failedPayload', () => {
   it.each([
-    [new PipelineError('BUILD_FAILED', 'build', 'buildah exited with code 1'), 'build', 'BUILD_FAILED', 14, 'build failed: buildah exited with code 1'],
-    [new PipelineError('CANCELLED', 'push', 'cancelled', { exitCode: 143 }), 'push', 'CANCELLED', 143, 'push failed: cancelled'],
+    [
+      new PipelineError('BUILD_FAILED', 'build', 'buildah exited with code 1'),
+      'build',
+      'BUILD_FAILED',
+      14,
+      'build failed: buildah exited with code 1',
+    ],
+    [
+      new PipelineError('CANCELLED', 'push', 'cancelled', { exitCode: 143 }),
+      'push',
+      'CANCELLED',
+      143,
+      'push failed: cancelled',
+    ],
     [undefined, null, 'INTERNAL', 1, 'the builder could not prepare its work folders'],
   ])('%s → phase %j, code %s, exit %i', (error, phase, code, exitCode, message) => {
     expect(failedPayload(config, error, 'the builder could not prepare its work folders', { clone: 3 }, 77)).toEqual({

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { CommandError, PipelineError, StopReason, type ErrorCode, type PhaseName } from '../../src/errors.js';
+import { CommandError, type ErrorCode, type PhaseName, PipelineError, StopReason } from '../../src/errors.js';
 import type { Job } from '../../src/job.js';
 import type { Done, PhaseDefinition } from '../../src/phases/phase.js';
-import { PIPELINE, STOP_GRACE_MS, runPipeline } from '../../src/pipeline.js';
+import { PIPELINE, runPipeline, STOP_GRACE_MS } from '../../src/pipeline.js';
 import type { PhaseEvent } from '../../src/report/messages.js';
 import type { Reporter } from '../../src/report/reporter.js';
 
@@ -50,7 +50,15 @@ const states = (events: PhaseEvent[]): string[] => events.map((event) => `${even
 
 describe('PIPELINE', () => {
   it('lists the seven phases in order', () => {
-    expect(PIPELINE.map((phase) => phase.name)).toEqual(['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push']);
+    expect(PIPELINE.map((phase) => phase.name)).toEqual([
+      'clone',
+      'validate',
+      'patch',
+      'resolve',
+      'inject',
+      'build',
+      'push',
+    ]);
   });
 });
 
@@ -60,15 +68,29 @@ describe('runPipeline', () => {
     const phases = [fakePhase('clone'), fakePhase('validate'), fakePhase('patch')];
     const outcome = await runPipeline(fakeJob(), reporter, phases);
 
-    expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'validate:started', 'validate:done', 'patch:started', 'patch:done']);
+    expect(states(reporter.events)).toEqual([
+      'clone:started',
+      'clone:done',
+      'validate:started',
+      'validate:done',
+      'patch:started',
+      'patch:done',
+    ]);
     expect(reporter.events.every((event) => event.flops_project_id === 'proj-1' && event.elapsed_ms >= 0)).toBe(true);
     expect(reporter.events[1]?.detail).toEqual({ summary: 'clone ok' });
     expect(outcome.status).toBe('success');
-    expect(outcome.done).toEqual({ clone: { from: 'clone' }, validate: { from: 'validate' }, patch: { from: 'patch' } });
+    expect(outcome.done).toEqual({
+      clone: { from: 'clone' },
+      validate: { from: 'validate' },
+      patch: { from: 'patch' },
+    });
     expect(Object.keys(outcome.durations)).toEqual(['clone', 'validate', 'patch']);
     expect(outcome.status === 'success' ? outcome.skipReason : 'not a success').toBeNull();
     // Each phase sees the results of the phases before it.
-    expect(phases[2]?.run.mock.calls[0]?.[1]).toMatchObject({ clone: { from: 'clone' }, validate: { from: 'validate' } });
+    expect(phases[2]?.run.mock.calls[0]?.[1]).toMatchObject({
+      clone: { from: 'clone' },
+      validate: { from: 'validate' },
+    });
   });
 
   it('skips every phase after a skipRest, publishing skipped with the reason', async () => {
@@ -77,9 +99,16 @@ describe('runPipeline', () => {
     const outcome = await runPipeline(fakeJob(), reporter, phases);
 
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'validate:skipped', 'patch:skipped']);
-    expect(reporter.events.slice(2).map((event) => [event.detail, event.elapsed_ms])).toEqual([['images exist', 0], ['images exist', 0]]);
+    expect(reporter.events.slice(2).map((event) => [event.detail, event.elapsed_ms])).toEqual([
+      ['images exist', 0],
+      ['images exist', 0],
+    ]);
     expect([phases[1]?.run.mock.calls.length, phases[2]?.run.mock.calls.length]).toEqual([0, 0]);
-    expect(outcome).toMatchObject({ status: 'success', skipReason: 'images exist', done: { clone: { from: 'clone' } } });
+    expect(outcome).toMatchObject({
+      status: 'success',
+      skipReason: 'images exist',
+      done: { clone: { from: 'clone' } },
+    });
     expect(Object.keys(outcome.durations)).toEqual(['clone']);
   });
 
@@ -89,7 +118,13 @@ describe('runPipeline', () => {
     const phases = [fakePhase('patch'), skipped, fakePhase('inject')];
     const outcome = await runPipeline(fakeJob(), reporter, phases);
 
-    expect(states(reporter.events)).toEqual(['patch:started', 'patch:done', 'resolve:skipped', 'inject:started', 'inject:done']);
+    expect(states(reporter.events)).toEqual([
+      'patch:started',
+      'patch:done',
+      'resolve:skipped',
+      'inject:started',
+      'inject:done',
+    ]);
     expect(reporter.events[2]?.detail).toBe('--skip-resolve');
     expect(skipped.run).not.toHaveBeenCalled();
     expect(outcome).toMatchObject({ status: 'success', skipReason: null });
@@ -99,7 +134,11 @@ describe('runPipeline', () => {
   it('stops at a failed phase and returns its PipelineError', async () => {
     const reporter = recordingReporter();
     const thrown = new PipelineError('REF_NOT_FOUND', 'validate', 'no such branch');
-    const phases = [fakePhase('clone'), fakePhase('validate', { run: async () => Promise.reject(thrown) }), fakePhase('patch')];
+    const phases = [
+      fakePhase('clone'),
+      fakePhase('validate', { run: async () => Promise.reject(thrown) }),
+      fakePhase('patch'),
+    ];
     const outcome = await runPipeline(fakeJob(), reporter, phases);
 
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'validate:started', 'validate:failed']);
@@ -107,7 +146,11 @@ describe('runPipeline', () => {
     expect(phases[2]?.run).not.toHaveBeenCalled();
     if (outcome.status !== 'failed') throw new Error('expected a failure');
     expect(outcome.error).toBe(thrown);
-    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['REF_NOT_FOUND', 'validate', 11]);
+    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual([
+      'REF_NOT_FOUND',
+      'validate',
+      11,
+    ]);
     expect(Object.keys(outcome.durations)).toEqual(['clone', 'validate']);
     expect(Object.keys(outcome.done)).toEqual(['clone']);
   });
@@ -115,15 +158,31 @@ describe('runPipeline', () => {
   it.each<[PhaseName, ErrorCode, unknown, ErrorCode, number]>([
     ['validate', 'MODEL_MANAGER_INVALID', new Error('boom'), 'MODEL_MANAGER_INVALID', 11],
     ['build', 'BUILD_FAILED', new CommandError('buildah bud', 1, undefined, false, false, 'x', 5), 'BUILD_FAILED', 14],
-    ['build', 'BUILD_FAILED', new CommandError('buildah bud', undefined, 'SIGTERM', true, false, '', 5), 'TIMED_OUT', 14],
+    [
+      'build',
+      'BUILD_FAILED',
+      new CommandError('buildah bud', undefined, 'SIGTERM', true, false, '', 5),
+      'TIMED_OUT',
+      14,
+    ],
     ['push', 'PUSH_FAILED', 'a thrown string', 'PUSH_FAILED', 15],
-  ])('turns what %s (failureCode %s) throws, %j, into code %s, exit %i', async (name, failureCode, thrown, code, exitCode) => {
-    const reporter = recordingReporter();
-    const outcome = await runPipeline(fakeJob(), reporter, [fakePhase(name, { failureCode, run: async () => Promise.reject(thrown) })]);
-    if (outcome.status !== 'failed') throw new Error('expected a failure');
-    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode, outcome.error.cause]).toEqual([code, name, exitCode, thrown]);
-    expect(reporter.events.at(-1)).toMatchObject({ phase: name, state: 'failed', detail: { code } });
-  });
+  ])(
+    'turns what %s (failureCode %s) throws, %j, into code %s, exit %i',
+    async (name, failureCode, thrown, code, exitCode) => {
+      const reporter = recordingReporter();
+      const outcome = await runPipeline(fakeJob(), reporter, [
+        fakePhase(name, { failureCode, run: async () => Promise.reject(thrown) }),
+      ]);
+      if (outcome.status !== 'failed') throw new Error('expected a failure');
+      expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode, outcome.error.cause]).toEqual([
+        code,
+        name,
+        exitCode,
+        thrown,
+      ]);
+      expect(reporter.events.at(-1)).toMatchObject({ phase: name, state: 'failed', detail: { code } });
+    },
+  );
 
   it.each([
     [new Error('received SIGTERM'), 143],
@@ -168,9 +227,17 @@ describe('runPipeline', () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const job = { config, signal: new AbortController().signal, log } as unknown as Job;
-    await runPipeline(job, recordingReporter(), [fakePhase('clone'), fakePhase('validate', { run: async () => Promise.reject(new Error('x')) })]);
+    await runPipeline(job, recordingReporter(), [
+      fakePhase('clone'),
+      fakePhase('validate', { run: async () => Promise.reject(new Error('x')) }),
+    ]);
     const logged = lines.map((line) => JSON.parse(line) as { phase: string; msg: string; code?: string });
-    expect(logged.map((entry) => `${entry.phase}:${entry.msg}`)).toEqual(['clone:Start step', 'clone:Completed step', 'validate:Start step', 'validate:Failed step']);
+    expect(logged.map((entry) => `${entry.phase}:${entry.msg}`)).toEqual([
+      'clone:Start step',
+      'clone:Completed step',
+      'validate:Start step',
+      'validate:Failed step',
+    ]);
     expect(logged.at(-1)?.code).toBe('INTERNAL');
   });
 });
@@ -179,28 +246,34 @@ describe('runPipeline: time limits and stop reasons', () => {
   const configWith = (phaseTimeoutsMs: Partial<Record<PhaseName, number>>): Job['config'] =>
     ({ ...config, phaseTimeoutsMs: { ...config.phaseTimeoutsMs, ...phaseTimeoutsMs } }) as Job['config'];
 
-  it('stops a phase past its own limit with TIMED_OUT, naming the phase and the option, and aborts the signal it saw', async () => {
-    let seen: AbortSignal | undefined;
-    const job = { ...fakeJob(), config: configWith({ build: 30 }) } as Job;
-    const phases = [
-      fakePhase('build', {
-        failureCode: 'BUILD_FAILED',
-        run: async (phaseJob) => {
-          seen = phaseJob.signal;
-          // Like run(): the child is killed when the signal aborts.
-          await new Promise((_, reject) => phaseJob.signal.addEventListener('abort', () => reject(new Error('killed'))));
-        },
-      }),
-    ];
-    const started = performance.now();
-    const outcome = await runPipeline(job, recordingReporter(), phases);
-    expect(performance.now() - started).toBeLessThan(1_000);
-    if (outcome.status !== 'failed') throw new Error('expected a failure');
-    expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['TIMED_OUT', 'build', 14]);
-    expect(outcome.error.message).toContain('--phase-timeout build=');
-    expect(seen?.aborted).toBe(true);
-    expect(job.signal.aborted).toBe(false);
-  }, STOP_GRACE_MS + 5_000);
+  it(
+    'stops a phase past its own limit with TIMED_OUT, naming the phase and the option, and aborts the signal it saw',
+    async () => {
+      let seen: AbortSignal | undefined;
+      const job = { ...fakeJob(), config: configWith({ build: 30 }) } as Job;
+      const phases = [
+        fakePhase('build', {
+          failureCode: 'BUILD_FAILED',
+          run: async (phaseJob) => {
+            seen = phaseJob.signal;
+            // Like run(): the child is killed when the signal aborts.
+            await new Promise((_, reject) =>
+              phaseJob.signal.addEventListener('abort', () => reject(new Error('killed'))),
+            );
+          },
+        }),
+      ];
+      const started = performance.now();
+      const outcome = await runPipeline(job, recordingReporter(), phases);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      if (outcome.status !== 'failed') throw new Error('expected a failure');
+      expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['TIMED_OUT', 'build', 14]);
+      expect(outcome.error.message).toContain('--phase-timeout build=');
+      expect(seen?.aborted).toBe(true);
+      expect(job.signal.aborted).toBe(false);
+    },
+    STOP_GRACE_MS + 5_000,
+  );
 
   it.each([
     [StopReason.signal('SIGTERM'), 'CANCELLED', 143],

@@ -9,7 +9,7 @@ describe('startTimeLimit', () => {
     expect((limit.signal.reason as Error).message).toBe('too slow');
   });
 
-  it('aborts with the parent\'s reason when the parent aborts first, and not at all once cleared', async () => {
+  it("aborts with the parent's reason when the parent aborts first, and not at all once cleared", async () => {
     const parent = new AbortController();
     const limit = startTimeLimit(parent.signal, 10_000, () => new Error('too slow'));
     parent.abort(new Error('received SIGTERM'));
@@ -40,10 +40,14 @@ describe('settleOrStop', () => {
   it('waits for work that winds down within the grace period, then rejects with the reason', async () => {
     const controller = new AbortController();
     let woundDown = false;
-    const work = new Promise((_, reject) => controller.signal.addEventListener('abort', () => setTimeout(() => {
-      woundDown = true;
-      reject(new Error('killed'));
-    }, 20)));
+    const work = new Promise((_, reject) =>
+      controller.signal.addEventListener('abort', () =>
+        setTimeout(() => {
+          woundDown = true;
+          reject(new Error('killed'));
+        }, 20),
+      ),
+    );
     const stopped = settleOrStop(work, controller.signal, 5_000);
     controller.abort(new Error('received SIGINT'));
     await expect(stopped).rejects.toThrow('received SIGINT');

@@ -138,7 +138,12 @@ describe('loadConfig: options', () => {
     ['between the positionals', [REPO, '--dry-run', REGISTRY, 'proj-1', '--workdir', '/w', 'broker', 'observer']],
   ])('reads options %s', (_where, argv) => {
     const config = run(argv);
-    expect([config.dryRun, config.workdir, config.projectId, config.observer.host]).toEqual([true, '/w', 'proj-1', 'observer']);
+    expect([config.dryRun, config.workdir, config.projectId, config.observer.host]).toEqual([
+      true,
+      '/w',
+      'proj-1',
+      'observer',
+    ]);
   });
 
   it.each([
@@ -165,14 +170,12 @@ describe('loadConfig: options', () => {
     expect(problems([...ARGS, '-h']).map(named)).toEqual(['-h']);
   });
 
-  it.each([
-    [['--help']],
-    [['--version', '--help']],
-    [[...ARGS, '--help']],
-    [['--bogus', '--help']],
-  ])('%j asks for help whatever else is given', (argv) => {
-    expect(loadConfig(argv, {})).toEqual({ kind: 'help' });
-  });
+  it.each([[['--help']], [['--version', '--help']], [[...ARGS, '--help']], [['--bogus', '--help']]])(
+    '%j asks for help whatever else is given',
+    (argv) => {
+      expect(loadConfig(argv, {})).toEqual({ kind: 'help' });
+    },
+  );
 
   it.each([[['--version']], [['only-one', '--version']]])('%j asks for the version', (argv) => {
     expect(loadConfig(argv, {})).toEqual({ kind: 'version' });
@@ -191,11 +194,14 @@ describe('loadConfig: options', () => {
     expect(problems(['--bogus', 'one', 'two']).map(named)).toEqual(['--bogus', 'expected']);
   });
 
-  it.each([['--workdir'], ['--ref'], ['--base-image'], ['--ca-cert'], ['--result-file']])('refuses %s without a value', (option) => {
-    const found = problems([...ARGS, option]);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(`"${option}"`);
-  });
+  it.each([['--workdir'], ['--ref'], ['--base-image'], ['--ca-cert'], ['--result-file']])(
+    'refuses %s without a value',
+    (option) => {
+      const found = problems([...ARGS, option]);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(`"${option}"`);
+    },
+  );
 
   it('refuses a string option whose value is the next option', () => {
     const found = problems([...ARGS, '--workdir', '--dry-run']);
@@ -214,7 +220,18 @@ describe('loadConfig: options', () => {
 
 describe('loadConfig: every bad argument together', () => {
   it('reports each bad argument and environment variable once, naming it and quoting the value', () => {
-    const argv = ['ftp://host/o/r', 'https://registry/v2', 'a..b', 'bad host', '99999', 'obs:0', '--ref=-x', '--bogus', '--ca-cert', '/nonexistent/ca.pem'];
+    const argv = [
+      'ftp://host/o/r',
+      'https://registry/v2',
+      'a..b',
+      'bad host',
+      '99999',
+      'obs:0',
+      '--ref=-x',
+      '--bogus',
+      '--ca-cert',
+      '/nonexistent/ca.pem',
+    ];
     const found = problems(argv, { REGISTRY_USERNAME: 'robot' });
     expect(found.map(named)).toEqual([
       '--bogus',
@@ -227,7 +244,15 @@ describe('loadConfig: every bad argument together', () => {
       '--ca-cert',
       'REGISTRY_USERNAME',
     ]);
-    const quoted = ['"ftp://host/o/r"', '"https://registry/v2"', '"a..b"', '"bad host"', '"obs:0"', '"-x"', '"/nonexistent/ca.pem"'];
+    const quoted = [
+      '"ftp://host/o/r"',
+      '"https://registry/v2"',
+      '"a..b"',
+      '"bad host"',
+      '"obs:0"',
+      '"-x"',
+      '"/nonexistent/ca.pem"',
+    ];
     for (const value of quoted) expect(found.filter((problem) => problem.includes(value))).toHaveLength(1);
   });
 
@@ -240,7 +265,9 @@ describe('loadConfig: every bad argument together', () => {
 describe('loadConfig: environment', () => {
   it('takes the base image from FLOPS_BASE_IMAGE, and --base-image over it', () => {
     expect(run(ARGS, { FLOPS_BASE_IMAGE: 'reg/base:env' }).baseImage).toBe('reg/base:env');
-    expect(run([...ARGS, '--base-image', 'reg/base:opt'], { FLOPS_BASE_IMAGE: 'reg/base:env' }).baseImage).toBe('reg/base:opt');
+    expect(run([...ARGS, '--base-image', 'reg/base:opt'], { FLOPS_BASE_IMAGE: 'reg/base:env' }).baseImage).toBe(
+      'reg/base:opt',
+    );
     expect(run(ARGS, { FLOPS_BASE_IMAGE: '' }).baseImage).toBeUndefined();
     expect(problems(ARGS, { FLOPS_BASE_IMAGE: '-evil' }).map(named)).toEqual(['--base-image']);
   });
@@ -278,7 +305,15 @@ describe('loadConfig: environment', () => {
     expect(config.gitToken).toBe('ghp_token_1');
     expect(config.repo.display).toBe('https://github.com/alice/mnist.git');
     expect([...config.secrets].sort()).toEqual(
-      ['ghp_token_1', 'pw-123456', 'git:repo-pass-1', 'repo-pass-1', 'pipuser:pip-pass-1', 'pipuser', 'pip-pass-1'].sort(),
+      [
+        'ghp_token_1',
+        'pw-123456',
+        'git:repo-pass-1',
+        'repo-pass-1',
+        'pipuser:pip-pass-1',
+        'pipuser',
+        'pip-pass-1',
+      ].sort(),
     );
   });
 
@@ -333,16 +368,23 @@ describe('loadConfig: the result', () => {
 
   it('is frozen all the way down', () => {
     const config = run(ARGS, { GIT_TOKEN: 'tok-123456', PIP_INDEX_URL: 'https://x/simple', PATH: '/bin' });
-    expect([config.secrets, config.buildEnv, config.toolEnv, config.repo, config.registry, config.mqtt, config.observer].map(Object.isFrozen)).toEqual([
-      true, true, true, true, true, true, true,
-    ]);
+    expect(
+      [config.secrets, config.buildEnv, config.toolEnv, config.repo, config.registry, config.mqtt, config.observer].map(
+        Object.isFrozen,
+      ),
+    ).toEqual([true, true, true, true, true, true, true]);
   });
 });
 
 describe('loadConfig: limits, time limits, submodules, pruning', () => {
   it('has sensible defaults, a time limit for every phase and the deadline', () => {
     const config = run(ARGS);
-    expect([config.maxRepoBytes, config.maxRepoFiles, config.submodules, config.pruneImages]).toEqual([DEFAULT_MAX_REPO_MB * 1024 * 1024, DEFAULT_MAX_REPO_FILES, false, false]);
+    expect([config.maxRepoBytes, config.maxRepoFiles, config.submodules, config.pruneImages]).toEqual([
+      DEFAULT_MAX_REPO_MB * 1024 * 1024,
+      DEFAULT_MAX_REPO_FILES,
+      false,
+      false,
+    ]);
     expect(config.deadlineMs).toBe(DEFAULT_DEADLINE_S * 1000);
     expect(Object.keys(config.phaseTimeoutsMs)).toEqual([...PHASES]);
     expect(config.phaseTimeoutsMs.build).toBe(2_700_000);
@@ -351,9 +393,23 @@ describe('loadConfig: limits, time limits, submodules, pruning', () => {
 
   it('reads the options, the environment, and lets options win', () => {
     const env = { FLOPS_MAX_REPO_MB: '7', FLOPS_PHASE_TIMEOUTS: 'build=100, push=50', FLOPS_DEADLINE: '900' };
-    const config = run([...ARGS, '--max-repo-files', '12', '--phase-timeout', 'push=30', '--phase-timeout=clone=20', '--submodules', '--prune-images'], env);
+    const config = run(
+      [
+        ...ARGS,
+        '--max-repo-files',
+        '12',
+        '--phase-timeout',
+        'push=30',
+        '--phase-timeout=clone=20',
+        '--submodules',
+        '--prune-images',
+      ],
+      env,
+    );
     expect([config.maxRepoBytes, config.maxRepoFiles, config.deadlineMs]).toEqual([7 * 1024 * 1024, 12, 900_000]);
-    expect([config.phaseTimeoutsMs.build, config.phaseTimeoutsMs.push, config.phaseTimeoutsMs.clone]).toEqual([100_000, 30_000, 20_000]);
+    expect([config.phaseTimeoutsMs.build, config.phaseTimeoutsMs.push, config.phaseTimeoutsMs.clone]).toEqual([
+      100_000, 30_000, 20_000,
+    ]);
     expect([config.submodules, config.pruneImages]).toEqual([true, true]);
     expect(run([...ARGS, '--max-repo-mb', '3', '--deadline', '60'], env).maxRepoBytes).toBe(3 * 1024 * 1024);
   });
@@ -372,20 +428,30 @@ describe('loadConfig: limits, time limits, submodules, pruning', () => {
   });
 
   it('refuses a bad FLOPS_PHASE_TIMEOUTS, naming it', () => {
-    expect(problems(ARGS, { FLOPS_PHASE_TIMEOUTS: 'build=1;rm -rf /' })[0]).toMatch(/^FLOPS_PHASE_TIMEOUTS "build=1;rm -rf \/"/);
+    expect(problems(ARGS, { FLOPS_PHASE_TIMEOUTS: 'build=1;rm -rf /' })[0]).toMatch(
+      /^FLOPS_PHASE_TIMEOUTS "build=1;rm -rf \/"/,
+    );
   });
 });
 
 describe('loadConfig: the resolve phase', () => {
   it('resolves unless --skip-resolve, with a time limit of 180 s', () => {
-    expect([run(ARGS).skipResolve, run([...ARGS, '--skip-resolve']).skipResolve, run(ARGS).phaseTimeoutsMs.resolve]).toEqual([false, true, 180_000]);
+    expect([
+      run(ARGS).skipResolve,
+      run([...ARGS, '--skip-resolve']).skipResolve,
+      run(ARGS).phaseTimeoutsMs.resolve,
+    ]).toEqual([false, true, 180_000]);
   });
 
   it.each<[string, NodeJS.ProcessEnv, string]>([
     ['HOME', { HOME: '/home/u' }, '/home/u/.cache/flops-image-builder/pip-venv'],
-    ['XDG_CACHE_HOME', { HOME: '/home/u', XDG_CACHE_HOME: '/var/cache/u' }, '/var/cache/u/flops-image-builder/pip-venv'],
+    [
+      'XDG_CACHE_HOME',
+      { HOME: '/home/u', XDG_CACHE_HOME: '/var/cache/u' },
+      '/var/cache/u/flops-image-builder/pip-venv',
+    ],
     ['FLOPS_PIP_VENV', { HOME: '/home/u', FLOPS_PIP_VENV: '/opt/pip-venv' }, '/opt/pip-venv'],
-  ])('keeps pip\'s virtual environment where %s says', (_name, env, dir) => {
+  ])("keeps pip's virtual environment where %s says", (_name, env, dir) => {
     expect(run(ARGS, env).pipVenv).toBe(dir);
   });
 });

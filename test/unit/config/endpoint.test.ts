@@ -48,9 +48,12 @@ describe('parseEndpoint', () => {
     expect(parseEndpoint(text, 9027)).toEqual(endpoint);
   });
 
-  it.each([[''], ['broker:'], ['broker:0'], ['broker:x'], ['a:b:c'], ['::1'], ['bad host'], ['-broker']])('%j is a problem', (text) => {
-    expect(typeof parseEndpoint(text, 9027)).toBe('string');
-  });
+  it.each([[''], ['broker:'], ['broker:0'], ['broker:x'], ['a:b:c'], ['::1'], ['bad host'], ['-broker']])(
+    '%j is a problem',
+    (text) => {
+      expect(typeof parseEndpoint(text, 9027)).toBe('string');
+    },
+  );
 
   it('formats back to host:port', () => {
     expect(formatEndpoint({ host: '[::1]', port: 1883 })).toBe('[::1]:1883');

@@ -5,8 +5,14 @@ describe('parseRegistryTarget', () => {
   it.each([
     ['http://registry:5000', { hostPort: 'registry:5000', tls: false, apiBase: 'http://registry:5000' }],
     ['HTTP://registry:5000/', { hostPort: 'registry:5000', tls: false, apiBase: 'http://registry:5000' }],
-    ['https://registry.example.com', { hostPort: 'registry.example.com', tls: true, apiBase: 'https://registry.example.com' }],
-    ['https://registry.example.com:8443/', { hostPort: 'registry.example.com:8443', tls: true, apiBase: 'https://registry.example.com:8443' }],
+    [
+      'https://registry.example.com',
+      { hostPort: 'registry.example.com', tls: true, apiBase: 'https://registry.example.com' },
+    ],
+    [
+      'https://registry.example.com:8443/',
+      { hostPort: 'registry.example.com:8443', tls: true, apiBase: 'https://registry.example.com:8443' },
+    ],
     ['registry:5000', { hostPort: 'registry:5000', tls: true, apiBase: 'https://registry:5000' }],
     ['registry', { hostPort: 'registry', tls: true, apiBase: 'https://registry' }],
     ['192.168.1.10:5073', { hostPort: '192.168.1.10:5073', tls: true, apiBase: 'https://192.168.1.10:5073' }],

@@ -76,7 +76,10 @@ describe('parseRepoUrl: hosts that would reach git or ssh as options', () => {
   });
 
   it('accepts IPv4 and bracketed IPv6 hosts', () => {
-    expect(parseRepoUrl('git://127.0.0.1:9418/alice/mnist.git', false)).toMatchObject({ owner: 'alice', name: 'mnist' });
+    expect(parseRepoUrl('git://127.0.0.1:9418/alice/mnist.git', false)).toMatchObject({
+      owner: 'alice',
+      name: 'mnist',
+    });
     expect(parseRepoUrl('https://[::1]:8443/alice/mnist.git', false)).toMatchObject({ owner: 'alice', name: 'mnist' });
   });
 });

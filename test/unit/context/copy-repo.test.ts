@@ -9,7 +9,6 @@ const put = fixture.put;
 const target = (): string => join(fixture.scratch, 'context');
 beforeEach(() => mkdir(target()));
 
-
 // Every file and link under a folder, as sorted relative paths.
 async function tree(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -21,7 +20,14 @@ async function tree(dir: string): Promise<string[]> {
 
 describe('copyRepo', () => {
   it('copies everything but .git when there is no .dockerignore', async () => {
-    await put({ '.git/config': '[remote]', '.git/objects/ab/cd': 'x', 'train.py': 'print(1)', 'pkg/model.py': 'm', '.github/ci.yml': 'y', '.gitignore': '*.pyc' });
+    await put({
+      '.git/config': '[remote]',
+      '.git/objects/ab/cd': 'x',
+      'train.py': 'print(1)',
+      'pkg/model.py': 'm',
+      '.github/ci.yml': 'y',
+      '.gitignore': '*.pyc',
+    });
     const report = await copyRepo(fixture.repo, target());
     expect(report).toEqual({ files: 4, excluded: 0, escapingLinks: [] });
     expect(await tree(target())).toEqual(['.github/ci.yml', '.gitignore', 'pkg/model.py', 'train.py']);
@@ -44,7 +50,14 @@ describe('copyRepo', () => {
       'docs/api/a.txt': 'a',
     });
     const report = await copyRepo(fixture.repo, target());
-    expect(await tree(target())).toEqual(['.dockerignore', 'data/keep.txt', 'docs/README.md', 'docs/api/a.txt', 'sub/app.log', 'train.py']);
+    expect(await tree(target())).toEqual([
+      '.dockerignore',
+      'data/keep.txt',
+      'docs/README.md',
+      'docs/api/a.txt',
+      'sub/app.log',
+      'train.py',
+    ]);
     expect(report).toEqual({ files: 6, excluded: 5, escapingLinks: [] });
   });
 
@@ -68,15 +81,21 @@ describe('copyRepo', () => {
     await symlink('pkg', join(fixture.repo, 'pkg-link'));
 
     const report = await copyRepo(fixture.repo, target());
-    expect([...report.escapingLinks].sort()).toEqual(['absolute-out', 'dangling-out', 'etc-dir', 'pkg-dir-out', 'up-and-out']);
+    expect([...report.escapingLinks].sort()).toEqual([
+      'absolute-out',
+      'dangling-out',
+      'etc-dir',
+      'pkg-dir-out',
+      'up-and-out',
+    ]);
     expect(report.files).toBe(5);
     expect(await tree(target())).toEqual(['alias.py', 'pkg-link', 'pkg/model.py', 'pkg/up.py', 'train.py']);
     expect((await lstat(join(target(), 'alias.py'))).isSymbolicLink()).toBe(true);
-    expect([await readlink(join(target(), 'alias.py')), await readlink(join(target(), 'pkg/up.py')), await readlink(join(target(), 'pkg-link'))]).toEqual([
-      'train.py',
-      '../train.py',
-      'pkg',
-    ]);
+    expect([
+      await readlink(join(target(), 'alias.py')),
+      await readlink(join(target(), 'pkg/up.py')),
+      await readlink(join(target(), 'pkg-link')),
+    ]).toEqual(['train.py', '../train.py', 'pkg']);
   });
 
   it('lets .dockerignore drop an escaping link before it is reported', async () => {
@@ -88,8 +107,13 @@ describe('copyRepo', () => {
 });
 
 describe('copyRepo: .git at any depth', () => {
-  it('leaves out a submodule\'s .git file and any nested .git folder', async () => {
-    await put({ 'sub/.git': 'gitdir: ../.git/modules/sub', 'sub/lib.py': 'x', 'vendored/.git/config': '[remote "origin"]\n\turl = https://tok@h/x', 'vendored/a.py': 'a' });
+  it("leaves out a submodule's .git file and any nested .git folder", async () => {
+    await put({
+      'sub/.git': 'gitdir: ../.git/modules/sub',
+      'sub/lib.py': 'x',
+      'vendored/.git/config': '[remote "origin"]\n\turl = https://tok@h/x',
+      'vendored/a.py': 'a',
+    });
     await copyRepo(fixture.repo, target());
     expect(await tree(target())).toEqual(['sub/lib.py', 'vendored/a.py']);
   });

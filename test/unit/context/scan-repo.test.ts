@@ -12,8 +12,19 @@ const put = fixture.put;
 
 describe('scanRepo', () => {
   it('counts files and bytes outside .git, at any depth', async () => {
-    await put({ 'a.py': '12345', 'pkg/b.py': '123', '.git/objects/x': 'x'.repeat(5000), 'sub/.git': 'gitdir: ../.git/modules/sub' });
-    expect(await scanRepo(fixture.repo, WIDE)).toEqual({ files: 2, bytes: 8, overLimit: undefined, escapingLinks: [], lfsPointers: [] });
+    await put({
+      'a.py': '12345',
+      'pkg/b.py': '123',
+      '.git/objects/x': 'x'.repeat(5000),
+      'sub/.git': 'gitdir: ../.git/modules/sub',
+    });
+    expect(await scanRepo(fixture.repo, WIDE)).toEqual({
+      files: 2,
+      bytes: 8,
+      overLimit: undefined,
+      escapingLinks: [],
+      lfsPointers: [],
+    });
   });
 
   it('names links that resolve outside the fixture.repo, and keeps links inside it', async () => {
@@ -33,7 +44,13 @@ describe('scanRepo', () => {
   });
 
   it('names Git LFS pointers, except those .dockerignore leaves out', async () => {
-    await put({ 'model_manager.py': POINTER, 'data/train.csv': POINTER, 'raw/big.bin': POINTER, '.dockerignore': 'raw/\n', 'notes.txt': `see ${LFS_POINTER_PREFIX}` });
+    await put({
+      'model_manager.py': POINTER,
+      'data/train.csv': POINTER,
+      'raw/big.bin': POINTER,
+      '.dockerignore': 'raw/\n',
+      'notes.txt': `see ${LFS_POINTER_PREFIX}`,
+    });
     expect((await scanRepo(fixture.repo, WIDE)).lfsPointers).toEqual(['data/train.csv', 'model_manager.py']);
   });
 });

@@ -66,7 +66,9 @@ describe('readCondaEnv', () => {
     ['numpy 1.26.*', 'numpy==1.26.*'],
     ['numpy 1.26.4 py311h64a7726_0', 'numpy==1.26.4'],
   ])('turns the space-separated conda package %j into %j', (entry, requirement) => {
-    expect(readCondaEnv(REPO, 'environment.yml', condaDependencies([entry])).requirements.map((item) => item.requirement)).toEqual([requirement]);
+    expect(
+      readCondaEnv(REPO, 'environment.yml', condaDependencies([entry])).requirements.map((item) => item.requirement),
+    ).toEqual([requirement]);
   });
 
   it.each([
@@ -88,7 +90,11 @@ describe('readCondaEnv', () => {
   });
 
   it('reads a python package whose name starts with "lib" as a pip requirement', () => {
-    expect(readCondaEnv(REPO, 'environment.yml', condaDependencies(['librosa=0.10.1'])).requirements.map((item) => item.requirement)).toEqual(['librosa==0.10.1']);
+    expect(
+      readCondaEnv(REPO, 'environment.yml', condaDependencies(['librosa=0.10.1'])).requirements.map(
+        (item) => item.requirement,
+      ),
+    ).toEqual(['librosa==0.10.1']);
   });
 
   it.each([
@@ -103,12 +109,14 @@ describe('readCondaEnv', () => {
   });
 
   it('collects channels from "channels:" and from channel::package specs, without repeats', () => {
-    const text = 'channels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - conda-forge::numpy\n  - nvidia/label/cuda-12.1.0::cuda-nvcc\n';
+    const text =
+      'channels:\n  - pytorch\n  - conda-forge\ndependencies:\n  - conda-forge::numpy\n  - nvidia/label/cuda-12.1.0::cuda-nvcc\n';
     expect(readCondaEnv(REPO, 'environment.yml', text).conda?.channels).toEqual(['pytorch', 'conda-forge', 'nvidia']);
   });
 
   it('follows YAML anchors and aliases, in the dependency list and as the pip list', () => {
-    const text = 'x-pip: &pip-list\n  - scikit-learn==1.4.2\ndependencies:\n  - &np numpy=1.26.4\n  - pip:\n      *pip-list\n';
+    const text =
+      'x-pip: &pip-list\n  - scikit-learn==1.4.2\ndependencies:\n  - &np numpy=1.26.4\n  - pip:\n      *pip-list\n';
     expect(readCondaEnv(REPO, 'environment.yml', text).requirements).toEqual([
       { requirement: 'numpy==1.26.4', file: 'environment.yml', line: 4, fromConda: 'numpy=1.26.4' },
       { requirement: 'scikit-learn==1.4.2', file: 'environment.yml', line: 2 },
@@ -116,7 +124,8 @@ describe('readCondaEnv', () => {
   });
 
   it('reads pip options and hashes under "pip:" like a requirements file', () => {
-    const text = 'dependencies:\n  - pip:\n    - --extra-index-url https://download.pytorch.org/whl/cpu\n    - torch==2.1.1 --hash=sha256:abc\n';
+    const text =
+      'dependencies:\n  - pip:\n    - --extra-index-url https://download.pytorch.org/whl/cpu\n    - torch==2.1.1 --hash=sha256:abc\n';
     const spec = readCondaEnv(REPO, 'conda.yaml', text);
     expect([spec.pipOptions, spec.requirements]).toEqual([
       [{ option: '--extra-index-url https://download.pytorch.org/whl/cpu', file: 'conda.yaml', line: 3 }],
@@ -151,8 +160,14 @@ describe('readCondaEnv', () => {
 
 describe('splitCondaSpec and condaToPip', () => {
   it.each([
-    ['numpy=1.26.4=py311h64a7726_0', { name: 'numpy', constraint: '=1.26.4', channel: undefined, withoutChannel: 'numpy=1.26.4=py311h64a7726_0' }],
-    ['conda-forge/linux-64::numpy>=1.26', { name: 'numpy', constraint: '>=1.26', channel: 'conda-forge', withoutChannel: 'numpy>=1.26' }],
+    [
+      'numpy=1.26.4=py311h64a7726_0',
+      { name: 'numpy', constraint: '=1.26.4', channel: undefined, withoutChannel: 'numpy=1.26.4=py311h64a7726_0' },
+    ],
+    [
+      'conda-forge/linux-64::numpy>=1.26',
+      { name: 'numpy', constraint: '>=1.26', channel: 'conda-forge', withoutChannel: 'numpy>=1.26' },
+    ],
   ])('%j → %j', (spec, split) => {
     expect(splitCondaSpec(spec)).toEqual(split);
   });

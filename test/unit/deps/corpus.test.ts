@@ -4,19 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../../../src/deps/env-spec.js';
-import { DependencyRefusal, planDependencies, type DependencyPlan } from '../../../src/deps/plan.js';
+import { type DependencyPlan, DependencyRefusal, planDependencies } from '../../../src/deps/plan.js';
 import { decidePython } from '../../../src/deps/python-choice.js';
 import { SUPPORTED_PYTHON_MINORS } from '../../../src/deps/python-version.js';
 import { thrownBy } from '../../helpers/thrown.js';
 
 const CORPUS = fileURLToPath(new URL('../../fixtures/env-files/', import.meta.url));
 const PRIVACY = "a learner must not report to a tracking server: that would break FL's privacy promise";
-const CPU = 'edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them';
+const CPU =
+  'edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them';
 const CPU_INDEX = '--extra-index-url https://download.pytorch.org/whl/cpu';
 const MINIFORGE = 'docker.io/condaforge/miniforge3:24.11.3-0';
 
 /** A requirement of `file` at `line`. */
-const at = (file: string) => (requirement: string, line: number, extra: object = {}) => ({ requirement, file, line, ...extra });
+const at =
+  (file: string) =>
+  (requirement: string, line: number, extra: object = {}) => ({ requirement, file, line, ...extra });
 
 interface Case {
   readonly name: string;
@@ -42,7 +45,14 @@ const CASES: readonly Case[] = [
       format: 'conda',
       pythonConstraint: '=3.10.12',
       pythonSource: { file: 'conda.yaml', line: 4 },
-      requirements: [conda('mlflow==2.9.2', 7), conda('cloudpickle==3.0.0', 8), conda('numpy==1.26.2', 9), conda('pandas==2.1.3', 10), conda('scikit-learn==1.3.2', 11), conda('scipy==1.11.4', 12)],
+      requirements: [
+        conda('mlflow==2.9.2', 7),
+        conda('cloudpickle==3.0.0', 8),
+        conda('numpy==1.26.2', 9),
+        conda('pandas==2.1.3', 10),
+        conda('scikit-learn==1.3.2', 11),
+        conda('scipy==1.11.4', 12),
+      ],
       constraints: [],
       pipOptions: [],
       conda: { name: 'mlflow-env', channels: ['conda-forge'], packages: [] },
@@ -67,7 +77,13 @@ const CASES: readonly Case[] = [
       format: 'conda',
       pythonConstraint: '=3.11.5',
       pythonSource: { file: 'conda.yaml', line: 4 },
-      requirements: [conda('mlflow==2.8.1', 7), conda('keras==2.15.0', 8), conda('numpy==1.26.2', 9), conda('protobuf==4.25.1', 10), conda('tensorflow==2.15.0', 11)],
+      requirements: [
+        conda('mlflow==2.8.1', 7),
+        conda('keras==2.15.0', 8),
+        conda('numpy==1.26.2', 9),
+        conda('protobuf==4.25.1', 10),
+        conda('tensorflow==2.15.0', 11),
+      ],
       constraints: [],
       pipOptions: [],
       conda: { name: 'mlflow-env', channels: ['conda-forge'], packages: [] },
@@ -112,7 +128,13 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      requirements: ['setuptools==68.2.2', 'wheel==0.41.3', 'cloudpickle==3.0.0', 'torch==2.1.1+cpu', 'torchvision==0.16.1+cpu'],
+      requirements: [
+        'setuptools==68.2.2',
+        'wheel==0.41.3',
+        'cloudpickle==3.0.0',
+        'torch==2.1.1+cpu',
+        'torchvision==0.16.1+cpu',
+      ],
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
@@ -133,7 +155,13 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      requirements: ['setuptools==68.2.2', 'wheel==0.41.3', 'cloudpickle==3.0.0', 'torch==2.1.1', 'torchvision==0.16.1'],
+      requirements: [
+        'setuptools==68.2.2',
+        'wheel==0.41.3',
+        'cloudpickle==3.0.0',
+        'torch==2.1.1',
+        'torchvision==0.16.1',
+      ],
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
@@ -163,7 +191,9 @@ const CASES: readonly Case[] = [
       conda: {
         name: 'mnist-gpu',
         channels: ['pytorch', 'nvidia', 'conda-forge'],
-        packages: [{ spec: 'pytorch-cuda=12.1', name: 'pytorch-cuda', kind: 'cuda', file: 'environment.yml', line: 11 }],
+        packages: [
+          { spec: 'pytorch-cuda=12.1', name: 'pytorch-cuda', kind: 'cuda', file: 'environment.yml', line: 11 },
+        ],
       },
     },
     python: { version: '3.11', note: undefined },
@@ -214,7 +244,11 @@ const CASES: readonly Case[] = [
       format: 'conda',
       pythonConstraint: '=3.11.8',
       pythonSource: { file: 'environment.yml', line: 13 },
-      requirements: [env('numpy==1.26.4', 11, { fromConda: 'numpy=1.26.4=py311h08b1b3b_0' }), env('rpy2==3.5.15', 17), env('scikit-learn==1.4.1.post1', 18)],
+      requirements: [
+        env('numpy==1.26.4', 11, { fromConda: 'numpy=1.26.4=py311h08b1b3b_0' }),
+        env('rpy2==3.5.15', 17),
+        env('scikit-learn==1.4.1.post1', 18),
+      ],
       constraints: [],
       pipOptions: [],
       conda: {
@@ -222,10 +256,34 @@ const CASES: readonly Case[] = [
         channels: ['defaults'],
         packages: [
           { spec: '_libgcc_mutex=0.1=main', name: '_libgcc_mutex', kind: 'provided', file: 'environment.yml', line: 5 },
-          { spec: '_openmp_mutex=5.1=1_gnu', name: '_openmp_mutex', kind: 'provided', file: 'environment.yml', line: 6 },
-          { spec: 'ca-certificates=2024.3.11=h06a4308_0', name: 'ca-certificates', kind: 'provided', file: 'environment.yml', line: 7 },
-          { spec: 'intel-openmp=2023.1.0=hdb19cb5_46306', name: 'intel-openmp', kind: 'provided', file: 'environment.yml', line: 8 },
-          { spec: 'libgcc-ng=11.2.0=h1234567_1', name: 'libgcc-ng', kind: 'provided', file: 'environment.yml', line: 9 },
+          {
+            spec: '_openmp_mutex=5.1=1_gnu',
+            name: '_openmp_mutex',
+            kind: 'provided',
+            file: 'environment.yml',
+            line: 6,
+          },
+          {
+            spec: 'ca-certificates=2024.3.11=h06a4308_0',
+            name: 'ca-certificates',
+            kind: 'provided',
+            file: 'environment.yml',
+            line: 7,
+          },
+          {
+            spec: 'intel-openmp=2023.1.0=hdb19cb5_46306',
+            name: 'intel-openmp',
+            kind: 'provided',
+            file: 'environment.yml',
+            line: 8,
+          },
+          {
+            spec: 'libgcc-ng=11.2.0=h1234567_1',
+            name: 'libgcc-ng',
+            kind: 'provided',
+            file: 'environment.yml',
+            line: 9,
+          },
           { spec: 'mkl=2023.1.0=h213fc3f_46344', name: 'mkl', kind: 'conda-only', file: 'environment.yml', line: 10 },
           { spec: 'openssl=3.0.13=h7f8727e_0', name: 'openssl', kind: 'provided', file: 'environment.yml', line: 12 },
           { spec: 'r-base=4.3.1=h0f5a3d7_0', name: 'r-base', kind: 'conda-only', file: 'environment.yml', line: 14 },
@@ -240,7 +298,11 @@ const CASES: readonly Case[] = [
       requirements: ['rpy2==3.5.15', 'scikit-learn==1.4.1.post1'],
       constraints: [],
       pipOptions: [],
-      condaEnvironment: { name: 'flops', channels: ['defaults'], dependencies: ['python=3.11', 'pip', 'mkl=2023.1.0', 'numpy=1.26.4', 'r-base=4.3.1'] },
+      condaEnvironment: {
+        name: 'flops',
+        channels: ['defaults'],
+        dependencies: ['python=3.11', 'pip', 'mkl=2023.1.0', 'numpy=1.26.4', 'r-base=4.3.1'],
+      },
       patches: [
         "left _libgcc_mutex, _openmp_mutex, ca-certificates, intel-openmp, libgcc-ng, openssl to conda's solver: they are python's own runtime and native libraries, and their pinned builds belong to the machine that exported them",
         `installed the conda packages with conda env update on ${MINIFORGE}: mkl=2023.1.0=h213fc3f_46344 (environment.yml:10), r-base=4.3.1=h0f5a3d7_0 (environment.yml:14) need conda's own binaries`,
@@ -272,11 +334,18 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      requirements: ['numpy>=1.24.0,<2.0.0', 'torch==2.1.0+cpu', 'pandas[performance]>=2.1.0,<2.2.0', 'tomli>=2.0.0,<3.0.0; python_version < "3.11"'],
+      requirements: [
+        'numpy>=1.24.0,<2.0.0',
+        'torch==2.1.0+cpu',
+        'pandas[performance]>=2.1.0,<2.2.0',
+        'tomli>=2.0.0,<3.0.0; python_version < "3.11"',
+      ],
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
-      patches: [`installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.0+cpu): ${CPU}`],
+      patches: [
+        `installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.0+cpu): ${CPU}`,
+      ],
     },
   },
   {
@@ -287,7 +356,12 @@ const CASES: readonly Case[] = [
       format: 'pyproject',
       pythonConstraint: '>=3.9,<3.12',
       pythonSource: { file: 'pyproject.toml', line: 8 },
-      requirements: [pyproject('numpy>=1.23', 10), pyproject('scikit-learn~=1.3', 11), pyproject('mlflow-skinny>=2.9', 12), pyproject("pandas[performance]>=2.0; python_version >= '3.9'", 13)],
+      requirements: [
+        pyproject('numpy>=1.23', 10),
+        pyproject('scikit-learn~=1.3', 11),
+        pyproject('mlflow-skinny>=2.9', 12),
+        pyproject("pandas[performance]>=2.0; python_version >= '3.9'", 13),
+      ],
       constraints: [],
       pipOptions: [],
       conda: undefined,
@@ -321,7 +395,9 @@ const CASES: readonly Case[] = [
         reqs('featurelib @ https://files.example.org/featurelib-1.0-py3-none-any.whl', 9),
       ],
       constraints: [at('constraints.txt')('protobuf<5', 1)],
-      pipOptions: [{ option: '--extra-index-url https://pypi.internal.example/simple', file: 'requirements.txt', line: 4 }],
+      pipOptions: [
+        { option: '--extra-index-url https://pypi.internal.example/simple', file: 'requirements.txt', line: 4 },
+      ],
       conda: undefined,
     },
     python: { version: '3.11', note: undefined },
@@ -374,7 +450,7 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'tensorflow 2.13 with requires-python >=3.9: python 3.11 (no 3.12 wheels), flwr within tensorflow\'s bounds',
+    name: "tensorflow 2.13 with requires-python >=3.9: python 3.11 (no 3.12 wheels), flwr within tensorflow's bounds",
     dir: 'tensorflow-python-range',
     model: {
       file: 'pyproject.toml',
@@ -408,7 +484,11 @@ const CASES: readonly Case[] = [
       format: 'conda',
       pythonConstraint: '=3.10',
       pythonSource: { file: 'environment.yml', line: 8 },
-      requirements: [env('numpy==1.26.*', 9, { fromConda: 'numpy=1.26' }), env('scikit-learn==1.4.2', 3), env('pandas==2.2.2', 4)],
+      requirements: [
+        env('numpy==1.26.*', 9, { fromConda: 'numpy=1.26' }),
+        env('scikit-learn==1.4.2', 3),
+        env('pandas==2.2.2', 4),
+      ],
       constraints: [],
       pipOptions: [],
       conda: { name: 'anchors', channels: ['conda-forge'], packages: [] },
@@ -422,7 +502,9 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      patches: ['installed the conda packages numpy=1.26 with pip: none of them needs conda, and a slim python image with pip is smaller and faster'],
+      patches: [
+        'installed the conda packages numpy=1.26 with pip: none of them needs conda, and a slim python image with pip is smaller and faster',
+      ],
     },
   },
   {
@@ -435,7 +517,9 @@ const CASES: readonly Case[] = [
       pythonSource: undefined,
       requirements: [reqs('torch==2.0.1+cu118', 2), reqs('torchaudio==2.0.2+cu118', 3)],
       constraints: [],
-      pipOptions: [{ option: '--extra-index-url https://download.pytorch.org/whl/cu118', file: 'requirements.txt', line: 1 }],
+      pipOptions: [
+        { option: '--extra-index-url https://download.pytorch.org/whl/cu118', file: 'requirements.txt', line: 1 },
+      ],
       conda: undefined,
     },
     python: { version: '3.11', note: undefined },
@@ -492,33 +576,60 @@ describe('the environment-file corpus', () => {
     const architecture = entry.architecture ?? 'amd64';
     const python = decidePython(model, SUPPORTED_PYTHON_MINORS, architecture);
     expect(python).toEqual(entry.python);
-    const plan = planDependencies(model, { python: entry.python.version, architecture, torchCuda: entry.torchCuda ?? false, baseImage: undefined, condaBaseImage: undefined });
+    const plan = planDependencies(model, {
+      python: entry.python.version,
+      architecture,
+      torchCuda: entry.torchCuda ?? false,
+      baseImage: undefined,
+      condaBaseImage: undefined,
+    });
     expect(plan).toEqual({ python: entry.python.version, ...entry.plan });
   });
 
   it.each([
-    ['tensorflow-old-python', 'tensorflow==2.12.1 (conda.yaml:5) has no release for python 3.12 (tensorflow 2.12 supports python 3.8 to 3.11); pin python 3.11 in the environment file or require tensorflow>=2.16'],
-    ['torchvision-mismatch', 'torchvision==0.15.2 (requirements.txt:2) is built for torch 2.0.1, but torch==2.1.1 (requirements.txt:1) is pinned; pin torchvision==0.16.1 or remove the torchvision pin'],
-    ['vcs-dependency', 'git+https://github.com/example-org/fl-utils.git@v1.2.0#egg=fl-utils (requirements.txt:2) is installed from version control, which needs git in the base image, and the images have none; publish the package to an index, or point at a wheel or archive URL (name @ https://…/name-1.0-py3-none-any.whl)'],
+    [
+      'tensorflow-old-python',
+      'tensorflow==2.12.1 (conda.yaml:5) has no release for python 3.12 (tensorflow 2.12 supports python 3.8 to 3.11); pin python 3.11 in the environment file or require tensorflow>=2.16',
+    ],
+    [
+      'torchvision-mismatch',
+      'torchvision==0.15.2 (requirements.txt:2) is built for torch 2.0.1, but torch==2.1.1 (requirements.txt:1) is pinned; pin torchvision==0.16.1 or remove the torchvision pin',
+    ],
+    [
+      'vcs-dependency',
+      'git+https://github.com/example-org/fl-utils.git@v1.2.0#egg=fl-utils (requirements.txt:2) is installed from version control, which needs git in the base image, and the images have none; publish the package to an index, or point at a wheel or archive URL (name @ https://…/name-1.0-py3-none-any.whl)',
+    ],
   ])('refuses %s in patch, saying why and what to change', (dir, message) => {
     const model = readModel(dir);
     const python = decidePython(model, SUPPORTED_PYTHON_MINORS, 'amd64');
     if (!('version' in python)) throw new Error('expected a python');
-    const plan = (): DependencyPlan => planDependencies(model, { python: python.version, architecture: 'amd64', torchCuda: false, baseImage: undefined, condaBaseImage: undefined });
+    const plan = (): DependencyPlan =>
+      planDependencies(model, {
+        python: python.version,
+        architecture: 'amd64',
+        torchCuda: false,
+        baseImage: undefined,
+        condaBaseImage: undefined,
+      });
     expect(plan).toThrow(DependencyRefusal);
     expect(plan).toThrow(message);
   });
 
   it('refuses python 2 in validate, with the reason', () => {
     expect(decidePython(readModel('python-two'), SUPPORTED_PYTHON_MINORS, 'amd64')).toEqual({
-      problem: 'conda.yaml: python "=2.7.18" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer',
+      problem:
+        'conda.yaml: python "=2.7.18" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer',
     });
   });
 
   it.each([
     ['broken-yaml', 'conda.yaml', 'conda.yaml: is not valid YAML'],
     ['broken-toml', 'pyproject.toml', 'pyproject.toml: is not valid TOML (line 1, column 9'],
-    ['include-outside', 'requirements.txt', 'requirements.txt: line 2 includes "../../outside.txt", which is outside the repo'],
+    [
+      'include-outside',
+      'requirements.txt',
+      'requirements.txt: line 2 includes "../../outside.txt", which is outside the repo',
+    ],
   ])('refuses the broken file in %s while reading, naming %s', (dir, file, message) => {
     const thrown = thrownBy(() => readModel(dir));
     expect(thrown).toBeInstanceOf(EnvFileError);

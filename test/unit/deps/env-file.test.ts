@@ -28,7 +28,15 @@ async function put(names: readonly (typeof ENV_FILES)[number][]): Promise<void> 
 
 describe('findEnvFile', () => {
   it('looks for the files in the documented order', () => {
-    expect(ENV_FILES).toEqual(['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'python_env.yaml', 'requirements.txt', 'pyproject.toml']);
+    expect(ENV_FILES).toEqual([
+      'conda.yaml',
+      'conda.yml',
+      'environment.yml',
+      'environment.yaml',
+      'python_env.yaml',
+      'requirements.txt',
+      'pyproject.toml',
+    ]);
   });
 
   it.each<[(typeof ENV_FILES)[number][], string | undefined]>([
@@ -40,7 +48,18 @@ describe('findEnvFile', () => {
     [['conda.yaml', 'python_env.yaml', 'requirements.txt'], 'conda.yaml'],
     [['environment.yml', 'environment.yaml'], 'environment.yml'],
     [['conda.yml', 'environment.yml', 'requirements.txt'], 'conda.yml'],
-    [['conda.yaml', 'conda.yml', 'environment.yml', 'environment.yaml', 'python_env.yaml', 'requirements.txt', 'pyproject.toml'], 'conda.yaml'],
+    [
+      [
+        'conda.yaml',
+        'conda.yml',
+        'environment.yml',
+        'environment.yaml',
+        'python_env.yaml',
+        'requirements.txt',
+        'pyproject.toml',
+      ],
+      'conda.yaml',
+    ],
   ])('with %j finds %j', async (present, found) => {
     await put(present);
     expect(findEnvFile(repo)).toBe(found);
@@ -65,7 +84,11 @@ describe('readEnvFile', () => {
   ])('reads %s as %s', async (file, format, requirement) => {
     await put([file]);
     const spec = readEnvFile(repo, file);
-    expect([spec.file, spec.format, spec.requirements.map((item) => item.requirement)]).toEqual([file, format, [requirement]]);
+    expect([spec.file, spec.format, spec.requirements.map((item) => item.requirement)]).toEqual([
+      file,
+      format,
+      [requirement],
+    ]);
   });
 
   it.each([
@@ -79,9 +102,12 @@ describe('readEnvFile', () => {
     expect([(thrown as EnvFileError).file, (thrown as EnvFileError).message.includes(line)]).toEqual([named, true]);
   });
 
-  it.each([['conda.yaml'], ['pyproject.toml'], ['requirements.txt']])('refuses a missing %s with an EnvFileError naming it', (file) => {
-    const thrown = thrownBy(() => readEnvFile(repo, file));
-    expect(thrown).toBeInstanceOf(EnvFileError);
-    expect((thrown as EnvFileError).file).toBe(file);
-  });
+  it.each([['conda.yaml'], ['pyproject.toml'], ['requirements.txt']])(
+    'refuses a missing %s with an EnvFileError naming it',
+    (file) => {
+      const thrown = thrownBy(() => readEnvFile(repo, file));
+      expect(thrown).toBeInstanceOf(EnvFileError);
+      expect((thrown as EnvFileError).file).toBe(file);
+    },
+  );
 });

@@ -45,6 +45,10 @@ describe('pep440', () => {
 
   it('joins specifiers with commas and reads METADATA forms', () => {
     expect(and('>=1', '', '(<2, !=1.5)')).toBe('>=1,<2,!=1.5');
-    expect([isValidSpecifier('(>=1.2,<2)'), isValidSpecifier(''), isValidSpecifier('>=>1')]).toEqual([true, true, false]);
+    expect([isValidSpecifier('(>=1.2,<2)'), isValidSpecifier(''), isValidSpecifier('>=>1')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

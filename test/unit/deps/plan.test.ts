@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CondaPackage, EnvSpec, Requirement } from '../../../src/deps/env-spec.js';
-import { DependencyRefusal, planDependencies, type PlanOptions } from '../../../src/deps/plan.js';
+import { DependencyRefusal, type PlanOptions, planDependencies } from '../../../src/deps/plan.js';
 
-const OPTIONS: PlanOptions = { python: '3.11', architecture: 'amd64', torchCuda: false, baseImage: undefined, condaBaseImage: undefined };
+const OPTIONS: PlanOptions = {
+  python: '3.11',
+  architecture: 'amd64',
+  torchCuda: false,
+  baseImage: undefined,
+  condaBaseImage: undefined,
+};
 
 function spec(requirements: (string | Requirement)[], extra: Partial<EnvSpec> = {}): EnvSpec {
   return {
@@ -10,7 +16,9 @@ function spec(requirements: (string | Requirement)[], extra: Partial<EnvSpec> = 
     format: 'requirements',
     pythonConstraint: undefined,
     pythonSource: undefined,
-    requirements: requirements.map((item, index) => (typeof item === 'string' ? { requirement: item, file: 'requirements.txt', line: index + 1 } : item)),
+    requirements: requirements.map((item, index) =>
+      typeof item === 'string' ? { requirement: item, file: 'requirements.txt', line: index + 1 } : item,
+    ),
     constraints: [],
     pipOptions: [],
     conda: undefined,
@@ -31,7 +39,11 @@ const refusal = (env: EnvSpec, options: Partial<PlanOptions> = {}): string => {
 
 describe('planDependencies', () => {
   it('removes flwr and paho-mqtt (the builder pins its own) from requirements and constraints', () => {
-    const result = plan(spec(['flwr[simulation]==1.5.0', 'paho-mqtt<2', 'numpy'], { constraints: [{ requirement: 'flwr<1.10', file: 'c.txt', line: 1 }] }));
+    const result = plan(
+      spec(['flwr[simulation]==1.5.0', 'paho-mqtt<2', 'numpy'], {
+        constraints: [{ requirement: 'flwr<1.10', file: 'c.txt', line: 1 }],
+      }),
+    );
     expect([result.requirements, result.constraints, result.patches]).toEqual([
       ['numpy'],
       [],
@@ -44,12 +56,21 @@ describe('planDependencies', () => {
   });
 
   it('drops --require-hashes even when no line carries a hash', () => {
-    const result = plan(spec(['numpy==1.26.4'], { pipOptions: [{ option: '--require-hashes', file: 'requirements.txt', line: 1 }] }));
-    expect([result.pipOptions, result.patches]).toEqual([[], ['dropped --require-hashes: pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)']]);
+    const result = plan(
+      spec(['numpy==1.26.4'], { pipOptions: [{ option: '--require-hashes', file: 'requirements.txt', line: 1 }] }),
+    );
+    expect([result.pipOptions, result.patches]).toEqual([
+      [],
+      [
+        'dropped --require-hashes: pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)',
+      ],
+    ]);
   });
 
-  it('keeps the repo\'s spelling of names and its URL requirements', () => {
-    expect(plan(spec(['Scikit_Learn==1.4.2', 'lib @ https://example.org/lib-1.0-py3-none-any.whl'])).requirements).toEqual(['Scikit_Learn==1.4.2', 'lib @ https://example.org/lib-1.0-py3-none-any.whl']);
+  it("keeps the repo's spelling of names and its URL requirements", () => {
+    expect(
+      plan(spec(['Scikit_Learn==1.4.2', 'lib @ https://example.org/lib-1.0-py3-none-any.whl'])).requirements,
+    ).toEqual(['Scikit_Learn==1.4.2', 'lib @ https://example.org/lib-1.0-py3-none-any.whl']);
   });
 
   it.each([
@@ -61,7 +82,10 @@ describe('planDependencies', () => {
   });
 
   it('leaves requirements whose marker excludes the python out of every decision', () => {
-    const result = plan(spec(['tensorflow==2.12.1; python_version < "3.12"', 'tensorflow==2.16.2; python_version >= "3.12"']), { python: '3.12' });
+    const result = plan(
+      spec(['tensorflow==2.12.1; python_version < "3.12"', 'tensorflow==2.16.2; python_version >= "3.12"']),
+      { python: '3.12' },
+    );
     expect([result.flwrVersion, result.requirements.length]).toEqual(['1.23.0', 2]);
   });
 
@@ -77,7 +101,10 @@ describe('planDependencies', () => {
 
   describe('PyTorch', () => {
     it('narrows a torchvision range to the release built for the pinned torch', () => {
-      expect(plan(spec(['torch==2.3.1', 'torchvision>=0.18'])).requirements).toEqual(['torch==2.3.1+cpu', 'torchvision==0.18.1+cpu']);
+      expect(plan(spec(['torch==2.3.1', 'torchvision>=0.18'])).requirements).toEqual([
+        'torch==2.3.1+cpu',
+        'torchvision==0.18.1+cpu',
+      ]);
     });
 
     it('refuses a torchvision range without the release built for the pinned torch', () => {
@@ -88,17 +115,31 @@ describe('planDependencies', () => {
 
     it('leaves companions alone when torch is not pinned exactly, and unpinned torch gets the CPU index only', () => {
       const result = plan(spec(['torch>=2.1', 'torchaudio']));
-      expect([result.requirements, result.pipOptions]).toEqual([['torch>=2.1', 'torchaudio'], ['--extra-index-url https://download.pytorch.org/whl/cpu']]);
+      expect([result.requirements, result.pipOptions]).toEqual([
+        ['torch>=2.1', 'torchaudio'],
+        ['--extra-index-url https://download.pytorch.org/whl/cpu'],
+      ]);
     });
 
-    it('with --torch-cuda keeps PyPI\'s wheels and the repo\'s CUDA index', () => {
-      const env = spec(['torch==2.1.1', 'torchvision'], { pipOptions: [{ option: '--extra-index-url https://download.pytorch.org/whl/cu121', file: 'requirements.txt', line: 1 }] });
+    it("with --torch-cuda keeps PyPI's wheels and the repo's CUDA index", () => {
+      const env = spec(['torch==2.1.1', 'torchvision'], {
+        pipOptions: [
+          { option: '--extra-index-url https://download.pytorch.org/whl/cu121', file: 'requirements.txt', line: 1 },
+        ],
+      });
       const result = plan(env, { torchCuda: true });
-      expect([result.requirements, result.pipOptions]).toEqual([['torch==2.1.1', 'torchvision==0.16.1'], ['--extra-index-url https://download.pytorch.org/whl/cu121']]);
+      expect([result.requirements, result.pipOptions]).toEqual([
+        ['torch==2.1.1', 'torchvision==0.16.1'],
+        ['--extra-index-url https://download.pytorch.org/whl/cu121'],
+      ]);
     });
 
     it('does not add the CPU index twice', () => {
-      const env = spec(['torch==2.1.1'], { pipOptions: [{ option: '--extra-index-url https://download.pytorch.org/whl/cpu', file: 'requirements.txt', line: 1 }] });
+      const env = spec(['torch==2.1.1'], {
+        pipOptions: [
+          { option: '--extra-index-url https://download.pytorch.org/whl/cpu', file: 'requirements.txt', line: 1 },
+        ],
+      });
       expect(plan(env).pipOptions).toEqual(['--extra-index-url https://download.pytorch.org/whl/cpu']);
     });
   });
@@ -106,22 +147,38 @@ describe('planDependencies', () => {
   describe('base image', () => {
     it('uses --base-image on the pip path and --conda-base-image on the conda path', () => {
       const mkl: CondaPackage = { spec: 'mkl', name: 'mkl', kind: 'conda-only', file: 'environment.yml', line: 3 };
-      const condaEnv = spec([], { file: 'environment.yml', format: 'conda', conda: { name: 'flops', channels: [], packages: [mkl] } });
-      expect(plan(spec(['numpy']), { baseImage: 'registry.local/python:3.11' }).baseImage).toBe('registry.local/python:3.11');
-      expect(plan(condaEnv, { baseImage: 'registry.local/python:3.11', condaBaseImage: 'registry.local/miniforge:1' })).toMatchObject({
+      const condaEnv = spec([], {
+        file: 'environment.yml',
+        format: 'conda',
+        conda: { name: 'flops', channels: [], packages: [mkl] },
+      });
+      expect(plan(spec(['numpy']), { baseImage: 'registry.local/python:3.11' }).baseImage).toBe(
+        'registry.local/python:3.11',
+      );
+      expect(
+        plan(condaEnv, { baseImage: 'registry.local/python:3.11', condaBaseImage: 'registry.local/miniforge:1' }),
+      ).toMatchObject({
         installer: 'conda',
         baseImage: 'registry.local/miniforge:1',
         condaEnvironment: { name: 'flops', channels: ['conda-forge'], dependencies: ['python=3.11', 'pip', 'mkl'] },
       });
     });
 
-    it('raises a conda package\'s pin in the conda environment file on the conda path', () => {
+    it("raises a conda package's pin in the conda environment file on the conda path", () => {
       const env = spec(
         [
           { requirement: 'numpy==2.0.2', file: 'environment.yml', line: 4, fromConda: 'numpy=2.0.2' },
           { requirement: 'protobuf==3.20.3', file: 'environment.yml', line: 5, fromConda: 'protobuf=3.20.3=py312h_0' },
         ],
-        { file: 'environment.yml', format: 'conda', conda: { name: undefined, channels: ['conda-forge'], packages: [{ spec: 'ffmpeg', name: 'ffmpeg', kind: 'conda-only', file: 'environment.yml', line: 3 }] } },
+        {
+          file: 'environment.yml',
+          format: 'conda',
+          conda: {
+            name: undefined,
+            channels: ['conda-forge'],
+            packages: [{ spec: 'ffmpeg', name: 'ffmpeg', kind: 'conda-only', file: 'environment.yml', line: 3 }],
+          },
+        },
       );
       const result = plan(env, { python: '3.12' });
       expect([result.flwrVersion, result.requirements, result.condaEnvironment?.dependencies]).toEqual([

@@ -5,7 +5,8 @@ import { thrownBy } from '../../helpers/thrown.js';
 
 describe('readPyProject', () => {
   it('reads PEP 621 dependencies and requires-python, with their lines', () => {
-    const text = '[project]\nname = "mnist"\nrequires-python = ">=3.9,<3.13"\ndependencies = [\n  "numpy>=1.26",\n  "torch[cuda]==2.1.0",\n  "mlflow",\n]\n';
+    const text =
+      '[project]\nname = "mnist"\nrequires-python = ">=3.9,<3.13"\ndependencies = [\n  "numpy>=1.26",\n  "torch[cuda]==2.1.0",\n  "mlflow",\n]\n';
     expect(readPyProject('pyproject.toml', text)).toEqual({
       file: 'pyproject.toml',
       format: 'pyproject',
@@ -42,7 +43,15 @@ describe('readPyProject', () => {
     const spec = readPyProject('pyproject.toml', text);
     expect([spec.pythonConstraint, spec.requirements.map((item) => item.requirement)]).toEqual([
       '>=3.10.0,<4.0.0',
-      ['numpy>=1.26.4,<2.0.0', 'torch>=2.1.0,<2.2.0', 'pandas==2.1.0', 'scipy>=1.11', 'requests[socks,security]>=2.31.0,<3.0.0', 'rich', 'anything'],
+      [
+        'numpy>=1.26.4,<2.0.0',
+        'torch>=2.1.0,<2.2.0',
+        'pandas==2.1.0',
+        'scipy>=1.11',
+        'requests[socks,security]>=2.31.0,<3.0.0',
+        'rich',
+        'anything',
+      ],
     ]);
     expect(spec.requirements.map((item) => item.line)).toEqual([3, 4, 5, 6, 7, 8, 9]);
   });
@@ -67,7 +76,9 @@ describe('readPyProject', () => {
 
   it('reads Poetry 2 projects, whose [project] table has no dependencies, from [tool.poetry.dependencies]', () => {
     const text = '[project]\nname = "x"\n\n[tool.poetry.dependencies]\nnumpy = "^1.26"\n';
-    expect(readPyProject('pyproject.toml', text).requirements).toEqual([{ requirement: 'numpy>=1.26.0,<2.0.0', file: 'pyproject.toml', line: 5 }]);
+    expect(readPyProject('pyproject.toml', text).requirements).toEqual([
+      { requirement: 'numpy>=1.26.0,<2.0.0', file: 'pyproject.toml', line: 5 },
+    ]);
   });
 
   it.each([
@@ -75,7 +86,10 @@ describe('readPyProject', () => {
     ['neither section', '[tool.black]\nline-length = 100\n'],
     ['dependencies that are not a list', '[project]\ndependencies = "numpy"\n'],
     ['dependencies that are not strings', '[project]\ndependencies = [1]\n'],
-    ['a Poetry dependency with one constraint per platform', '[tool.poetry.dependencies]\nlib = [{ version = "1" }, { version = "2" }]\n'],
+    [
+      'a Poetry dependency with one constraint per platform',
+      '[tool.poetry.dependencies]\nlib = [{ version = "1" }, { version = "2" }]\n',
+    ],
   ])('refuses %s with an EnvFileError naming the file', (_case, text) => {
     const thrown = thrownBy(() => readPyProject('pyproject.toml', text));
     expect(thrown).toBeInstanceOf(EnvFileError);

@@ -12,10 +12,11 @@ beforeEach(async () => {
 afterEach(() => removeTempDir(repo));
 
 describe('readPythonEnv', () => {
-  it('reads MLflow\'s python_env.yaml: python kept as text, pip left out, -r followed relative to it', async () => {
+  it("reads MLflow's python_env.yaml: python kept as text, pip left out, -r followed relative to it", async () => {
     await mkdir(join(repo, 'model'));
     await writeFile(join(repo, 'model', 'requirements.txt'), 'mlflow==2.9.2\ntorch==2.1.1\n');
-    const text = 'python: 3.10\nbuild_dependencies:\n- pip==23.3.1\n- setuptools==68.2.2\ndependencies:\n- -r requirements.txt\n- numpy==1.26.2\n';
+    const text =
+      'python: 3.10\nbuild_dependencies:\n- pip==23.3.1\n- setuptools==68.2.2\ndependencies:\n- -r requirements.txt\n- numpy==1.26.2\n';
     expect(readPythonEnv(repo, 'model/python_env.yaml', text)).toEqual({
       file: 'model/python_env.yaml',
       format: 'python-env',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PYTHON, SUPPORTED_PYTHON_MINORS, choosePython, parsePythonMinors, pythonCandidates } from '../../../src/deps/python-version.js';
+import {
+  choosePython,
+  DEFAULT_PYTHON,
+  parsePythonMinors,
+  pythonCandidates,
+  SUPPORTED_PYTHON_MINORS,
+} from '../../../src/deps/python-version.js';
 
 describe('choosePython', () => {
   it('supports 3.9 to 3.12 and defaults to 3.11', () => {
@@ -31,17 +37,28 @@ describe('choosePython', () => {
     expect(choosePython(constraint)).toEqual({ version });
   });
 
-  it.each([['2.7'], ['=2.7.18'], ['<3'], ['>=3.14'], ['>=3.13'], ['<3.9'], ['garbage'], ['>=three'], ['3.10;'], ['>=3.9,,<x']])(
-    '%j → a problem',
-    (constraint) => {
-      const choice = choosePython(constraint);
-      expect(choice).toHaveProperty('problem');
-      expect(choice).not.toHaveProperty('version');
-    },
-  );
+  it.each([
+    ['2.7'],
+    ['=2.7.18'],
+    ['<3'],
+    ['>=3.14'],
+    ['>=3.13'],
+    ['<3.9'],
+    ['garbage'],
+    ['>=three'],
+    ['3.10;'],
+    ['>=3.9,,<x'],
+  ])('%j → a problem', (constraint) => {
+    const choice = choosePython(constraint);
+    expect(choice).toHaveProperty('problem');
+    expect(choice).not.toHaveProperty('version');
+  });
 
   it('says Python 2 is not supported and what to do', () => {
-    expect(choosePython('=2.7.18')).toEqual({ problem: 'python "=2.7.18" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer' });
+    expect(choosePython('=2.7.18')).toEqual({
+      problem:
+        'python "=2.7.18" is Python 2, which Flower does not support; port the code to Python 3 and pin python 3.9 or newer',
+    });
   });
 
   it('chooses only among the supported minors it is given', () => {

@@ -19,17 +19,31 @@ function refusal(file: string): EnvFileError {
 }
 
 describe('readRequirements', () => {
-  const at = (requirement: string, line: number, extra: Record<string, unknown> = {}) => ({ requirement, file: 'requirements.txt', line, ...extra });
+  const at = (requirement: string, line: number, extra: Record<string, unknown> = {}) => ({
+    requirement,
+    file: 'requirements.txt',
+    line,
+    ...extra,
+  });
 
   it.each<[string, object[]]>([
     ['numpy==1.26.4\ntorch\n', [at('numpy==1.26.4', 1), at('torch', 2)]],
     ['# a comment\n\n   \nnumpy  # pinned below\n', [at('numpy', 4)]],
     ['git+https://github.com/a/b.git#egg=b\n', [at('git+https://github.com/a/b.git#egg=b', 1)]],
     ['numpy#not-a-comment\n', [at('numpy#not-a-comment', 1)]],
-    ['torch==2.1.0 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\nscipy\n', [at('torch==2.1.0', 1, { hashed: true }), at('scipy', 4)]],
+    [
+      'torch==2.1.0 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\nscipy\n',
+      [at('torch==2.1.0', 1, { hashed: true }), at('scipy', 4)],
+    ],
     ['pandas\\\r\n>=2\r\nscipy\r\n', [at('pandas >=2', 1), at('scipy', 3)]],
-    ['numpy ; python_version < "3.12"\nrequests[socks]>=2.31\n', [at('numpy ; python_version < "3.12"', 1), at('requests[socks]>=2.31', 2)]],
-    ['lib @ https://example.org/lib-1.0-py3-none-any.whl\n', [at('lib @ https://example.org/lib-1.0-py3-none-any.whl', 1)]],
+    [
+      'numpy ; python_version < "3.12"\nrequests[socks]>=2.31\n',
+      [at('numpy ; python_version < "3.12"', 1), at('requests[socks]>=2.31', 2)],
+    ],
+    [
+      'lib @ https://example.org/lib-1.0-py3-none-any.whl\n',
+      [at('lib @ https://example.org/lib-1.0-py3-none-any.whl', 1)],
+    ],
     ['-e .\n--editable=./libs/x\n', [at('.', 1), at('./libs/x', 2)]],
   ])('%j → %j', async (text, requirements) => {
     await put({ 'requirements.txt': text });
@@ -48,7 +62,10 @@ describe('readRequirements', () => {
   it.each([
     ['--index-url https://pypi.internal/simple', '--index-url https://pypi.internal/simple'],
     ['-i https://pypi.internal/simple', '--index-url https://pypi.internal/simple'],
-    ['--extra-index-url=https://download.pytorch.org/whl/cpu', '--extra-index-url https://download.pytorch.org/whl/cpu'],
+    [
+      '--extra-index-url=https://download.pytorch.org/whl/cpu',
+      '--extra-index-url https://download.pytorch.org/whl/cpu',
+    ],
     ['-f https://example.org/wheels/', '--find-links https://example.org/wheels/'],
     ['--trusted-host pypi.internal', '--trusted-host pypi.internal'],
     ['--pre', '--pre'],
@@ -60,10 +77,13 @@ describe('readRequirements', () => {
     expect([spec.pipOptions, spec.requirements.length]).toEqual([[{ option, file: 'requirements.txt', line: 1 }], 1]);
   });
 
-  it.each([['--use-feature fast-deps'], ['--index-url'], ['--pre now']])('refuses the option line %j, naming the line', async (line) => {
-    await put({ 'requirements.txt': `numpy\n${line}\n` });
-    expect(refusal('requirements.txt').message).toContain('line 2');
-  });
+  it.each([['--use-feature fast-deps'], ['--index-url'], ['--pre now']])(
+    'refuses the option line %j, naming the line',
+    async (line) => {
+      await put({ 'requirements.txt': `numpy\n${line}\n` });
+      expect(refusal('requirements.txt').message).toContain('line 2');
+    },
+  );
 
   it('inlines -r includes in place, relative to the including file, and reads each file once', async () => {
     await put({
@@ -83,7 +103,11 @@ describe('readRequirements', () => {
   it.each([['-c constraints.txt'], ['--constraint constraints.txt'], ['--constraint=constraints.txt']])(
     'reads the constraints include %j into the constraints, not the requirements',
     async (line) => {
-      await put({ 'requirements.txt': `numpy\n${line}\n`, 'constraints.txt': 'numpy<2\n-r more.txt\n', 'more.txt': 'protobuf<5\n' });
+      await put({
+        'requirements.txt': `numpy\n${line}\n`,
+        'constraints.txt': 'numpy<2\n-r more.txt\n',
+        'more.txt': 'protobuf<5\n',
+      });
       const spec = readRequirements(fixture.repo, 'requirements.txt');
       expect([spec.requirements.map((item) => item.requirement), spec.constraints]).toEqual([
         ['numpy'],
@@ -110,11 +134,16 @@ describe('readRequirements', () => {
 
   it('follows an include that climbs out of a sub-folder but stays in the repo', async () => {
     await put({ 'requirements.txt': '-r reqs/dev.txt\n', 'reqs/dev.txt': '-r ../base.txt\n', 'base.txt': 'base\n' });
-    expect(readRequirements(fixture.repo, 'requirements.txt').requirements).toEqual([{ requirement: 'base', file: 'base.txt', line: 1 }]);
+    expect(readRequirements(fixture.repo, 'requirements.txt').requirements).toEqual([
+      { requirement: 'base', file: 'base.txt', line: 1 },
+    ]);
   });
 
-  it.each([['requirements.txt'], ['missing.txt']])('refuses an unreadable file (%s includes a missing one)', async (file) => {
-    await put({ 'requirements.txt': '-r missing.txt\n' });
-    expect(refusal(file).file).toBe('missing.txt');
-  });
+  it.each([['requirements.txt'], ['missing.txt']])(
+    'refuses an unreadable file (%s includes a missing one)',
+    async (file) => {
+      await put({ 'requirements.txt': '-r missing.txt\n' });
+      expect(refusal(file).file).toBe('missing.txt');
+    },
+  );
 });

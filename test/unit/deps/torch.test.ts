@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TORCH_COMPANIONS, companionFor, exactTorchVersion, torchFor } from '../../../src/deps/torch.js';
+import { companionFor, exactTorchVersion, TORCH_COMPANIONS, torchFor } from '../../../src/deps/torch.js';
 
 describe('torch companions', () => {
   it.each([
@@ -32,6 +32,10 @@ describe('torch companions', () => {
   });
 
   it('reads the table backwards', () => {
-    expect([torchFor('torchvision', '0.15.2'), torchFor('torchaudio', '2.0.1'), torchFor('torchvision', '0.99.0')]).toEqual(['2.0.1', '2.0.0', undefined]);
+    expect([
+      torchFor('torchvision', '0.15.2'),
+      torchFor('torchaudio', '2.0.1'),
+      torchFor('torchvision', '0.99.0'),
+    ]).toEqual(['2.0.1', '2.0.0', undefined]);
   });
 });

@@ -36,7 +36,11 @@ describe('deriveImageNames', () => {
     ['alice', '___', 'alice/repo', { from: 'alice/___', to: 'alice/repo' }],
   ])('%j/%j → %s, adjusted %j', (owner, name, path, adjusted) => {
     const names = deriveImageNames(repo(owner, name), 'r:1', 'abc');
-    expect([names.learner, names.aggregator, names.adjusted]).toEqual([`r:1/${path}/learner:abc`, `r:1/${path}/aggregator:abc`, adjusted]);
+    expect([names.learner, names.aggregator, names.adjusted]).toEqual([
+      `r:1/${path}/learner:abc`,
+      `r:1/${path}/aggregator:abc`,
+      adjusted,
+    ]);
   });
 });
 

@@ -35,7 +35,10 @@ async function inject(patch: PatchResult): Promise<string> {
   const invocation = loadConfig(['https://h/a/b', 'http://r:5000', 'p', 'broker', 'observer'], {});
   if (invocation.kind !== 'run') throw new Error('no config');
   const job = { config: invocation.config, workdir: work } as Job;
-  const done = { clone: { repoDir: join(work, 'repo'), images: { learnerRepository: 'a/b/learner', tag: 'abc' } }, patch } as unknown as Done;
+  const done = {
+    clone: { repoDir: join(work, 'repo'), images: { learnerRepository: 'a/b/learner', tag: 'abc' } },
+    patch,
+  } as unknown as Done;
   const result = await injectPhase.run(job, done, {} as Logger);
   return result.contextDir;
 }
@@ -45,7 +48,9 @@ const read = (context: string, file: string): Promise<string> => readFile(join(c
 describe('injectPhase', () => {
   it('renders the pip path: options then requirements, the constraints, base.Containerfile passing both to pip', async () => {
     const context = await inject(PIP);
-    expect(await read(context, 'requirements.txt')).toBe('--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.1.1+cpu\ntorchvision==0.16.1+cpu\n');
+    expect(await read(context, 'requirements.txt')).toBe(
+      '--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.1.1+cpu\ntorchvision==0.16.1+cpu\n',
+    );
     expect(await read(context, 'constraints.txt')).toBe('protobuf<5\n');
     const base = await read(context, 'base.Containerfile');
     expect(base).toContain('FROM docker.io/library/python:3.10-slim\n');
@@ -62,9 +67,17 @@ describe('injectPhase', () => {
       requirements: ['rpy2==3.5.15'],
       pipOptions: [],
       constraints: [],
-      condaEnvironment: { name: 'flops', channels: ['conda-forge'], dependencies: ['python=3.10', 'pip', 'r-base=4.3.1'] },
+      condaEnvironment: {
+        name: 'flops',
+        channels: ['conda-forge'],
+        dependencies: ['python=3.10', 'pip', 'r-base=4.3.1'],
+      },
     });
-    expect(parse(await read(context, 'environment.yaml'))).toEqual({ name: 'flops', channels: ['conda-forge'], dependencies: ['python=3.10', 'pip', 'r-base=4.3.1'] });
+    expect(parse(await read(context, 'environment.yaml'))).toEqual({
+      name: 'flops',
+      channels: ['conda-forge'],
+      dependencies: ['python=3.10', 'pip', 'r-base=4.3.1'],
+    });
     const base = await read(context, 'base.Containerfile');
     expect(base).toContain('FROM docker.io/condaforge/miniforge3:24.11.3-0\n');
     expect(base).toContain('conda env update --prefix /opt/venv --file /opt/flops/environment.yaml');

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/config.js';
 import type { EnvSpec } from '../../../src/deps/env-spec.js';
 import { PipelineError } from '../../../src/errors.js';
 import type { Job } from '../../../src/job.js';
-import { patchPhase, summary, type PatchResult } from '../../../src/phases/patch.js';
+import { type PatchResult, patchPhase, summary } from '../../../src/phases/patch.js';
 import type { Done } from '../../../src/phases/phase.js';
 import type { Logger } from '../../../src/report/logger.js';
 
@@ -19,7 +19,11 @@ function validated(requirements: string[], python = '3.11'): Done {
     format: 'requirements',
     pythonConstraint: undefined,
     pythonSource: undefined,
-    requirements: requirements.map((requirement, index) => ({ requirement, file: 'requirements.txt', line: index + 1 })),
+    requirements: requirements.map((requirement, index) => ({
+      requirement,
+      file: 'requirements.txt',
+      line: index + 1,
+    })),
     constraints: [],
     pipOptions: [],
     conda: undefined,
@@ -27,7 +31,8 @@ function validated(requirements: string[], python = '3.11'): Done {
   return { validate: { env, python, pythonNote: undefined, pythonFiles: 3 } };
 }
 
-const run = (done: Done, argv: readonly string[] = []): Promise<PatchResult> => patchPhase.run(job(argv), done, {} as Logger);
+const run = (done: Done, argv: readonly string[] = []): Promise<PatchResult> =>
+  patchPhase.run(job(argv), done, {} as Logger);
 
 describe('patchPhase', () => {
   it('reports the patches in the done detail, and one readable summary line', async () => {
@@ -41,16 +46,30 @@ describe('patchPhase', () => {
       base_image: 'docker.io/library/python:3.11-slim',
       installer: 'pip',
     });
-    expect(result).toMatchObject({ pahoMqttVersion: '2.2.0', requirements: ['torch==2.1.1+cpu', 'numpy==1.26.4'], pipOptions: ['--extra-index-url https://download.pytorch.org/whl/cpu'] });
+    expect(result).toMatchObject({
+      pahoMqttVersion: '2.2.0',
+      requirements: ['torch==2.1.1+cpu', 'numpy==1.26.4'],
+      pipOptions: ['--extra-index-url https://download.pytorch.org/whl/cpu'],
+    });
   });
 
   it('says when nothing had to change', async () => {
-    expect(summary(await run(validated(['numpy'])))).toBe('python 3.11, flwr 1.42.0, pip on docker.io/library/python:3.11-slim; no changes needed');
+    expect(summary(await run(validated(['numpy'])))).toBe(
+      'python 3.11, flwr 1.42.0, pip on docker.io/library/python:3.11-slim; no changes needed',
+    );
   });
 
   it('follows --torch-cuda and --base-image', async () => {
-    const result = await run(validated(['torch==2.1.1']), ['--torch-cuda', '--base-image', 'registry.local/python:3.11']);
-    expect([result.requirements, result.pipOptions, result.baseImage]).toEqual([['torch==2.1.1'], [], 'registry.local/python:3.11']);
+    const result = await run(validated(['torch==2.1.1']), [
+      '--torch-cuda',
+      '--base-image',
+      'registry.local/python:3.11',
+    ]);
+    expect([result.requirements, result.pipOptions, result.baseImage]).toEqual([
+      ['torch==2.1.1'],
+      [],
+      'registry.local/python:3.11',
+    ]);
   });
 
   it('refuses what cannot work as DEPENDENCY_REFUSED in patch (exit code 12)', async () => {

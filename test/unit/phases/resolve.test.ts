@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.js';
 import type { Job } from '../../../src/job.js';
-import { describeResolve, resolvePhase, type ResolveResult } from '../../../src/phases/resolve.js';
+import { describeResolve, type ResolveResult, resolvePhase } from '../../../src/phases/resolve.js';
 
 const RESULT: ResolveResult = {
   verified: true,
@@ -31,8 +31,16 @@ describe('describeResolve', () => {
   });
 
   it('says what was not checked', () => {
-    const detail = describeResolve({ ...RESULT, verified: false, notChecked: ['git+https://h/x.git: not checked (…)'] });
-    expect(detail).toMatchObject({ summary: expect.stringMatching(/; not checked: 1$/), verified: false, not_checked: ['git+https://h/x.git: not checked (…)'] });
+    const detail = describeResolve({
+      ...RESULT,
+      verified: false,
+      notChecked: ['git+https://h/x.git: not checked (…)'],
+    });
+    expect(detail).toMatchObject({
+      summary: expect.stringMatching(/; not checked: 1$/),
+      verified: false,
+      not_checked: ['git+https://h/x.git: not checked (…)'],
+    });
   });
 
   it('says when nothing could be checked', () => {

@@ -29,7 +29,12 @@ describe('hideInValue', () => {
   it('hides every string, however deep, and keeps every other value', () => {
     const hide = secretHider(['tok']);
     const value = { a: 'tok', b: ['x tok', { c: 'tok', n: 1, t: true, z: null }], u: undefined, keep: 'plain' };
-    expect(hideInValue(value, hide)).toEqual({ a: M, b: [`x ${M}`, { c: M, n: 1, t: true, z: null }], u: undefined, keep: 'plain' });
+    expect(hideInValue(value, hide)).toEqual({
+      a: M,
+      b: [`x ${M}`, { c: M, n: 1, t: true, z: null }],
+      u: undefined,
+      keep: 'plain',
+    });
   });
 
   it('does not change the value it was given', () => {

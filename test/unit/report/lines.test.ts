@@ -10,18 +10,30 @@ describe('phaseLine', () => {
   it.each<[Partial<PhaseEvent>, string]>([
     [{ state: 'started' }, '[p1] build started'],
     [{ state: 'started', detail: 'from cache' }, '[p1] build started: from cache'],
-    [{ state: 'done', elapsed_ms: 42_149, detail: { summary: 'images built for amd64' } }, '[p1] build done in 42.1 s: images built for amd64'],
+    [
+      { state: 'done', elapsed_ms: 42_149, detail: { summary: 'images built for amd64' } },
+      '[p1] build done in 42.1 s: images built for amd64',
+    ],
     [{ state: 'done', elapsed_ms: 50, detail: {} }, '[p1] build done in 0.1 s'],
     [{ state: 'done', elapsed_ms: 1000, detail: { summary: 42 } }, '[p1] build done in 1.0 s'],
     [{ phase: 'push', state: 'skipped', detail: 'images exist' }, '[p1] push skipped: images exist'],
     [{ phase: 'push', state: 'skipped', detail: '' }, '[p1] push skipped'],
-    [{ state: 'failed', elapsed_ms: 1500, detail: 'buildah exited with code 1' }, '[p1] build FAILED after 1.5 s: buildah exited with code 1'],
+    [
+      { state: 'failed', elapsed_ms: 1500, detail: 'buildah exited with code 1' },
+      '[p1] build FAILED after 1.5 s: buildah exited with code 1',
+    ],
   ])('%j → %j', (change, line) => {
     expect(phaseLine(event(change))).toBe(line);
   });
 
   it('says why a phase failed when the detail is the pipeline failure object', () => {
-    const line = phaseLine(event({ state: 'failed', elapsed_ms: 2000, detail: { code: 'BUILD_FAILED', error_msg: 'buildah exited with code 1' } }));
+    const line = phaseLine(
+      event({
+        state: 'failed',
+        elapsed_ms: 2000,
+        detail: { code: 'BUILD_FAILED', error_msg: 'buildah exited with code 1' },
+      }),
+    );
     expect(line).toBe('[p1] build FAILED after 2.0 s: buildah exited with code 1');
   });
 });
@@ -45,8 +57,14 @@ const SUCCESS: SuccessPayload = {
 describe('successLine', () => {
   it.each<[Partial<SuccessPayload>, string]>([
     [{}, '[p1] SUCCESS, built and pushed in 61.0 s: r/a/b/learner:abc and r/a/b/aggregator:abc'],
-    [{ skipped: true, skip_reason: 'images exist' }, '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc'],
-    [{ skipped: true, skip_reason: null }, '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc'],
+    [
+      { skipped: true, skip_reason: 'images exist' },
+      '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc',
+    ],
+    [
+      { skipped: true, skip_reason: null },
+      '[p1] SUCCESS, nothing to build (images exist): r/a/b/learner:abc and r/a/b/aggregator:abc',
+    ],
   ])('%j → %j', (change, line) => {
     expect(successLine({ ...SUCCESS, ...change })).toBe(line);
   });

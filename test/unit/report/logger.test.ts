@@ -17,7 +17,13 @@ describe('createLogger', () => {
     log.child({ phase: 'clone' }).info({ n: 1 }, 'Start step');
     log.debug('below the level');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 'info', name: 'flops-image-builder', phase: 'clone', n: 1, msg: 'Start step' });
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'info',
+      name: 'flops-image-builder',
+      phase: 'clone',
+      n: 1,
+      msg: 'Start step',
+    });
     expect(typeof JSON.parse(lines[0] ?? '').time).toBe('string');
   });
 
@@ -25,7 +31,10 @@ describe('createLogger', () => {
     ['a message', (log) => log.info(`cloning with ${SECRET}`)],
     ['a formatted message', (log) => log.info('cloning with %s', SECRET)],
     ['a field', (log) => log.info({ token_used: SECRET }, 'cloning')],
-    ['a nested field', (log) => log.info({ request: { url: `https://x-access-token:${SECRET}@github.com/a/b` } }, 'cloning')],
+    [
+      'a nested field',
+      (log) => log.info({ request: { url: `https://x-access-token:${SECRET}@github.com/a/b` } }, 'cloning'),
+    ],
     ['a child binding', (log) => log.child({ remote: SECRET }).warn('retrying')],
     ['an Error field', (log) => log.error({ err: new Error(`git failed for ${SECRET}`) }, 'Failed step')],
     ['an Error argument', (log) => log.error(new Error(`git failed for ${SECRET}`), 'Failed step')],
@@ -57,11 +66,14 @@ describe('createLogger', () => {
     expect(lines[0]).not.toContain('hunter2');
   });
 
-  it.each([['pa"ss-word-1'], ['pa\\ss-word-2']])('never writes a secret holding a JSON-escaped character: %j', (secret) => {
-    const { log, lines } = recordingLogger([secret]);
-    log.info({ detail: secret }, `login with ${secret}`);
-    expect(lines).toHaveLength(1);
-    const parsed = JSON.parse(lines[0] ?? '') as { detail: string; msg: string };
-    expect([parsed.detail, parsed.msg]).toEqual(['[REDACTED]', 'login with [REDACTED]']);
-  });
+  it.each([['pa"ss-word-1'], ['pa\\ss-word-2']])(
+    'never writes a secret holding a JSON-escaped character: %j',
+    (secret) => {
+      const { log, lines } = recordingLogger([secret]);
+      log.info({ detail: secret }, `login with ${secret}`);
+      expect(lines).toHaveLength(1);
+      const parsed = JSON.parse(lines[0] ?? '') as { detail: string; msg: string };
+      expect([parsed.detail, parsed.msg]).toEqual(['[REDACTED]', 'login with [REDACTED]']);
+    },
+  );
 });

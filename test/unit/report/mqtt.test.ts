@@ -53,7 +53,9 @@ describe('MqttPublisher', () => {
     const closing = performance.now();
     await publisher.close();
     expect(performance.now() - closing).toBeLessThan(TIMEOUTS.unreachableMs + 3_000);
-    expect(lines.some((line) => line.topic === 't/x' && String(line.msg).startsWith('MQTT message not delivered'))).toBe(true);
+    expect(
+      lines.some((line) => line.topic === 't/x' && String(line.msg).startsWith('MQTT message not delivered')),
+    ).toBe(true);
   });
 
   it('closes at once when nothing is outstanding', async () => {

@@ -6,12 +6,23 @@ import { freePort } from '../../helpers/ports.js';
 
 describe('openReporter: the observer', () => {
   it(`is sent nothing more after ${OBSERVER_GIVE_UP_AFTER} lines in a row it did not take, and never holds the job up`, async () => {
-    const invocation = loadConfig(['https://h/alice/mnist', 'http://registry:5000', 'proj-1', '127.0.0.1', String(await freePort()), `127.0.0.1:${await freePort()}`], {});
+    const invocation = loadConfig(
+      [
+        'https://h/alice/mnist',
+        'http://registry:5000',
+        'proj-1',
+        '127.0.0.1',
+        String(await freePort()),
+        `127.0.0.1:${await freePort()}`,
+      ],
+      {},
+    );
     if (invocation.kind !== 'run') throw new Error('no config');
     const lines: Record<string, unknown>[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
     const reporter = await openReporter(invocation.config, log, (text) => text);
-    for (let i = 0; i < 10; i += 1) reporter.phase({ flops_project_id: 'proj-1', phase: 'clone', state: 'started', elapsed_ms: 0, detail: '' });
+    for (let i = 0; i < 10; i += 1)
+      reporter.phase({ flops_project_id: 'proj-1', phase: 'clone', state: 'started', elapsed_ms: 0, detail: '' });
     const closing = performance.now();
     await reporter.close();
     expect(performance.now() - closing).toBeLessThan(3_000);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type BuildOptions,
   buildahBudArgs,
   buildahInspectArgs,
   buildahPushArgs,
   buildahRmiArgs,
-  type BuildOptions,
   type PushOptions,
 } from '../../../src/tools/buildah-args.js';
 
@@ -17,7 +17,19 @@ const BUILD: BuildOptions = {
   secrets: [],
 };
 
-const BUD_HEAD = ['bud', '--isolation', 'chroot', '--layers', '--force-rm', '--file', '/ctx/learner.Containerfile', '--tag', 'localhost/flops/learner:abc', '--iidfile', '/priv/learner.iid'];
+const BUD_HEAD = [
+  'bud',
+  '--isolation',
+  'chroot',
+  '--layers',
+  '--force-rm',
+  '--file',
+  '/ctx/learner.Containerfile',
+  '--tag',
+  'localhost/flops/learner:abc',
+  '--iidfile',
+  '/priv/learner.iid',
+];
 
 describe('buildahBudArgs', () => {
   it.each<[string, Partial<BuildOptions>, string[]]>([
@@ -25,7 +37,12 @@ describe('buildahBudArgs', () => {
     ['labels', { labels: { 'a.b': 'x y', c: 'k=v' } }, ['--label', 'a.b=x y', '--label', 'c=k=v']],
     [
       'secrets',
-      { secrets: [{ id: 'ca', src: '/priv/ca.pem' }, { id: 'env', src: '/priv/env' }] },
+      {
+        secrets: [
+          { id: 'ca', src: '/priv/ca.pem' },
+          { id: 'env', src: '/priv/env' },
+        ],
+      },
       ['--secret', 'id=ca,src=/priv/ca.pem', '--secret', 'id=env,src=/priv/env'],
     ],
     ['an auth file', { authFile: '/priv/auth.json' }, ['--authfile', '/priv/auth.json']],
@@ -57,19 +74,50 @@ describe('buildahPushArgs', () => {
     [
       'TLS',
       {},
-      ['push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=true', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+      [
+        'push',
+        '--digestfile',
+        '/priv/learner.digest',
+        '--retry-delay',
+        '250ms',
+        '--tls-verify=true',
+        '--',
+        'localhost/flops/learner:abc',
+        'docker://registry:5000/alice/mnist/learner:abc',
+      ],
     ],
     [
       'plain HTTP',
       { tlsVerify: false },
-      ['push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=false', '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc'],
+      [
+        'push',
+        '--digestfile',
+        '/priv/learner.digest',
+        '--retry-delay',
+        '250ms',
+        '--tls-verify=false',
+        '--',
+        'localhost/flops/learner:abc',
+        'docker://registry:5000/alice/mnist/learner:abc',
+      ],
     ],
     [
       'auth file and cert dir',
       { authFile: '/priv/auth.json', certDir: '/priv/certs' },
       [
-        'push', '--digestfile', '/priv/learner.digest', '--retry-delay', '250ms', '--tls-verify=true', '--authfile', '/priv/auth.json', '--cert-dir', '/priv/certs',
-        '--', 'localhost/flops/learner:abc', 'docker://registry:5000/alice/mnist/learner:abc',
+        'push',
+        '--digestfile',
+        '/priv/learner.digest',
+        '--retry-delay',
+        '250ms',
+        '--tls-verify=true',
+        '--authfile',
+        '/priv/auth.json',
+        '--cert-dir',
+        '/priv/certs',
+        '--',
+        'localhost/flops/learner:abc',
+        'docker://registry:5000/alice/mnist/learner:abc',
       ],
     ],
   ])('with %s', (_case, change, argv) => {
@@ -79,7 +127,10 @@ describe('buildahPushArgs', () => {
 
 describe('buildahInspectArgs and buildahRmiArgs', () => {
   it.each([
-    [buildahInspectArgs('localhost/x:1', '{{.FromImageID}}'), ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', '--', 'localhost/x:1']],
+    [
+      buildahInspectArgs('localhost/x:1', '{{.FromImageID}}'),
+      ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', '--', 'localhost/x:1'],
+    ],
     [buildahRmiArgs(['a:1', 'b:2']), ['rmi', '--', 'a:1', 'b:2']],
     [buildahRmiArgs([]), ['rmi', '--']],
   ])('%j', (argv, expected) => {

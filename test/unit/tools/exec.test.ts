@@ -12,7 +12,10 @@ async function isRunning(pid: number): Promise<boolean> {
 }
 
 /** Starts a shell that starts a grandchild; resolves with the grandchild's pid and the run's outcome. */
-function withGrandchild(signal: AbortSignal, timeoutMs: number): { grandchild: Promise<number>; outcome: Promise<unknown> } {
+function withGrandchild(
+  signal: AbortSignal,
+  timeoutMs: number,
+): { grandchild: Promise<number>; outcome: Promise<unknown> } {
   let found: (pid: number) => void = () => undefined;
   const grandchild = new Promise<number>((resolve) => (found = resolve));
   const outcome = run('sh', ['-c', 'sleep 60 & echo "$!"; wait'], {
@@ -49,7 +52,12 @@ describe('run', () => {
   });
 
   it('passes arguments as they are, never through a shell', async () => {
-    const { stdout } = await run('printf', ['%s|', '$(touch /tmp/flops-pwned)', '`id`', 'a;b'], { cwd: '/', env: ENV, timeoutMs: 5_000, signal: new AbortController().signal });
+    const { stdout } = await run('printf', ['%s|', '$(touch /tmp/flops-pwned)', '`id`', 'a;b'], {
+      cwd: '/',
+      env: ENV,
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+    });
     expect(stdout).toBe('$(touch /tmp/flops-pwned)|`id`|a;b|');
   });
 });

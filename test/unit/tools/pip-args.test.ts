@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PIP_VERSION,
-  TARGET_GLIBC_MINOR,
   manylinuxPlatforms,
+  PIP_VERSION,
+  type PipIndex,
+  type PipResolveOptions,
   pipIndexArgs,
   pipResolveArgs,
   pipSelfInstallArgs,
   pipTargetArgs,
   pipVersionsArgs,
-  type PipIndex,
-  type PipResolveOptions,
+  TARGET_GLIBC_MINOR,
 } from '../../../src/tools/pip-args.js';
 
 const PYPI: PipIndex = { indexUrl: 'https://pypi.org/simple', extraIndexUrls: [], trustedHosts: [] };
@@ -17,8 +17,41 @@ const ISOLATED = ['--isolated', '--disable-pip-version-check', '--no-input', '--
 
 describe('manylinuxPlatforms', () => {
   it.each<[string, number, string[]]>([
-    ['amd64', 18, ['manylinux_2_18_x86_64', 'manylinux_2_17_x86_64', 'manylinux2014_x86_64', 'manylinux_2_16_x86_64', 'manylinux_2_15_x86_64', 'manylinux_2_14_x86_64', 'manylinux_2_13_x86_64', 'manylinux_2_12_x86_64', 'manylinux2010_x86_64', 'manylinux_2_11_x86_64', 'manylinux_2_10_x86_64', 'manylinux_2_9_x86_64', 'manylinux_2_8_x86_64', 'manylinux_2_7_x86_64', 'manylinux_2_6_x86_64', 'manylinux_2_5_x86_64', 'manylinux1_x86_64', 'linux_x86_64']],
-    ['arm64', 19, ['manylinux_2_19_aarch64', 'manylinux_2_18_aarch64', 'manylinux_2_17_aarch64', 'manylinux2014_aarch64', 'linux_aarch64']],
+    [
+      'amd64',
+      18,
+      [
+        'manylinux_2_18_x86_64',
+        'manylinux_2_17_x86_64',
+        'manylinux2014_x86_64',
+        'manylinux_2_16_x86_64',
+        'manylinux_2_15_x86_64',
+        'manylinux_2_14_x86_64',
+        'manylinux_2_13_x86_64',
+        'manylinux_2_12_x86_64',
+        'manylinux2010_x86_64',
+        'manylinux_2_11_x86_64',
+        'manylinux_2_10_x86_64',
+        'manylinux_2_9_x86_64',
+        'manylinux_2_8_x86_64',
+        'manylinux_2_7_x86_64',
+        'manylinux_2_6_x86_64',
+        'manylinux_2_5_x86_64',
+        'manylinux1_x86_64',
+        'linux_x86_64',
+      ],
+    ],
+    [
+      'arm64',
+      19,
+      [
+        'manylinux_2_19_aarch64',
+        'manylinux_2_18_aarch64',
+        'manylinux_2_17_aarch64',
+        'manylinux2014_aarch64',
+        'linux_aarch64',
+      ],
+    ],
     ['ppc64le', 17, ['manylinux_2_17_ppc64le', 'manylinux2014_ppc64le', 'linux_ppc64le']],
     ['s390x', 17, ['manylinux_2_17_s390x', 'manylinux2014_s390x', 'linux_s390x']],
     ['arm', 17, ['manylinux_2_17_armv7l', 'manylinux2014_armv7l', 'linux_armv7l']],
@@ -49,9 +82,24 @@ describe('pipIndexArgs', () => {
     ['a CA bundle', PYPI, '/priv/ca.pem', ['--index-url', 'https://pypi.org/simple', '--cert', '/priv/ca.pem']],
     [
       'extra indexes and trusted hosts',
-      { indexUrl: 'https://mirror/simple', extraIndexUrls: ['https://download.pytorch.org/whl/cpu', 'http://local:8080/simple'], trustedHosts: ['local:8080', 'mirror'] },
+      {
+        indexUrl: 'https://mirror/simple',
+        extraIndexUrls: ['https://download.pytorch.org/whl/cpu', 'http://local:8080/simple'],
+        trustedHosts: ['local:8080', 'mirror'],
+      },
       undefined,
-      ['--index-url', 'https://mirror/simple', '--extra-index-url', 'https://download.pytorch.org/whl/cpu', '--extra-index-url', 'http://local:8080/simple', '--trusted-host', 'local:8080', '--trusted-host', 'mirror'],
+      [
+        '--index-url',
+        'https://mirror/simple',
+        '--extra-index-url',
+        'https://download.pytorch.org/whl/cpu',
+        '--extra-index-url',
+        'http://local:8080/simple',
+        '--trusted-host',
+        'local:8080',
+        '--trusted-host',
+        'mirror',
+      ],
     ],
   ])('with %s', (_case, index, cert, args) => {
     expect(pipIndexArgs(index, cert)).toEqual(args);
@@ -73,19 +121,47 @@ const TARGET_311 = pipTargetArgs({ python: '3.11', architecture: 'amd64' });
 describe('pipResolveArgs', () => {
   it.each<[string, Partial<PipResolveOptions>, string[], string[]]>([
     ['the default index', {}, ['--index-url', 'https://pypi.org/simple'], ['flwr==1.42.0', 'paho-mqtt==2.2.0']],
-    ['a CA bundle', { certFile: '/priv/ca.pem' }, ['--index-url', 'https://pypi.org/simple', '--cert', '/priv/ca.pem'], ['flwr==1.42.0', 'paho-mqtt==2.2.0']],
+    [
+      'a CA bundle',
+      { certFile: '/priv/ca.pem' },
+      ['--index-url', 'https://pypi.org/simple', '--cert', '/priv/ca.pem'],
+      ['flwr==1.42.0', 'paho-mqtt==2.2.0'],
+    ],
     ['no packages', { packages: [] }, ['--index-url', 'https://pypi.org/simple'], []],
   ])('with %s', (_case, change, index, packages) => {
     expect(pipResolveArgs({ ...RESOLVE, ...change })).toEqual([
-      '-I', '/t/pip_for_target.py', '3.11.99', 'install', ...ISOLATED, '--keyring-provider', 'disabled', '--progress-bar', 'off',
-      '--dry-run', '--ignore-installed', '--report', '/w/report.json', ...TARGET_311, '--only-binary=:all:', ...index,
-      '-r', '/w/requirements.txt', '--', ...packages,
+      '-I',
+      '/t/pip_for_target.py',
+      '3.11.99',
+      'install',
+      ...ISOLATED,
+      '--keyring-provider',
+      'disabled',
+      '--progress-bar',
+      'off',
+      '--dry-run',
+      '--ignore-installed',
+      '--report',
+      '/w/report.json',
+      ...TARGET_311,
+      '--only-binary=:all:',
+      ...index,
+      '-r',
+      '/w/requirements.txt',
+      '--',
+      ...packages,
     ]);
   });
 
-  it('passes the repo\'s constraints with -c', () => {
+  it("passes the repo's constraints with -c", () => {
     expect(pipResolveArgs({ ...RESOLVE, constraintsFile: '/w/constraints.txt' }).slice(-7)).toEqual([
-      '-r', '/w/requirements.txt', '-c', '/w/constraints.txt', '--', 'flwr==1.42.0', 'paho-mqtt==2.2.0',
+      '-r',
+      '/w/requirements.txt',
+      '-c',
+      '/w/constraints.txt',
+      '--',
+      'flwr==1.42.0',
+      'paho-mqtt==2.2.0',
     ]);
   });
 });
@@ -96,8 +172,21 @@ describe('pipVersionsArgs', () => {
     [true, ['--only-binary=:all:']],
   ])('with wheels only %s', (wheelsOnly, binary) => {
     expect(pipVersionsArgs({ ...RESOLVE, project: 'numpy', wheelsOnly })).toEqual([
-      '-I', '/t/pip_for_target.py', '3.11.99', 'index', 'versions', ...ISOLATED, '--keyring-provider', 'disabled', '--json',
-      ...TARGET_311, ...binary, '--index-url', 'https://pypi.org/simple', '--', 'numpy',
+      '-I',
+      '/t/pip_for_target.py',
+      '3.11.99',
+      'index',
+      'versions',
+      ...ISOLATED,
+      '--keyring-provider',
+      'disabled',
+      '--json',
+      ...TARGET_311,
+      ...binary,
+      '--index-url',
+      'https://pypi.org/simple',
+      '--',
+      'numpy',
     ]);
   });
 });
@@ -105,7 +194,20 @@ describe('pipVersionsArgs', () => {
 describe('pipSelfInstallArgs', () => {
   it('installs the pinned pip isolated, with the index and CA of the build', () => {
     expect(pipSelfInstallArgs(PYPI, '/priv/ca.pem')).toEqual([
-      '-I', '-m', 'pip', 'install', ...ISOLATED, '--progress-bar', 'off', '--quiet', '--index-url', 'https://pypi.org/simple', '--cert', '/priv/ca.pem', '--', `pip==${PIP_VERSION}`,
+      '-I',
+      '-m',
+      'pip',
+      'install',
+      ...ISOLATED,
+      '--progress-bar',
+      'off',
+      '--quiet',
+      '--index-url',
+      'https://pypi.org/simple',
+      '--cert',
+      '/priv/ca.pem',
+      '--',
+      `pip==${PIP_VERSION}`,
     ]);
     expect(PIP_VERSION).toBe('26.3');
   });

@@ -3,7 +3,10 @@ import { isTransientTransferError } from '../../../src/tools/transient.js';
 
 describe('isTransientTransferError', () => {
   it.each([
-    ['pinging container registry 127.0.0.1:5000: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', true],
+    [
+      'pinging container registry 127.0.0.1:5000: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused',
+      true,
+    ],
     ['writing blob: Patch "http://r/v2/x/blobs/uploads/1": read tcp 1->2: read: connection reset by peer', true],
     ['reading blob: unexpected EOF', true],
     ['received unexpected HTTP status: 503 Service Unavailable', true],
