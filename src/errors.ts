@@ -1,20 +1,8 @@
-// Error classes and the one table that maps what went wrong to an exit code.
+// Error classes, and the exit codes that do not belong to a phase (each phase's code is in plans/phase-table.ts).
 
-/** The pipeline's phases, in the order they run. */
-export const PHASES = ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push'] as const;
-export type PhaseName = (typeof PHASES)[number];
+import { PHASE_EXIT_CODES, type PhaseName } from './plans/phase-table.js';
 
-/** Exit code of the process when a phase fails; the README documents this table. */
-export const PHASE_EXIT_CODES: Readonly<Record<PhaseName, number>> = Object.freeze({
-  clone: 10,
-  validate: 11,
-  patch: 12,
-  inject: 13,
-  build: 14,
-  push: 15,
-  // After push in number, though it runs after patch: the codes above were published before resolve existed.
-  resolve: 16,
-});
+export { PHASE_EXIT_CODES, type PhaseName };
 
 /** Exit codes that do not belong to a phase. */
 export const EXIT_CODES = Object.freeze({
@@ -51,23 +39,41 @@ export type ErrorCode =
   | 'TIMED_OUT'
   | 'INTERNAL';
 
+/**
+ * What a phase throws when it fails for a known reason: the code says what went wrong, `reason` says more precisely
+ * (a dependency refusal's own code). The pipeline adds the phase and the exit code.
+ */
+export class PhaseError extends Error {
+  override readonly name = 'PhaseError';
+  readonly code: ErrorCode;
+  readonly reason: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; reason?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.reason = options.reason;
+  }
+}
+
 /** A failure of one phase: carries what the manager, the operator and the exit code need. */
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';
   readonly code: ErrorCode;
   readonly phase: PhaseName;
   readonly exitCode: number;
+  readonly reason: string | undefined;
 
   constructor(
     code: ErrorCode,
     phase: PhaseName,
     message: string,
-    options: { cause?: unknown; exitCode?: number } = {},
+    options: { cause?: unknown; exitCode?: number; reason?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.code = code;
     this.phase = phase;
     this.exitCode = options.exitCode ?? PHASE_EXIT_CODES[phase];
+    this.reason = options.reason;
   }
 }
 

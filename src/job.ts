@@ -2,6 +2,7 @@
 
 import type { Config } from './config/config.js';
 import type { Logger } from './report/logger.js';
+import type { Buildah } from './tools/buildah.js';
 import type { RegistryAccess } from './tools/buildah-args.js';
 import type { RegistryClient } from './tools/registry-api.js';
 
@@ -17,6 +18,8 @@ export interface Job {
   readonly signal: AbortSignal;
   readonly log: Logger;
   readonly registry: RegistryClient;
+  /** Runs buildah with the job's environment (the only way phases reach buildah). */
+  readonly buildah: Buildah;
   /** Auth file, CA folder and registries.conf for buildah's own registry traffic. */
   readonly registryAccess: RegistryAccess & { readonly registriesConf: string | undefined };
   /** Build secrets files (extra CA bundle, fetch environment) handed to `RUN --mount=type=secret`. */

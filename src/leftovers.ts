@@ -1,11 +1,8 @@
 // What a job leaves in buildah's storage (working containers of a killed build, the images it made), and its removal.
 
+import { baseImageTag, type ImageNames } from './images/image-names.js';
 import type { Job } from './job.js';
-import { buildahEnv } from './phases/build.js';
-import { baseImageTag } from './phases/inject.js';
-import type { Done } from './phases/phase.js';
 import { buildahContainersArgs, buildahImagesArgs, buildahRmArgs, buildahRmiArgs } from './tools/buildah-args.js';
-import { run } from './tools/exec.js';
 
 /** What was in storage when the job started: anything else of the kind below was made by this job. */
 export interface StorageSnapshot {
@@ -39,7 +36,11 @@ export async function snapshotStorage(job: Job): Promise<StorageSnapshot | undef
  * mounted) and, with `--prune-images`, the images it made: learner, aggregator, the base tag and their
  * untagged intermediate layers. Never throws: what it could not remove is logged.
  */
-export async function removeLeftovers(job: Job, before: StorageSnapshot | undefined, done: Done): Promise<void> {
+export async function removeLeftovers(
+  job: Job,
+  before: StorageSnapshot | undefined,
+  names: ImageNames | undefined,
+): Promise<void> {
   if (!before) return;
   const log = job.log.child({ phase: 'cleanup' });
   try {
@@ -55,8 +56,8 @@ export async function removeLeftovers(job: Job, before: StorageSnapshot | undefi
         'Removed working containers the build left',
       );
     }
-    if (!job.config.pruneImages || !done.clone) return;
-    const tagged = [done.clone.images.learner, done.clone.images.aggregator, baseImageTag(done)];
+    if (!job.config.pruneImages || names === undefined) return;
+    const tagged = [names.learner, names.aggregator, baseImageTag(names)];
     const images = await listImages(job);
     const present = tagged.filter((name) => images.some((entry) => (entry.names ?? []).includes(name)));
     const intermediate = images
@@ -99,9 +100,7 @@ async function listImages(job: Job): Promise<ImageEntry[]> {
 }
 
 async function buildah(job: Job, args: string[]): Promise<string> {
-  const { stdout } = await run('buildah', args, {
-    cwd: job.privateDir,
-    env: buildahEnv(job),
+  const { stdout } = await job.buildah.run(args, {
     timeoutMs: CLEANUP_COMMAND_MS,
     signal: AbortSignal.timeout(CLEANUP_COMMAND_MS),
   });

@@ -6,8 +6,8 @@ import { EXIT_CODES, StopReason, UsageError } from './errors.js';
 import { removeLeftovers, snapshotStorage } from './leftovers.js';
 import { failedPayload, startedPayload, successPayload } from './outcome.js';
 import { BUILDER_VERSION } from './paths.js';
-import type { Done } from './phases/phase.js';
 import { runPipeline } from './pipeline.js';
+import { FL_ACTORS_PLAN, type FlActorsResults } from './plans/fl-actors.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import { openReporter } from './report/reporter.js';
@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
     exitCode = payload.exit_code;
     result = { status: 'failed', ...payload };
   } else {
-    let done: Done = {};
+    let done: Partial<FlActorsResults> = {};
     const before = await snapshotStorage(prepared.job).catch((error: unknown) => {
       log.warn(
         { err: error },
@@ -64,7 +64,7 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
       return undefined;
     });
     try {
-      const outcome = await runPipeline(prepared.job, reporter);
+      const outcome = await runPipeline(FL_ACTORS_PLAN, prepared.job, reporter);
       done = outcome.done;
       if (outcome.status === 'success') {
         const payload = successPayload(config, BUILDER_VERSION, outcome, elapsed());
@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
       }
     } finally {
       deadline.clear();
-      await removeLeftovers(prepared.job, before, done);
+      await removeLeftovers(prepared.job, before, done.clone?.images);
       await prepared.cleanup().catch((error: unknown) => log.warn({ err: error }, 'Clean-up failed'));
     }
   }

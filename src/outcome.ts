@@ -1,10 +1,11 @@
 // Turns the pipeline's outcome into the manager's payloads and the process exit code.
 
 import type { Config } from './config/config.js';
-import { EXIT_CODES, PHASES, type PipelineError } from './errors.js';
+import { EXIT_CODES, type PipelineError } from './errors.js';
 import { LABELS } from './images/labels.js';
-import type { Done } from './phases/phase.js';
 import type { PipelineOutcome } from './pipeline.js';
+import type { FlActorsResults } from './plans/fl-actors.js';
+import { phaseNames } from './plans/phase-table.js';
 import type { FailedPayload, ImageOutcome, StartedPayload, SuccessPayload } from './report/messages.js';
 
 /** The `started` payload. */
@@ -14,7 +15,7 @@ export function startedPayload(config: Config, builderVersion: string): StartedP
     repo_url: config.repo.display,
     registry: config.registry.hostPort,
     builder_version: builderVersion,
-    phases: PHASES,
+    phases: phaseNames('fl_actors'),
   };
 }
 
@@ -22,7 +23,7 @@ export function startedPayload(config: Config, builderVersion: string): StartedP
 export function successPayload(
   config: Config,
   builderVersion: string,
-  outcome: Extract<PipelineOutcome, { status: 'success' }>,
+  outcome: Extract<PipelineOutcome<FlActorsResults>, { status: 'success' }>,
   totalMs: number,
 ): SuccessPayload {
   const { done } = outcome;
@@ -59,6 +60,7 @@ export function failedPayload(
     flops_project_id: config.projectId,
     phase: error?.phase ?? null,
     code: error?.code ?? 'INTERNAL',
+    ...(error?.reason === undefined ? {} : { reason: error.reason }),
     exit_code: error?.exitCode ?? EXIT_CODES.internal,
     error_msg: error ? `${error.phase} failed: ${error.message}` : message,
     durations_ms: durations,
@@ -66,7 +68,9 @@ export function failedPayload(
   };
 }
 
-function pushedOrExisting(done: Done): { learner: ImageOutcome; aggregator: ImageOutcome } | undefined {
+function pushedOrExisting(
+  done: Partial<FlActorsResults>,
+): { learner: ImageOutcome; aggregator: ImageOutcome } | undefined {
   if (done.push) return done.push;
   const existing = done.clone?.existing;
   if (!existing || !done.clone) return undefined;

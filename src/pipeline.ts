@@ -1,133 +1,137 @@
-// The phases in order, and the one wrapper that times, logs and reports each of them.
+// Runs a plan's phases in order through one wrapper that times, logs and reports each of them.
 
-import { CommandError, EXIT_CODES, type PhaseName, PipelineError, StopReason } from './errors.js';
+import { CommandError, EXIT_CODES, PhaseError, PipelineError, StopReason } from './errors.js';
 import type { Job } from './job.js';
-import { buildPhase } from './phases/build.js';
-import { clonePhase } from './phases/clone.js';
-import { injectPhase } from './phases/inject.js';
-import { patchPhase } from './phases/patch.js';
-import type { Done, PhaseDefinition } from './phases/phase.js';
-import { pushPhase } from './phases/push.js';
-import { resolvePhase } from './phases/resolve.js';
-import { validatePhase } from './phases/validate.js';
+import type { PhaseName } from './plans/phase-table.js';
+import type { Plan, PlanPhase } from './plans/plan.js';
+import type { PhaseEvent } from './report/messages.js';
 import type { Reporter } from './report/reporter.js';
 import { settleOrStop, startTimeLimit } from './time-limit.js';
 
 /** How long a stopped phase may take to wind down (kill its children) before the pipeline moves on without it. */
 export const STOP_GRACE_MS = 15_000;
 
-/** The pipeline, as data: every phase runs in this order, each one after the previous succeeded. */
-// Each definition is typed by its own phase; the runner handles them alike, so the list widens them (a cast,
-// since a function of one phase's result is not a function of every phase's result).
-export const PIPELINE: readonly PhaseDefinition[] = [
-  clonePhase,
-  validatePhase,
-  patchPhase,
-  resolvePhase,
-  injectPhase,
-  buildPhase,
-  pushPhase,
-] as readonly PhaseDefinition<PhaseName>[] as readonly PhaseDefinition[];
+/** Each phase's time in milliseconds, for the phases that ran. */
+export type Durations = Partial<Record<PhaseName, number>>;
 
-/** How a run of the pipeline ended. */
-export type PipelineOutcome =
+/** How a run of a plan ended. */
+export type PipelineOutcome<R> =
   | {
       readonly status: 'success';
-      readonly done: Done;
-      readonly durations: Partial<Record<PhaseName, number>>;
+      readonly done: Partial<R>;
+      readonly durations: Durations;
       readonly skipReason: string | null;
     }
   | {
       readonly status: 'failed';
       readonly error: PipelineError;
-      readonly done: Done;
-      readonly durations: Partial<Record<PhaseName, number>>;
+      readonly done: Partial<R>;
+      readonly durations: Durations;
     };
 
-/** Runs every phase through the same wrapper; a failure stops the run and is returned, not thrown. */
-export async function runPipeline(
-  job: Job,
-  reporter: Reporter,
-  phases: readonly PhaseDefinition[] = PIPELINE,
-): Promise<PipelineOutcome> {
-  const done: Done = {};
-  const durations: Partial<Record<PhaseName, number>> = {};
-  let skipReason: string | null = null;
-  const event = (
-    phase: PhaseName,
-    state: 'started' | 'done' | 'failed' | 'skipped',
-    elapsedMs: number,
-    detail: string | Record<string, unknown>,
-  ): void => reporter.phase({ flops_project_id: job.config.projectId, phase, state, elapsed_ms: elapsedMs, detail });
+/** What one phase did: its result, a reason to skip the rest, or the failure that stops the run. */
+type PhaseOutcome =
+  | { readonly ok: true; readonly skipRest: string | null }
+  | { readonly ok: false; readonly error: PipelineError };
 
-  for (const phase of phases) {
-    const log = job.log.child({ phase: phase.name });
-    const skipThis = skipReason ?? phase.skip?.(job) ?? null;
-    if (skipThis !== null) {
-      log.info({ reason: skipThis }, 'Skipped step');
-      event(phase.name, 'skipped', 0, skipThis);
-      continue;
-    }
-    const started = performance.now();
-    log.info('Start step');
-    event(phase.name, 'started', 0, '');
-    // The phase sees a signal that also aborts when its own time limit passes.
-    const seconds = Math.round(job.config.phaseTimeoutsMs[phase.name] / 1000);
-    const limit = startTimeLimit(job.signal, job.config.phaseTimeoutsMs[phase.name], () =>
-      StopReason.phaseTimeout(phase.name, seconds),
-    );
-    try {
-      if (job.signal.aborted) throw job.signal.reason;
-      const result = await settleOrStop(
-        phase.run({ ...job, signal: limit.signal }, done, log),
-        limit.signal,
-        STOP_GRACE_MS,
-      );
-      const elapsed = Math.round(performance.now() - started);
-      (done as Record<string, unknown>)[phase.name] = result;
-      durations[phase.name] = elapsed;
-      log.info({ elapsed_ms: elapsed }, 'Completed step');
-      event(phase.name, 'done', elapsed, phase.describe(result));
-      skipReason = phase.skipRest?.(result, job) ?? null;
-    } catch (thrown) {
-      const elapsed = Math.round(performance.now() - started);
-      durations[phase.name] = elapsed;
-      const error = toPipelineError(thrown, phase, limit.signal);
-      log.error({ code: error.code, exit_code: error.exitCode, err: thrown }, 'Failed step');
-      event(phase.name, 'failed', elapsed, { code: error.code, error_msg: error.message });
-      return { status: 'failed', error, done, durations };
-    } finally {
-      limit.clear();
-    }
+/** Runs every phase of `plan` in order; a failure stops the run and is returned, not thrown. */
+export async function runPipeline<R>(plan: Plan<R>, job: Job, reporter: Reporter): Promise<PipelineOutcome<R>> {
+  const done: Partial<R> = {};
+  const durations: Durations = {};
+  let skipReason: string | null = null;
+  for (const name of plan.order) {
+    const outcome: PhaseOutcome = await runPhase(plan, name, skipReason, job, done, durations, reporter);
+    if (!outcome.ok) return { status: 'failed', error: outcome.error, done, durations };
+    skipReason = outcome.skipRest;
   }
   return { status: 'success', done, durations, skipReason };
 }
 
-/** Every failure becomes a PipelineError of the phase it happened in; cancellation keeps its own code. */
-export function toPipelineError(thrown: unknown, phase: PhaseDefinition, signal: AbortSignal): PipelineError {
-  if (signal.aborted && signal.reason instanceof StopReason) {
-    const reason: StopReason = signal.reason;
-    if (reason.kind !== 'signal') return new PipelineError('TIMED_OUT', phase.name, reason.message, { cause: thrown });
-    const exitCode = reason.signalName === 'SIGINT' ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
-    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason.message}`, {
-      cause: thrown,
-      exitCode,
-    });
+async function runPhase<R, K extends keyof R & PhaseName>(
+  plan: Plan<R>,
+  name: K,
+  skipReason: string | null,
+  job: Job,
+  done: Partial<R>,
+  durations: Durations,
+  reporter: Reporter,
+): Promise<PhaseOutcome> {
+  const phase: PlanPhase<R, K> = plan.phases[name];
+  const log = job.log.child({ phase: name });
+  const skipThis = skipReason ?? phase.skip?.(job) ?? null;
+  if (skipThis !== null) {
+    log.info({ reason: skipThis }, 'Skipped step');
+    report(reporter, job, name, 'skipped', 0, skipThis);
+    return { ok: true, skipRest: skipReason };
   }
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
+  log.info('Start step');
+  report(reporter, job, name, 'started', 0, '');
+  // The phase sees a signal that also aborts when its own time limit passes.
+  const limitMs = job.config.phaseTimeoutsMs[name];
+  const limit = startTimeLimit(job.signal, limitMs, () => StopReason.phaseTimeout(name, Math.round(limitMs / 1000)));
+  try {
+    if (job.signal.aborted) throw job.signal.reason;
+    const result = await settleOrStop(
+      phase.run({ ...job, signal: limit.signal }, done, log),
+      limit.signal,
+      STOP_GRACE_MS,
+    );
+    done[name] = result;
+    durations[name] = elapsed();
+    log.info({ elapsed_ms: durations[name] }, 'Completed step');
+    report(reporter, job, name, 'done', elapsed(), phase.describe(result));
+    return { ok: true, skipRest: phase.skipRest?.(result, job) ?? null };
+  } catch (thrown) {
+    durations[name] = elapsed();
+    const error = toPipelineError(thrown, name, phase.failureCode, limit.signal);
+    log.error({ code: error.code, exit_code: error.exitCode, err: thrown }, 'Failed step');
+    report(reporter, job, name, 'failed', elapsed(), { code: error.code, error_msg: error.message });
+    return { ok: false, error };
+  } finally {
+    limit.clear();
+  }
+}
+
+function report(
+  reporter: Reporter,
+  job: Job,
+  phase: PhaseName,
+  state: PhaseEvent['state'],
+  elapsedMs: number,
+  detail: PhaseEvent['detail'],
+): void {
+  reporter.phase({ flops_project_id: job.config.projectId, phase, state, elapsed_ms: elapsedMs, detail });
+}
+
+/** Every failure becomes a PipelineError of the phase it happened in; cancellation keeps its own code. */
+export function toPipelineError(
+  thrown: unknown,
+  phase: PhaseName,
+  failureCode: PhaseError['code'],
+  signal: AbortSignal,
+): PipelineError {
   if (signal.aborted) {
-    const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-    const exitCode = /SIGINT/.test(reason) ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
-    return new PipelineError('CANCELLED', phase.name, `cancelled during ${phase.name}: ${reason}`, {
-      cause: thrown,
-      exitCode,
-    });
+    // Every abort in the builder carries a StopReason (signal, phase limit, deadline); anything else is a cancel.
+    const reason = signal.reason instanceof StopReason ? signal.reason : undefined;
+    if (reason !== undefined && reason.kind !== 'signal') {
+      return new PipelineError('TIMED_OUT', phase, reason.message, { cause: thrown });
+    }
+    const exitCode = reason?.signalName === 'SIGINT' ? EXIT_CODES.SIGINT : EXIT_CODES.SIGTERM;
+    const why = reason?.message ?? 'the job was stopped';
+    return new PipelineError('CANCELLED', phase, `cancelled during ${phase}: ${why}`, { cause: thrown, exitCode });
   }
   if (thrown instanceof PipelineError) return thrown;
-  if (thrown instanceof CommandError && thrown.timedOut) {
-    return new PipelineError('TIMED_OUT', phase.name, `${phase.name} took too long: ${thrown.message}`, {
-      cause: thrown,
+  if (thrown instanceof PhaseError) {
+    return new PipelineError(thrown.code, phase, thrown.message, {
+      cause: thrown.cause ?? thrown,
+      reason: thrown.reason,
     });
   }
+  if (thrown instanceof CommandError && thrown.timedOut) {
+    return new PipelineError('TIMED_OUT', phase, `${phase} took too long: ${thrown.message}`, { cause: thrown });
+  }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new PipelineError(phase.failureCode, phase.name, message, { cause: thrown });
+  return new PipelineError(failureCode, phase, message, { cause: thrown });
 }

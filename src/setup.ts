@@ -7,6 +7,7 @@ import type { Config } from './config/config.js';
 import type { Job } from './job.js';
 import { BUILDER_VERSION } from './paths.js';
 import type { Logger } from './report/logger.js';
+import { Buildah } from './tools/buildah.js';
 import { RegistryClient } from './tools/registry-api.js';
 
 /** A job and the function that removes everything it left on disk. */
@@ -47,6 +48,7 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
   const extraCa = config.caCertFile ? await readFile(config.caCertFile, 'utf8') : undefined;
   const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
 
+  const registriesConf = await writeRegistriesConf(config, privateDir);
   const job: Job = {
     config: jobConfig,
     builderVersion: BUILDER_VERSION,
@@ -58,9 +60,10 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
     registryAccess: {
       authFile: await writeAuthFile(config, privateDir),
       certDir: await writeCertDir(extraCa, privateDir),
-      registriesConf: await writeRegistriesConf(config, privateDir),
+      registriesConf,
     },
     buildSecrets: await writeBuildSecrets(config, extraCa, privateDir),
+    buildah: new Buildah(jobConfig.toolEnv, registriesConf, workdir),
     architecture: OCI_ARCHITECTURES[process.arch] ?? process.arch,
   };
   const cleanup = async (): Promise<void> => {

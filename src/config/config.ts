@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { flwrSupports } from '../deps/flwr-releases.js';
 import { DEFAULT_CONDA_BASE_IMAGE } from '../deps/plan.js';
 import { parsePythonMinors, SUPPORTED_PYTHON_MINORS } from '../deps/python-version.js';
-import { PHASES, type PhaseName, UsageError } from '../errors.js';
+import { type PhaseName, UsageError } from '../errors.js';
+import { DEFAULT_PHASE_TIMEOUTS_S, phaseNames } from '../plans/phase-table.js';
 import { type Endpoint, parseEndpoint, parsePort } from './endpoint.js';
 import { parseRegistryTarget, type RegistryTarget } from './registry-target.js';
 import { parseRepoUrl, type RepoUrl } from './repo-url.js';
@@ -22,18 +23,8 @@ export const DEFAULT_MAX_REPO_MB = 500;
 export const DEFAULT_MAX_REPO_FILES = 20_000;
 /** The whole job's deadline, in seconds. */
 export const DEFAULT_DEADLINE_S = 5400;
-/** Each phase's time limit in seconds; a phase not listed (one added later) gets DEFAULT_PHASE_TIMEOUT_S. */
-export const DEFAULT_PHASE_TIMEOUTS_S: Readonly<Partial<Record<PhaseName, number>>> = Object.freeze({
-  clone: 300,
-  validate: 300,
-  patch: 120,
-  // pip reads metadata only: a torch stack resolves in well under a minute, so three mean backtracking gone wrong.
-  resolve: 180,
-  inject: 300,
-  build: 2700,
-  push: 1200,
-});
-export const DEFAULT_PHASE_TIMEOUT_S = 600;
+// The phases whose time limits can be set (fl_actors' names; trained_model's come with its plan).
+const PHASES = phaseNames('fl_actors');
 
 /** Environment variables handed to the build steps that fetch packages. */
 export const BUILD_ENV_PASSTHROUGH = [
@@ -340,9 +331,10 @@ function parsePhaseTimeouts(
   envText: string | undefined,
   problems: string[],
 ): Record<PhaseName, number> {
-  const timeouts = Object.fromEntries(
-    PHASES.map((phase) => [phase, DEFAULT_PHASE_TIMEOUTS_S[phase] ?? DEFAULT_PHASE_TIMEOUT_S]),
-  ) as Record<PhaseName, number>;
+  const timeouts = Object.fromEntries(PHASES.map((phase) => [phase, DEFAULT_PHASE_TIMEOUTS_S[phase]])) as Record<
+    PhaseName,
+    number
+  >;
   const fromEnv = (envText ?? '')
     .split(',')
     .map((item) => item.trim())

@@ -247,7 +247,11 @@ export interface PinRaise {
 
 export type FlwrChoice =
   | { readonly version: string; readonly raises: readonly PinRaise[] }
-  | { readonly problem: string };
+  | {
+      readonly problem: string;
+      /** No release supports the python; two of the repo's pins clash; or no release fits the pins. */
+      readonly kind: 'python' | 'pins-clash' | 'no-release-fits';
+    };
 
 /** The newest Flower release that supports the latest patch release of a python minor (the slim images ship that). */
 export function flwrFor(python: string): string {
@@ -266,7 +270,8 @@ export function chooseFlwr(input: FlwrInput): FlwrChoice {
   const releases = FLWR_RELEASES.filter(
     (release) => /^\d+\.\d+$/.test(input.python) && satisfies(`${input.python}.99`, release.python),
   );
-  if (releases.length === 0) return { problem: `no Flower release the builder knows supports python ${input.python}` };
+  if (releases.length === 0)
+    return { kind: 'python', problem: `no Flower release the builder knows supports python ${input.python}` };
   const specs = (bounds: readonly RepoBound[] | undefined): string[] => (bounds ?? []).map((bound) => bound.specifier);
 
   for (const name of FLWR_PINNED) {
@@ -274,6 +279,7 @@ export function chooseFlwr(input: FlwrInput): FlwrChoice {
     const bounds = input.bounds[name] ?? [];
     if (pins.length > 0 && bounds.length > 0 && !intersects(...specs(pins), ...specs(bounds))) {
       return {
+        kind: 'pins-clash',
         problem: `${describe(pins)} cannot be installed together with ${bounds.map((bound) => `${bound.by}, which needs ${name}${bound.specifier}`).join(' and ')}; change one of the pins`,
       };
     }
@@ -315,6 +321,7 @@ export function chooseFlwr(input: FlwrInput): FlwrChoice {
     .map((name) => describe([...(input.pins[name] ?? []), ...(input.bounds[name] ?? [])]))
     .join('; ');
   return {
+    kind: 'no-release-fits',
     problem: `no Flower release from ${FLWR_RELEASES.at(-1)?.version} to ${newest.version} supports python ${input.python} together with ${pinned}, and raising the pins would leave what the repo's other packages accept; flwr ${newest.version} needs ${what}: change the pins to fit that`,
   };
 }

@@ -2,7 +2,14 @@
 
 import { splitCondaSpec } from './conda.js';
 import type { EnvSpec, Requirement } from './env-spec.js';
-import { chooseFlwr, FLWR_PINNED, FLWR_RELEASES, type FlwrPinned, type RepoBound } from './flwr-releases.js';
+import {
+  chooseFlwr,
+  FLWR_PINNED,
+  FLWR_RELEASES,
+  type FlwrPinned,
+  PAHO_MQTT_VERSION,
+  type RepoBound,
+} from './flwr-releases.js';
 import { FRAMEWORKS, frameworkBounds, frameworkPythonProblem, markerMachine } from './known-packages.js';
 import { intersects, satisfies } from './pep440.js';
 import { evaluateMarker, formatRequirement, type ParsedRequirement, parseRequirement } from './pep508.js';
@@ -41,6 +48,8 @@ export interface DependencyPlan {
   readonly installer: 'pip' | 'conda';
   readonly baseImage: string;
   readonly flwrVersion: string;
+  /** paho-mqtt for the FL components' notifications. */
+  readonly pahoMqttVersion: string;
   /** PEP 508 lines for the rendered requirements.txt, in file order. */
   readonly requirements: readonly string[];
   /** Lines for the rendered constraints.txt (from the repo's `-c` files). */
@@ -52,9 +61,33 @@ export interface DependencyPlan {
   readonly patches: readonly string[];
 }
 
+/** Why a dependency is refused, for programs and tests; the message says it for people. */
+export type RefusalCode =
+  | 'UNREADABLE_REQUIREMENT'
+  | 'VCS_REQUIREMENT'
+  | 'LOCAL_PATH_REQUIREMENT'
+  | 'FRAMEWORK_PYTHON'
+  | 'TORCH_COMPANION_MISMATCH'
+  | 'FLOWER_PYTHON'
+  | 'PINS_CONFLICT'
+  | 'NO_FLOWER_FITS';
+
+/** The refusal code of each reason no Flower release could be chosen. */
+const REFUSAL_OF_CHOICE = {
+  python: 'FLOWER_PYTHON',
+  'pins-clash': 'PINS_CONFLICT',
+  'no-release-fits': 'NO_FLOWER_FITS',
+} as const;
+
 /** A dependency that cannot work and has no safe fix; the message says why and what to change. */
 export class DependencyRefusal extends Error {
   override readonly name = 'DependencyRefusal';
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 interface Item {
@@ -89,6 +122,7 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
       const parsed = parseRequirement(source.requirement);
       if (parsed === undefined)
         throw new DependencyRefusal(
+          'UNREADABLE_REQUIREMENT',
           `${source.requirement} (${where(source)}) is not a requirement pip can read; write it as PEP 508 says (name, extras, version, marker)`,
         );
       const applies = parsed.marker === undefined || evaluateMarker(parsed.marker, { python, machine }) !== false;
@@ -117,6 +151,7 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
         ? (options.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE)
         : (options.baseImage ?? `docker.io/library/python:${python}-slim`),
     flwrVersion,
+    pahoMqttVersion: PAHO_MQTT_VERSION,
     requirements: pipItems.filter((item) => live(item) && !item.constraint).map(text),
     constraints: pipItems.filter((item) => live(item) && item.constraint).map(text),
     pipOptions: [...new Set(pipOptions)],
@@ -162,6 +197,7 @@ function refuseLocalAndVcs(items: Item[], patches: string[]): void {
     const { parsed, source } = item;
     if (parsed.kind === 'vcs') {
       throw new DependencyRefusal(
+        'VCS_REQUIREMENT',
         `${source.requirement} (${where(source)}) is installed from version control, which needs git in the base image, and the images have none; publish the package to an index, or point at a wheel or archive URL (name @ https://…/name-1.0-py3-none-any.whl)`,
       );
     }
@@ -174,6 +210,7 @@ function refuseLocalAndVcs(items: Item[], patches: string[]): void {
       continue;
     }
     throw new DependencyRefusal(
+      'LOCAL_PATH_REQUIREMENT',
       `${source.requirement} (${where(source)}) is a local path; the dependencies are installed before the repo is copied into the image, so move that code into the repo and import it from there, or publish it as a package`,
     );
   }
@@ -253,7 +290,8 @@ function refuseFrameworksWithoutPython(items: readonly Item[], python: string): 
     )
       continue;
     const problem = frameworkPythonProblem(item.parsed.name, item.parsed.specifier, python);
-    if (problem) throw new DependencyRefusal(`${item.source.requirement} (${where(item.source)}) ${problem}`);
+    if (problem)
+      throw new DependencyRefusal('FRAMEWORK_PYTHON', `${item.source.requirement} (${where(item.source)}) ${problem}`);
   }
 }
 
@@ -281,6 +319,7 @@ function pairTorchCompanions(items: Item[], patches: string[]): void {
           ? `is built for torch ${builtFor}`
           : `does not allow ${name} ${companion}, the release built for it`;
         throw new DependencyRefusal(
+          'TORCH_COMPANION_MISMATCH',
           `${item.source.requirement} (${where(item.source)}) ${why}, but ${torchItem.source.requirement} (${where(torchItem.source)}) is pinned; pin ${name}==${companion} or remove the ${name} pin`,
         );
       }
@@ -356,7 +395,7 @@ function chooseFlower(items: Item[], python: string, patches: string[]): string 
     }
   }
   const choice = chooseFlwr({ python, pins, bounds });
-  if ('problem' in choice) throw new DependencyRefusal(choice.problem);
+  if ('problem' in choice) throw new DependencyRefusal(REFUSAL_OF_CHOICE[choice.kind], choice.problem);
 
   for (const raise of choice.raises) {
     for (const item of pinItems[raise.package] ?? []) {

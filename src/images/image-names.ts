@@ -4,6 +4,8 @@ import type { RepoUrl } from '../config/repo-url.js';
 
 /** The two images of one commit. */
 export interface ImageNames {
+  /** The repo's path in the registry, e.g. `alice/mnist`. */
+  readonly path: string;
   /** Registry paths without host or tag, e.g. `alice/mnist/learner`. */
   readonly learnerRepository: string;
   readonly aggregatorRepository: string;
@@ -37,6 +39,7 @@ export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commit
   const learnerRepository = `${path}/learner`;
   const aggregatorRepository = `${path}/aggregator`;
   return {
+    path,
     learnerRepository,
     aggregatorRepository,
     learner: `${registryHostPort}/${learnerRepository}:${commitSha}`,
@@ -44,4 +47,9 @@ export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commit
     tag: commitSha,
     adjusted: original === path ? null : { from: `${repo.owner}/${repo.name}`, to: path },
   };
+}
+
+/** The local-only tag of the shared base image that learner and aggregator are built FROM. */
+export function baseImageTag(names: ImageNames): string {
+  return `localhost/flops-build/${names.path}/base:${names.tag}`;
 }

@@ -2,32 +2,31 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommandError, PipelineError } from '../errors.js';
+import type { RenderedContext } from '../context/rendered-context.js';
+import type { DependencyPlan } from '../deps/plan.js';
+import type { BuiltImage, BuiltImages } from '../images/built-image.js';
+import { baseImageTag, type ImageNames } from '../images/image-names.js';
 import { imageLabels } from '../images/labels.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import { type BuildSecret, buildahBudArgs, buildahInspectArgs } from '../tools/buildah-args.js';
-import { run } from '../tools/exec.js';
-import { baseImageTag } from './inject.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
-
-/** A built image in local storage. */
-export interface BuiltImage {
-  readonly reference: string;
-  readonly imageId: string;
-}
+import type { PhaseBehaviour } from './phase.js';
 
 /** The two images, ready to push. */
-export interface BuildResult {
-  readonly learner: BuiltImage;
-  readonly aggregator: BuiltImage;
+export interface BuildResult extends BuiltImages {
   readonly architecture: string;
 }
 
-export const buildPhase: PhaseDefinition<'build'> = {
-  name: 'build',
+/** What build reads: the image names and commit, the rendered context, and the dependency plan (for labels). */
+export interface BuildInput {
+  readonly images: ImageNames;
+  readonly commitSha: string;
+  readonly context: RenderedContext;
+  readonly plan: DependencyPlan;
+}
+
+export const buildPhase: PhaseBehaviour<BuildResult> = {
   failureCode: 'BUILD_FAILED',
-  run: build,
   describe: (result) => ({
     summary: `learner and aggregator images built for ${result.architecture}`,
     learner_image_id: result.learner.imageId,
@@ -36,10 +35,13 @@ export const buildPhase: PhaseDefinition<'build'> = {
   }),
 };
 
-async function build(job: Job, done: Done, log: Logger): Promise<BuildResult> {
-  const { images, commitSha } = need(done, 'clone');
-  const { contextDir, containerfiles } = need(done, 'inject');
-  const patched = need(done, 'patch');
+/** Builds the base image, then the learner and aggregator images on it. */
+export async function build(
+  job: Job,
+  { images, commitSha, context, plan }: BuildInput,
+  log: Logger,
+): Promise<BuildResult> {
+  const { contextDir, containerfiles } = context;
   const secrets: BuildSecret[] = [
     { id: 'flops-ca', src: job.buildSecrets.caFile },
     { id: 'flops-env', src: job.buildSecrets.envFile },
@@ -51,9 +53,9 @@ async function build(job: Job, done: Done, log: Logger): Promise<BuildResult> {
       created: new Date(),
       role,
       builderVersion: job.builderVersion,
-      flwrVersion: patched.flwrVersion,
-      pythonVersion: patched.python,
-      patches: patched.patches,
+      flwrVersion: plan.flwrVersion,
+      pythonVersion: plan.python,
+      patches: plan.patches,
     });
   const buildOne = async (
     containerfile: string,
@@ -72,41 +74,20 @@ async function build(job: Job, done: Done, log: Logger): Promise<BuildResult> {
       certDir: job.registryAccess.certDir,
     });
     log.info({ containerfile, tag }, 'Building image');
-    await buildah(job, args, log, containerfile);
-    return { reference: tag, imageId: (await readFile(iidFile, 'utf8')).trim() };
-  };
-
-  await buildOne(containerfiles.base, baseImageTag(done), {});
-  const learner = await buildOne(containerfiles.learner, images.learner, labels('learner'));
-  const aggregator = await buildOne(containerfiles.aggregator, images.aggregator, labels('aggregator'));
-  const { stdout } = await run('buildah', buildahInspectArgs(learner.reference, '{{.OCIv1.Architecture}}'), {
-    cwd: job.workdir,
-    env: buildahEnv(job),
-    timeoutMs: 60_000,
-    signal: job.signal,
-  });
-  return { learner, aggregator, architecture: stdout.trim() };
-}
-
-/** The environment buildah runs with: the host's essentials and, for a plain-HTTP registry, our registries.conf. */
-export function buildahEnv(job: Job): Record<string, string> {
-  const conf = job.registryAccess.registriesConf;
-  return { ...job.config.toolEnv, ...(conf ? { CONTAINERS_REGISTRIES_CONF: conf } : {}) };
-}
-
-async function buildah(job: Job, args: string[], log: Logger, containerfile: string): Promise<void> {
-  try {
-    await run('buildah', args, {
-      cwd: job.workdir,
-      env: buildahEnv(job),
+    await job.buildah.runOr('BUILD_FAILED', `building ${containerfile}`, args, {
       timeoutMs: job.config.phaseTimeoutsMs.build,
       signal: job.signal,
       onLine: (line) => log.info({ containerfile, buildah: line }, 'buildah'),
     });
-  } catch (error) {
-    if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
-    throw new PipelineError('BUILD_FAILED', 'build', `building ${containerfile} failed: ${error.stderrTail}`, {
-      cause: error,
-    });
-  }
+    return { reference: tag, imageId: (await readFile(iidFile, 'utf8')).trim() };
+  };
+
+  await buildOne(containerfiles.base, baseImageTag(images), {});
+  const learner = await buildOne(containerfiles.learner, images.learner, labels('learner'));
+  const aggregator = await buildOne(containerfiles.aggregator, images.aggregator, labels('aggregator'));
+  const { stdout } = await job.buildah.run(buildahInspectArgs(learner.reference, '{{.OCIv1.Architecture}}'), {
+    timeoutMs: 60_000,
+    signal: job.signal,
+  });
+  return { learner, aggregator, architecture: stdout.trim() };
 }

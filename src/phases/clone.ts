@@ -1,14 +1,14 @@
 // Phase 1: fetch the repo, learn its commit, and find out at once whether its images already exist.
 
 import { join } from 'node:path';
-import { PipelineError } from '../errors.js';
+import { PhaseError } from '../errors.js';
 import { deriveImageNames, type ImageNames } from '../images/image-names.js';
 import { LABELS } from '../images/labels.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import { classifyCloneError, cloneRepo } from '../tools/git.js';
 import { RegistryError, type RemoteImage } from '../tools/registry-api.js';
-import type { PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
 /** The clone, its commit, and the images of that commit if the registry has them already. */
 export interface CloneResult {
@@ -18,10 +18,8 @@ export interface CloneResult {
   readonly existing: { readonly learner: RemoteImage; readonly aggregator: RemoteImage } | undefined;
 }
 
-export const clonePhase: PhaseDefinition<'clone'> = {
-  name: 'clone',
+export const clonePhase: PhaseBehaviour<CloneResult> = {
   failureCode: 'CLONE_FAILED',
-  run: clone,
   describe: (result) => ({
     summary: `commit ${result.commitSha.slice(0, 12)}${result.existing ? ', images already in the registry' : ''}`,
     commit_sha: result.commitSha,
@@ -34,7 +32,8 @@ export const clonePhase: PhaseDefinition<'clone'> = {
       : undefined,
 };
 
-async function clone(job: Job, _done: unknown, log: Logger): Promise<CloneResult> {
+/** Clones the repo at the asked ref and looks up its images in the registry. */
+export async function clone(job: Job, log: Logger): Promise<CloneResult> {
   const { config } = job;
   const repoDir = join(job.workdir, 'repo');
   let commitSha: string;
@@ -76,46 +75,36 @@ async function findExisting(job: Job, images: ImageNames): Promise<CloneResult['
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     const code = error.kind === 'auth' ? 'REGISTRY_AUTH_FAILED' : 'REGISTRY_UNREACHABLE';
-    throw new PipelineError(
-      code,
-      'clone',
-      `${error.message}. Check the registry URL and credentials before building.`,
-      { cause: error },
-    );
+    throw new PhaseError(code, `${error.message}. Check the registry URL and credentials before building.`, {
+      cause: error,
+    });
   }
 }
 
-function cloneError(error: unknown, job: Job): PipelineError {
+function cloneError(error: unknown, job: Job): PhaseError {
   const message = error instanceof Error ? error.message : String(error);
   const repo = job.config.repo.display;
   switch (classifyCloneError(message)) {
     case 'ref-not-found':
-      return new PipelineError(
+      return new PhaseError(
         'REF_NOT_FOUND',
-        'clone',
         `the ref "${job.config.ref ?? ''}" does not exist in ${repo}; check the branch or commit`,
         { cause: error },
       );
     case 'auth':
-      return new PipelineError('CLONE_FAILED', 'clone', `the git server refused access to ${repo}; check GIT_TOKEN`, {
+      return new PhaseError('CLONE_FAILED', `the git server refused access to ${repo}; check GIT_TOKEN`, {
         cause: error,
       });
     case 'not-found':
-      return new PipelineError(
-        'CLONE_FAILED',
-        'clone',
-        `the repository ${repo} was not found or is not shared; check the URL`,
-        { cause: error },
-      );
+      return new PhaseError('CLONE_FAILED', `the repository ${repo} was not found or is not shared; check the URL`, {
+        cause: error,
+      });
     case 'unreachable':
-      return new PipelineError(
-        'CLONE_FAILED',
-        'clone',
-        `cannot reach the git server of ${repo}: ${lastLine(message)}`,
-        { cause: error },
-      );
+      return new PhaseError('CLONE_FAILED', `cannot reach the git server of ${repo}: ${lastLine(message)}`, {
+        cause: error,
+      });
     case 'other':
-      return new PipelineError('CLONE_FAILED', 'clone', `cloning ${repo} failed: ${lastLine(message)}`, {
+      return new PhaseError('CLONE_FAILED', `cloning ${repo} failed: ${lastLine(message)}`, {
         cause: error,
       });
   }

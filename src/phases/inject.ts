@@ -3,28 +3,27 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { constraintsFileLines, requirementsFileLines } from '../context/base-install.js';
 import { copyRepo } from '../context/copy-repo.js';
 import { renderTemplate } from '../context/render.js';
-import { PipelineError } from '../errors.js';
+import type { RenderedContext } from '../context/rendered-context.js';
+import { constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import type { DependencyPlan } from '../deps/plan.js';
+import { PhaseError } from '../errors.js';
+import { baseImageTag, type ImageNames } from '../images/image-names.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
-/** The rendered context and its Containerfiles (paths inside `contextDir`). */
-export interface InjectResult {
-  readonly contextDir: string;
-  readonly containerfiles: { readonly base: string; readonly learner: string; readonly aggregator: string };
+/** The rendered context, and how much of the repo went into it. */
+export interface InjectResult extends RenderedContext {
   readonly repoFiles: number;
   readonly excludedFiles: number;
 }
 
 const ROLES = ['base', 'learner', 'aggregator'] as const;
 
-export const injectPhase: PhaseDefinition<'inject'> = {
-  name: 'inject',
+export const injectPhase: PhaseBehaviour<InjectResult> = {
   failureCode: 'TEMPLATE_FAILED',
-  run: inject,
   describe: (result) => ({
     summary: `build contexts rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore)`,
     context_dir: result.contextDir,
@@ -33,17 +32,22 @@ export const injectPhase: PhaseDefinition<'inject'> = {
     job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined,
 };
 
-async function inject(job: Job, done: Done): Promise<InjectResult> {
-  const { repoDir } = need(done, 'clone');
-  const patched = need(done, 'patch');
+/** What inject renders: the clone, the image names, and the dependency plan. */
+export interface InjectInput {
+  readonly repoDir: string;
+  readonly images: ImageNames;
+  readonly plan: DependencyPlan;
+}
+
+/** Renders the build contexts into the job's folder. */
+export async function inject(job: Job, { repoDir, images, plan: patched }: InjectInput): Promise<InjectResult> {
   const contextDir = join(job.workdir, 'context');
   await mkdir(contextDir, { recursive: true });
 
   const copied = await copyRepo(repoDir, join(contextDir, 'repo'));
   if (copied.escapingLinks.length > 0) {
-    throw new PipelineError(
+    throw new PhaseError(
       'TEMPLATE_FAILED',
-      'inject',
       `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`,
     );
   }
@@ -69,7 +73,7 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
 
   const values = {
     BASE_IMAGE: patched.baseImage,
-    FROM_IMAGE: baseImageTag(done),
+    FROM_IMAGE: baseImageTag(images),
     FLWR_VERSION: patched.flwrVersion,
     PAHO_MQTT_VERSION: patched.pahoMqttVersion,
   };
@@ -92,18 +96,11 @@ async function inject(job: Job, done: Done): Promise<InjectResult> {
   };
 }
 
-/** The local-only tag of the shared base image that learner and aggregator are built FROM. */
-export function baseImageTag(done: Done): string {
-  const { images } = need(done, 'clone');
-  const path = images.learnerRepository.replace(/\/learner$/, '');
-  return `localhost/flops-build/${path}/base:${images.tag}`;
-}
-
 function renderOrFail(template: string, values: Record<string, string>, role: string): string {
   try {
     return renderTemplate(template, values);
   } catch (error) {
-    throw new PipelineError('TEMPLATE_FAILED', 'inject', `${role}.Containerfile: ${(error as Error).message}`, {
+    throw new PhaseError('TEMPLATE_FAILED', `${role}.Containerfile: ${(error as Error).message}`, {
       cause: error,
     });
   }

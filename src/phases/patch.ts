@@ -1,20 +1,22 @@
 // Phase 3: make the repo's dependencies fit FL (no mlflow, CPU torch, one Flower that fits its pins), or refuse with why.
 
-import { PAHO_MQTT_VERSION } from '../deps/flwr-releases.js';
+import type { EnvSpec } from '../deps/env-spec.js';
 import { type DependencyPlan, DependencyRefusal, planDependencies } from '../deps/plan.js';
-import { PipelineError } from '../errors.js';
+import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
 /** The dependency set the images are built with, and every change made to get there. */
-export interface PatchResult extends DependencyPlan {
-  readonly pahoMqttVersion: string;
+export type PatchResult = DependencyPlan;
+
+/** What patch reads: the environment validate found and the python it chose. */
+export interface PatchInput {
+  readonly env: EnvSpec;
+  readonly python: string;
 }
 
-export const patchPhase: PhaseDefinition<'patch'> = {
-  name: 'patch',
+export const patchPhase: PhaseBehaviour<PatchResult> = {
   failureCode: 'DEPENDENCY_REFUSED',
-  run: patch,
   describe: (result) => ({
     summary: summary(result),
     patches: result.patches,
@@ -33,19 +35,18 @@ export function summary(result: PatchResult): string {
   return `${head}; ${count}: ${result.patches.join('; ')}`;
 }
 
-async function patch(job: Job, done: Done): Promise<PatchResult> {
-  const { env, python } = need(done, 'validate');
+/** Plans the images' dependencies; a refusal fails the phase with its own reason code. */
+export async function patch(job: Job, { env, python }: PatchInput): Promise<PatchResult> {
   try {
-    const plan = planDependencies(env, {
+    return planDependencies(env, {
       python,
       architecture: job.architecture,
       torchCuda: job.config.torchCuda,
       baseImage: job.config.baseImage,
       condaBaseImage: job.config.condaBaseImage,
     });
-    return { ...plan, pahoMqttVersion: PAHO_MQTT_VERSION };
   } catch (error) {
     if (!(error instanceof DependencyRefusal)) throw error;
-    throw new PipelineError('DEPENDENCY_REFUSED', 'patch', error.message, { cause: error });
+    throw new PhaseError('DEPENDENCY_REFUSED', error.message, { cause: error, reason: error.code });
   }
 }

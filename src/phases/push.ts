@@ -3,15 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pRetry from 'p-retry';
-import { CommandError, PipelineError } from '../errors.js';
+import { CommandError } from '../errors.js';
+import type { BuiltImages } from '../images/built-image.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
 import { buildahPushArgs } from '../tools/buildah-args.js';
-import { run } from '../tools/exec.js';
 import { isTransientTransferError } from '../tools/transient.js';
-import { buildahEnv } from './build.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
 /** The pushed images with the digests the registry stored. */
 export interface PushResult {
@@ -28,10 +27,8 @@ export const PUSH_RETRY = Object.freeze({
   randomize: false,
 });
 
-export const pushPhase: PhaseDefinition<'push'> = {
-  name: 'push',
+export const pushPhase: PhaseBehaviour<PushResult> = {
   failureCode: 'PUSH_FAILED',
-  run: push,
   describe: (result) => ({
     summary: `pushed ${result.learner.reference} and ${result.aggregator.reference}`,
     learner_image: result.learner,
@@ -39,8 +36,8 @@ export const pushPhase: PhaseDefinition<'push'> = {
   }),
 };
 
-async function push(job: Job, done: Done, log: Logger): Promise<PushResult> {
-  const built = need(done, 'build');
+/** Pushes the learner, then the aggregator, retrying transient transfer errors. */
+export async function push(job: Job, built: BuiltImages, log: Logger): Promise<PushResult> {
   const isRetryable = (error: Error): boolean =>
     error instanceof CommandError && !error.timedOut && !error.cancelled && isTransientTransferError(error.stderrTail);
   const pushOne = async (reference: string, role: string): Promise<ImageOutcome> => {
@@ -55,31 +52,24 @@ async function push(job: Job, done: Done, log: Logger): Promise<PushResult> {
     });
     log.info({ image: reference }, 'Pushing image');
     const attempt = (): Promise<unknown> =>
-      run('buildah', args, {
-        cwd: job.workdir,
-        env: buildahEnv(job),
+      job.buildah.runOr('PUSH_FAILED', `pushing ${reference}`, args, {
         timeoutMs: job.config.phaseTimeoutsMs.push,
         signal: job.signal,
       });
-    try {
-      await pRetry(attempt, {
-        ...PUSH_RETRY,
-        signal: job.signal,
-        shouldRetry: ({ error }) => isRetryable(error) && !job.signal.aborted,
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (isRetryable(error) && retriesLeft > 0)
-            log.warn(
-              { image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
-              'Push failed for now; retrying',
-            );
-        },
-      });
-    } catch (error) {
-      if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
-      throw new PipelineError('PUSH_FAILED', 'push', `pushing ${reference} failed: ${error.stderrTail}`, {
-        cause: error,
-      });
-    }
+    await pRetry(attempt, {
+      ...PUSH_RETRY,
+      signal: job.signal,
+      shouldRetry: ({ error }) =>
+        isRetryable(error.cause instanceof Error ? error.cause : error) && !job.signal.aborted,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0 && isRetryable(error.cause instanceof Error ? error.cause : error)) {
+          log.warn(
+            { image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+            'Push failed for now; retrying',
+          );
+        }
+      },
+    });
     return { reference, digest: (await readFile(digestFile, 'utf8')).trim() };
   };
   const learner = await pushOne(built.learner.reference, 'learner');

@@ -2,9 +2,10 @@
 
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builderPins, constraintsFileLines, requirementsFileLines } from '../context/base-install.js';
+import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import type { DependencyPlan } from '../deps/plan.js';
 import { requirementName } from '../deps/requirement-name.js';
-import { PipelineError } from '../errors.js';
+import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import type { Logger } from '../report/logger.js';
@@ -20,7 +21,7 @@ import type { PipIndex } from '../tools/pip-args.js';
 import { pipIndexFromEnv } from '../tools/pip-index.js';
 import type { ResolvedPackage } from '../tools/pip-output.js';
 import { ensurePipVenv, type PipVenv, PipVenvError } from '../tools/pip-venv.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
 /** What pip would install, and what it could not check. */
 export interface ResolveResult {
@@ -43,10 +44,8 @@ const NOTABLE = ['flwr', 'numpy', 'torch', 'tensorflow', 'protobuf'];
 const PROXY_VARIABLES = /^(HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy)$/;
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-export const resolvePhase: PhaseDefinition<'resolve'> = {
-  name: 'resolve',
+export const resolvePhase: PhaseBehaviour<ResolveResult> = {
   failureCode: 'RESOLVE_FAILED',
-  run: resolve,
   describe: describeResolve,
   skip: (job) =>
     job.config.skipResolve ? '--skip-resolve: the dependencies are not checked before the build' : undefined,
@@ -80,9 +79,14 @@ export function describeResolve(result: ResolveResult): Record<string, unknown> 
   };
 }
 
-async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult> {
-  const patched = need(done, 'patch');
-  const { env } = need(done, 'validate');
+/** What resolve checks: the dependency plan, and the environment file it came from (for messages). */
+export interface ResolveInput {
+  readonly plan: DependencyPlan;
+  readonly envFile: string;
+}
+
+/** Asks pip whether the plan installs for the image's python and platform; a conflict fails in seconds. */
+export async function resolve(job: Job, { plan: patched, envFile }: ResolveInput, log: Logger): Promise<ResolveResult> {
   const workDir = join(job.workdir, 'resolve');
   await mkdir(workDir, { recursive: true });
   const { index, certFile, pipEnv } = await pipAccess(job);
@@ -90,7 +94,7 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
   const context: ExplainContext = {
     python: patched.python,
     architecture: job.architecture,
-    envFile: env.file,
+    envFile,
     flwrVersion: patched.flwrVersion,
     indexUrl: index.indexUrl,
     builderProjects: ['flwr', 'paho-mqtt'],
@@ -108,9 +112,8 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
     });
   } catch (error) {
     if (!(error instanceof PipVenvError)) throw error;
-    throw new PipelineError(
+    throw new PhaseError(
       'RESOLVE_FAILED',
-      'resolve',
       `${error.message}. Set FLOPS_PIP_VENV to a writable folder, or build without this check with --skip-resolve.`,
       { cause: error },
     );
@@ -161,15 +164,14 @@ async function resolve(job: Job, done: Done, log: Logger): Promise<ResolveResult
       return { ...base, verified: false, packages: [], pipVersion: venv.pipVersion, notChecked };
     }
     case 'conflict':
-      throw new PipelineError('DEPENDENCY_CONFLICT', 'resolve', explainConflict(outcome, context));
+      throw new PhaseError('DEPENDENCY_CONFLICT', explainConflict(outcome, context));
     case 'not-found':
-      throw new PipelineError('DEPENDENCY_CONFLICT', 'resolve', explainNotFound(outcome, context));
+      throw new PhaseError('DEPENDENCY_CONFLICT', explainNotFound(outcome, context));
     case 'index-failed':
-      throw new PipelineError('RESOLVE_FAILED', 'resolve', explainIndexFailure(outcome, context));
+      throw new PhaseError('RESOLVE_FAILED', explainIndexFailure(outcome, context));
     case 'failed':
-      throw new PipelineError(
+      throw new PhaseError(
         'RESOLVE_FAILED',
-        'resolve',
         `pip could not check the dependencies: ${outcome.detail}. Use --skip-resolve to build without this check.`,
       );
   }

@@ -6,11 +6,11 @@ import { scanRepo } from '../context/scan-repo.js';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { decidePython } from '../deps/python-choice.js';
-import { PipelineError } from '../errors.js';
+import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { run } from '../tools/exec.js';
-import { type Done, need, type PhaseDefinition } from './phase.js';
+import type { PhaseBehaviour } from './phase.js';
 
 /** The repo's environment and the python it needs. */
 export interface ValidateResult {
@@ -30,10 +30,8 @@ interface RepoCheck {
 
 const CHECK_SCRIPT = join(TEMPLATES_DIR, 'checks', 'check_repo.py');
 
-export const validatePhase: PhaseDefinition<'validate'> = {
-  name: 'validate',
+export const validatePhase: PhaseBehaviour<ValidateResult> = {
   failureCode: 'INTERNAL',
-  run: validate,
   describe: (result) => ({
     summary: `${result.env.file} read, python ${result.python}${result.pythonNote ? ` (${result.pythonNote})` : ''}, ${result.pythonFiles} python files parse`,
     env_file: result.env.file,
@@ -42,22 +40,20 @@ export const validatePhase: PhaseDefinition<'validate'> = {
   }),
 };
 
-async function validate(job: Job, done: Done): Promise<ValidateResult> {
-  const { repoDir } = need(done, 'clone');
+/** Looks the clone over and reads its environment file, never running any of its code. */
+export async function validate(job: Job, repoDir: string): Promise<ValidateResult> {
   // The clone is untrusted: look it over before reading any of its files.
   await checkRepoIsSafe(job, repoDir);
   if (!existsSync(join(repoDir, 'model_manager.py'))) {
-    throw new PipelineError(
+    throw new PhaseError(
       'MODEL_MANAGER_MISSING',
-      'validate',
       'model_manager.py is missing at the root of the repo; FL needs it to define class ModelManager',
     );
   }
   const envFile = findEnvFile(repoDir);
   if (envFile === undefined) {
-    throw new PipelineError(
+    throw new PhaseError(
       'ENV_FILE_MISSING',
-      'validate',
       `no environment file at the root of the repo; add one of ${ENV_FILES.join(', ')}`,
     );
   }
@@ -66,28 +62,26 @@ async function validate(job: Job, done: Done): Promise<ValidateResult> {
     env = readEnvFile(repoDir, envFile);
   } catch (error) {
     if (!(error instanceof EnvFileError)) throw error;
-    throw new PipelineError('ENV_FILE_UNREADABLE', 'validate', error.message, { cause: error });
+    throw new PhaseError('ENV_FILE_UNREADABLE', error.message, { cause: error });
   }
   const choice = decidePython(env, job.config.pythonVersions, job.architecture);
-  if ('problem' in choice) throw new PipelineError('PYTHON_UNSUPPORTED', 'validate', choice.problem);
+  if ('problem' in choice) throw new PhaseError('PYTHON_UNSUPPORTED', choice.problem);
 
   const check = await checkCode(job, repoDir, choice.version);
   const [syntax] = check.syntax_errors;
   if (syntax) {
     const more = check.syntax_errors.length > 1 ? ` (and ${check.syntax_errors.length - 1} more files)` : '';
-    throw new PipelineError(
+    throw new PhaseError(
       'PYTHON_SYNTAX_ERROR',
-      'validate',
       `${syntax.file}, line ${syntax.line}: ${syntax.message} under python ${choice.version}${more}`,
     );
   }
   if (!check.model_manager.found) {
-    throw new PipelineError('MODEL_MANAGER_INVALID', 'validate', 'model_manager.py does not define class ModelManager');
+    throw new PhaseError('MODEL_MANAGER_INVALID', 'model_manager.py does not define class ModelManager');
   }
   if (check.model_manager.missing_methods.length > 0) {
-    throw new PipelineError(
+    throw new PhaseError(
       'MODEL_MANAGER_INVALID',
-      'validate',
       `ModelManager in model_manager.py lacks ${check.model_manager.missing_methods.join(', ')}`,
     );
   }
@@ -99,30 +93,26 @@ async function checkRepoIsSafe(job: Job, repoDir: string): Promise<void> {
   const { maxRepoBytes, maxRepoFiles } = job.config;
   const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles });
   if (scan.escapingLinks.length > 0) {
-    throw new PipelineError(
+    throw new PhaseError(
       'REPO_LINK_ESCAPES',
-      'validate',
       `symbolic links that point outside the repo are refused: ${scan.escapingLinks.join(', ')}; make them point inside the repo or remove them`,
     );
   }
   if (scan.overLimit === 'files') {
-    throw new PipelineError(
+    throw new PhaseError(
       'REPO_TOO_LARGE',
-      'validate',
       `the repo has more than ${maxRepoFiles} files (without .git); remove what the images do not need, or raise --max-repo-files`,
     );
   }
   if (scan.overLimit === 'bytes') {
-    throw new PipelineError(
+    throw new PhaseError(
       'REPO_TOO_LARGE',
-      'validate',
       `the repo's files (without .git) take more than ${Math.round(maxRepoBytes / 1024 / 1024)} MB; remove what the images do not need, or raise --max-repo-mb`,
     );
   }
   if (scan.lfsPointers.length > 0) {
-    throw new PipelineError(
+    throw new PhaseError(
       'REPO_LFS_POINTER',
-      'validate',
       `these files are Git LFS pointers, not the files themselves: ${scan.lfsPointers.join(', ')}; the builder does not fetch LFS objects, so commit them without LFS or list them in .dockerignore`,
     );
   }

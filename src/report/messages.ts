@@ -1,6 +1,6 @@
 // MQTT topics and payload shapes: the contract the FL manager and UIs read.
 
-import type { PhaseName } from '../errors.js';
+import type { ErrorCode, PhaseName } from '../errors.js';
 
 /** The manager's topics, exactly as it subscribes to them. */
 export const MANAGER_TOPICS = Object.freeze({
@@ -58,7 +58,9 @@ export interface SuccessPayload {
 export interface FailedPayload {
   readonly flops_project_id: string;
   readonly phase: PhaseName | null;
-  readonly code: string;
+  readonly code: ErrorCode;
+  /** A finer reason where the code has several (a dependency refusal's own code). */
+  readonly reason?: string;
   readonly exit_code: number;
   readonly error_msg: string;
   readonly durations_ms: Partial<Record<PhaseName, number>>;

@@ -3,11 +3,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { deriveImageNames } from '../../src/images/image-names.js';
+import { baseImageTag, deriveImageNames } from '../../src/images/image-names.js';
 import type { Job } from '../../src/job.js';
 import { removeLeftovers, snapshotStorage } from '../../src/leftovers.js';
-import { baseImageTag } from '../../src/phases/inject.js';
-import type { Done } from '../../src/phases/phase.js';
+import { Buildah } from '../../src/tools/buildah.js';
 import { ensureBaseImage, LOCAL_BASE_IMAGE } from '../helpers/base-image.js';
 import { buildah } from '../helpers/buildah.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -42,6 +41,7 @@ describe('removeLeftovers', () => {
       privateDir: tmp,
       log: pino({ level: 'silent' }),
       registryAccess: { registriesConf: undefined },
+      buildah: new Buildah(invocation.config.toolEnv, undefined, tmp),
     } as unknown as Job;
   };
   const containerNames = async (): Promise<string[]> =>
@@ -63,7 +63,7 @@ describe('removeLeftovers', () => {
       const before = await snapshotStorage(job);
       const left = await buildah(['from', '--pull=never', LOCAL_BASE_IMAGE]);
       expect(await containerNames()).toContain(left);
-      await removeLeftovers(job, before, {});
+      await removeLeftovers(job, before, undefined);
       expect(await containerNames()).not.toContain(left);
       expect(await containerNames()).toContain(older);
     } finally {
@@ -75,16 +75,15 @@ describe('removeLeftovers', () => {
     const job = jobFor(['--prune-images']);
     const before = await snapshotStorage(job);
     const images = deriveImageNames(job.config.repo, job.config.registry.hostPort, SHA);
-    const done = { clone: { images, commitSha: SHA, repoDir: tmp, existing: undefined } } as unknown as Done;
     const container = await buildah(['from', '--pull=never', LOCAL_BASE_IMAGE]);
     try {
       await buildah(['run', '--isolation', 'chroot', container, '--', 'sh', '-c', 'echo layer > /flops-layer']);
       const intermediate = await buildah(['commit', '--quiet', container]);
-      for (const name of [images.learner, images.aggregator, baseImageTag(done)])
+      for (const name of [images.learner, images.aggregator, baseImageTag(images)])
         await buildah(['commit', '--quiet', container, name]);
-      await removeLeftovers(job, before, done);
+      await removeLeftovers(job, before, images);
       const after = await imageNames();
-      for (const name of [images.learner, images.aggregator, baseImageTag(done)])
+      for (const name of [images.learner, images.aggregator, baseImageTag(images)])
         expect(after).not.toContain(name.split(':')[0]);
       expect(await buildah(['images', '--all', '--quiet', '--no-trunc'])).not.toContain(
         intermediate.replace(/^sha256:/, ''),

@@ -2,7 +2,10 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHASES } from '../../src/errors.js';
+import { phaseNames } from '../../src/plans/phase-table.js';
+
+const PHASES = phaseNames('fl_actors');
+
 import { LABELS } from '../../src/images/labels.js';
 import { MANAGER_TOPICS, progressTopic, statusTopic } from '../../src/report/messages.js';
 import {

@@ -4,8 +4,10 @@ import { PipelineError } from '../../src/errors.js';
 import { deriveImageNames } from '../../src/images/image-names.js';
 import { LABELS } from '../../src/images/labels.js';
 import { failedPayload, startedPayload, successPayload } from '../../src/outcome.js';
-import type { Done, PhaseResults } from '../../src/phases/phase.js';
 import type { PipelineOutcome } from '../../src/pipeline.js';
+import type { FlActorsResults as PhaseResults } from '../../src/plans/fl-actors.js';
+
+type Done = Partial<PhaseResults>;
 
 const invocation = loadConfig(
   ['https://git:repo-pass-1@github.com/Alice/My%20Repo', 'registry:5000', 'proj-1', 'broker', 'observer'],
@@ -39,7 +41,7 @@ const push: PhaseResults['push'] = {
   aggregator: { reference: images.aggregator, digest: 'sha256:pushed-a' },
 };
 
-type Success = Extract<PipelineOutcome, { status: 'success' }>;
+type Success = Extract<PipelineOutcome<PhaseResults>, { status: 'success' }>;
 const success = (done: Done, skipReason: string | null): Success => ({
   status: 'success',
   done,

@@ -1,10 +1,17 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { CommandError, type ErrorCode, type PhaseName, PipelineError, StopReason } from '../../src/errors.js';
+import {
+  CommandError,
+  type ErrorCode,
+  PhaseError,
+  type PhaseName,
+  PipelineError,
+  StopReason,
+} from '../../src/errors.js';
 import type { Job } from '../../src/job.js';
-import type { Done, PhaseDefinition } from '../../src/phases/phase.js';
-import { PIPELINE, runPipeline, STOP_GRACE_MS } from '../../src/pipeline.js';
+import { runPipeline, STOP_GRACE_MS } from '../../src/pipeline.js';
+import type { Plan, PlanPhase } from '../../src/plans/plan.js';
 import type { PhaseEvent } from '../../src/report/messages.js';
 import type { Reporter } from '../../src/report/reporter.js';
 
@@ -29,13 +36,18 @@ function recordingReporter(): Reporter & { events: PhaseEvent[] } {
   };
 }
 
+type Results = Record<PhaseName, unknown>;
+type Done = Partial<Results>;
+
 interface FakeOptions {
   readonly run?: (job: Job, done: Done) => Promise<unknown>;
   readonly failureCode?: ErrorCode;
   readonly skipRest?: string;
 }
 
-function fakePhase(name: PhaseName, options: FakeOptions = {}): PhaseDefinition & { run: ReturnType<typeof vi.fn> } {
+type FakePhase = PlanPhase<Results, PhaseName> & { readonly name: PhaseName; run: ReturnType<typeof vi.fn> };
+
+function fakePhase(name: PhaseName, options: FakeOptions = {}): FakePhase {
   const run = vi.fn(options.run ?? (async () => ({ from: name })));
   return {
     name,
@@ -43,30 +55,25 @@ function fakePhase(name: PhaseName, options: FakeOptions = {}): PhaseDefinition 
     run,
     describe: () => ({ summary: `${name} ok` }),
     ...(options.skipRest === undefined ? {} : { skipRest: () => options.skipRest }),
-  } as unknown as PhaseDefinition & { run: ReturnType<typeof vi.fn> };
+  };
+}
+
+/** A plan of just these phases, in this order (a test may run any subset of the phase names). */
+function planOf(phases: readonly FakePhase[]): Plan<Results> {
+  return {
+    name: 'fl_actors',
+    order: phases.map((phase) => phase.name),
+    phases: Object.fromEntries(phases.map((phase) => [phase.name, phase])),
+  } as unknown as Plan<Results>;
 }
 
 const states = (events: PhaseEvent[]): string[] => events.map((event) => `${event.phase}:${event.state}`);
-
-describe('PIPELINE', () => {
-  it('lists the seven phases in order', () => {
-    expect(PIPELINE.map((phase) => phase.name)).toEqual([
-      'clone',
-      'validate',
-      'patch',
-      'resolve',
-      'inject',
-      'build',
-      'push',
-    ]);
-  });
-});
 
 describe('runPipeline', () => {
   it('runs every phase in order, publishing started and done, and passes results on', async () => {
     const reporter = recordingReporter();
     const phases = [fakePhase('clone'), fakePhase('validate'), fakePhase('patch')];
-    const outcome = await runPipeline(fakeJob(), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(), reporter);
 
     expect(states(reporter.events)).toEqual([
       'clone:started',
@@ -96,7 +103,7 @@ describe('runPipeline', () => {
   it('skips every phase after a skipRest, publishing skipped with the reason', async () => {
     const reporter = recordingReporter();
     const phases = [fakePhase('clone', { skipRest: 'images exist' }), fakePhase('validate'), fakePhase('patch')];
-    const outcome = await runPipeline(fakeJob(), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(), reporter);
 
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'validate:skipped', 'patch:skipped']);
     expect(reporter.events.slice(2).map((event) => [event.detail, event.elapsed_ms])).toEqual([
@@ -116,7 +123,7 @@ describe('runPipeline', () => {
     const reporter = recordingReporter();
     const skipped = { ...fakePhase('resolve'), skip: () => '--skip-resolve' };
     const phases = [fakePhase('patch'), skipped, fakePhase('inject')];
-    const outcome = await runPipeline(fakeJob(), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(), reporter);
 
     expect(states(reporter.events)).toEqual([
       'patch:started',
@@ -139,7 +146,7 @@ describe('runPipeline', () => {
       fakePhase('validate', { run: async () => Promise.reject(thrown) }),
       fakePhase('patch'),
     ];
-    const outcome = await runPipeline(fakeJob(), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(), reporter);
 
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'validate:started', 'validate:failed']);
     expect(reporter.events[3]?.detail).toEqual({ code: 'REF_NOT_FOUND', error_msg: 'no such branch' });
@@ -166,13 +173,16 @@ describe('runPipeline', () => {
       14,
     ],
     ['push', 'PUSH_FAILED', 'a thrown string', 'PUSH_FAILED', 15],
+    ['resolve', 'RESOLVE_FAILED', new PhaseError('DEPENDENCY_CONFLICT', 'pins clash'), 'DEPENDENCY_CONFLICT', 16],
   ])(
     'turns what %s (failureCode %s) throws, %j, into code %s, exit %i',
     async (name, failureCode, thrown, code, exitCode) => {
       const reporter = recordingReporter();
-      const outcome = await runPipeline(fakeJob(), reporter, [
-        fakePhase(name, { failureCode, run: async () => Promise.reject(thrown) }),
-      ]);
+      const outcome = await runPipeline(
+        planOf([fakePhase(name, { failureCode, run: async () => Promise.reject(thrown) })]),
+        fakeJob(),
+        reporter,
+      );
       if (outcome.status !== 'failed') throw new Error('expected a failure');
       expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode, outcome.error.cause]).toEqual([
         code,
@@ -185,16 +195,17 @@ describe('runPipeline', () => {
   );
 
   it.each([
-    [new Error('received SIGTERM'), 143],
-    [new Error('received SIGINT'), 130],
-    ['SIGINT', 130],
+    [StopReason.signal('SIGTERM'), 143],
+    [StopReason.signal('SIGINT'), 130],
+    // Nothing in the builder aborts without a StopReason; anything else is taken as a plain stop.
+    [new Error('stopped'), 143],
     [undefined, 143],
   ])('cancels before a phase runs once the signal is aborted (%j → exit %i)', async (reason, exitCode) => {
     const controller = new AbortController();
     controller.abort(reason);
     const reporter = recordingReporter();
     const phases = [fakePhase('clone'), fakePhase('validate')];
-    const outcome = await runPipeline(fakeJob(controller.signal), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(controller.signal), reporter);
 
     expect(phases[0]?.run).not.toHaveBeenCalled();
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:failed']);
@@ -210,13 +221,13 @@ describe('runPipeline', () => {
       fakePhase('build', {
         failureCode: 'BUILD_FAILED',
         run: async () => {
-          controller.abort(new Error('received SIGINT'));
+          controller.abort(StopReason.signal('SIGINT'));
           throw new CommandError('buildah bud', undefined, 'SIGTERM', false, true, '', 3);
         },
       }),
       fakePhase('push'),
     ];
-    const outcome = await runPipeline(fakeJob(controller.signal), reporter, phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(controller.signal), reporter);
     expect(states(reporter.events)).toEqual(['clone:started', 'clone:done', 'build:started', 'build:failed']);
     if (outcome.status !== 'failed') throw new Error('expected a failure');
     expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['CANCELLED', 'build', 130]);
@@ -227,10 +238,11 @@ describe('runPipeline', () => {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const job = { config, signal: new AbortController().signal, log } as unknown as Job;
-    await runPipeline(job, recordingReporter(), [
-      fakePhase('clone'),
-      fakePhase('validate', { run: async () => Promise.reject(new Error('x')) }),
-    ]);
+    await runPipeline(
+      planOf([fakePhase('clone'), fakePhase('validate', { run: async () => Promise.reject(new Error('x')) })]),
+      job,
+      recordingReporter(),
+    );
     const logged = lines.map((line) => JSON.parse(line) as { phase: string; msg: string; code?: string });
     expect(logged.map((entry) => `${entry.phase}:${entry.msg}`)).toEqual([
       'clone:Start step',
@@ -264,7 +276,7 @@ describe('runPipeline: time limits and stop reasons', () => {
         }),
       ];
       const started = performance.now();
-      const outcome = await runPipeline(job, recordingReporter(), phases);
+      const outcome = await runPipeline(planOf(phases), job, recordingReporter());
       expect(performance.now() - started).toBeLessThan(1_000);
       if (outcome.status !== 'failed') throw new Error('expected a failure');
       expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual(['TIMED_OUT', 'build', 14]);
@@ -289,7 +301,7 @@ describe('runPipeline: time limits and stop reasons', () => {
         },
       }),
     ];
-    const outcome = await runPipeline(fakeJob(controller.signal), recordingReporter(), phases);
+    const outcome = await runPipeline(planOf(phases), fakeJob(controller.signal), recordingReporter());
     if (outcome.status !== 'failed') throw new Error('expected a failure');
     expect([outcome.error.code, outcome.error.phase, outcome.error.exitCode]).toEqual([code, 'validate', exitCode]);
   });

@@ -11,7 +11,10 @@ import {
   DEFAULT_OBSERVER_PORT,
   loadConfig,
 } from '../../../src/config/config.js';
-import { PHASES } from '../../../src/errors.js';
+import { phaseNames } from '../../../src/plans/phase-table.js';
+
+const PHASES = phaseNames('fl_actors');
+
 import { ARGS, problems, run } from '../../helpers/load-config.js';
 
 const REPO = 'https://github.com/Alice/MNIST.git';

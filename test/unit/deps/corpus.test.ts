@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../../../src/deps/env-spec.js';
-import { type DependencyPlan, DependencyRefusal, planDependencies } from '../../../src/deps/plan.js';
+import { type DependencyPlan, DependencyRefusal, planDependencies, type RefusalCode } from '../../../src/deps/plan.js';
 import { decidePython } from '../../../src/deps/python-choice.js';
 import { SUPPORTED_PYTHON_MINORS } from '../../../src/deps/python-version.js';
 import { thrownBy } from '../../helpers/thrown.js';
@@ -62,6 +62,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['cloudpickle==3.0.0', 'numpy==1.26.2', 'pandas==2.1.3', 'scikit-learn==1.3.2', 'scipy==1.11.4'],
       constraints: [],
       pipOptions: [],
@@ -93,6 +94,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.23.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['keras==2.15.0', 'numpy==1.26.2', 'protobuf==4.25.1', 'tensorflow==2.15.0'],
       constraints: [],
       pipOptions: [],
@@ -128,6 +130,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
+      pahoMqttVersion: '2.2.0',
       requirements: [
         'setuptools==68.2.2',
         'wheel==0.41.3',
@@ -155,6 +158,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
+      pahoMqttVersion: '2.2.0',
       requirements: [
         'setuptools==68.2.2',
         'wheel==0.41.3',
@@ -201,6 +205,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['torch==2.2.2+cpu', 'torchvision==0.17.2+cpu', 'numpy<2', 'lightning==2.2.1'],
       constraints: [],
       pipOptions: [CPU_INDEX],
@@ -222,6 +227,7 @@ const CASES: readonly Case[] = [
       installer: 'conda',
       baseImage: MINIFORGE,
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['lightning==2.2.1'],
       constraints: [],
       pipOptions: [],
@@ -295,6 +301,7 @@ const CASES: readonly Case[] = [
       installer: 'conda',
       baseImage: MINIFORGE,
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['rpy2==3.5.15', 'scikit-learn==1.4.1.post1'],
       constraints: [],
       pipOptions: [],
@@ -334,6 +341,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: [
         'numpy>=1.24.0,<2.0.0',
         'torch==2.1.0+cpu',
@@ -371,6 +379,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['numpy>=1.23', 'scikit-learn~=1.3', "pandas[performance]>=2.0; python_version >= '3.9'"],
       constraints: [],
       pipOptions: [],
@@ -405,6 +414,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.12.0',
+      pahoMqttVersion: '2.2.0',
       requirements: [
         'scikit-learn==1.3.2',
         'pandas>=2.0,<2.2',
@@ -440,6 +450,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.12-slim',
       flwrVersion: '1.23.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['numpy==2.0.2', 'protobuf>=4.21.6,<5.0.0', 'scikit-learn==1.5.2'],
       constraints: [],
       pipOptions: [],
@@ -467,6 +478,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.12.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['tensorflow==2.13.1', 'pillow>=10'],
       constraints: [],
       pipOptions: [],
@@ -498,6 +510,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['numpy==1.26.*', 'scikit-learn==1.4.2', 'pandas==2.2.2'],
       constraints: [],
       pipOptions: [],
@@ -527,6 +540,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['torch==2.0.1+cpu', 'torchaudio==2.0.2+cpu'],
       constraints: [],
       pipOptions: [CPU_INDEX],
@@ -555,6 +569,7 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
+      pahoMqttVersion: '2.2.0',
       requirements: ['numpy>=1.26'],
       constraints: [],
       pipOptions: [],
@@ -586,20 +601,15 @@ describe('the environment-file corpus', () => {
     expect(plan).toEqual({ python: entry.python.version, ...entry.plan });
   });
 
-  it.each([
-    [
-      'tensorflow-old-python',
-      'tensorflow==2.12.1 (conda.yaml:5) has no release for python 3.12 (tensorflow 2.12 supports python 3.8 to 3.11); pin python 3.11 in the environment file or require tensorflow>=2.16',
-    ],
-    [
-      'torchvision-mismatch',
-      'torchvision==0.15.2 (requirements.txt:2) is built for torch 2.0.1, but torch==2.1.1 (requirements.txt:1) is pinned; pin torchvision==0.16.1 or remove the torchvision pin',
-    ],
+  it.each<[string, RefusalCode, string]>([
+    ['tensorflow-old-python', 'FRAMEWORK_PYTHON', 'tensorflow==2.12.1 (conda.yaml:5)'],
+    ['torchvision-mismatch', 'TORCH_COMPANION_MISMATCH', 'torchvision==0.15.2 (requirements.txt:2)'],
     [
       'vcs-dependency',
-      'git+https://github.com/example-org/fl-utils.git@v1.2.0#egg=fl-utils (requirements.txt:2) is installed from version control, which needs git in the base image, and the images have none; publish the package to an index, or point at a wheel or archive URL (name @ https://…/name-1.0-py3-none-any.whl)',
+      'VCS_REQUIREMENT',
+      'git+https://github.com/example-org/fl-utils.git@v1.2.0#egg=fl-utils (requirements.txt:2)',
     ],
-  ])('refuses %s in patch, saying why and what to change', (dir, message) => {
+  ])('refuses %s in patch with %s, naming %s', (dir, code, names) => {
     const model = readModel(dir);
     const python = decidePython(model, SUPPORTED_PYTHON_MINORS, 'amd64');
     if (!('version' in python)) throw new Error('expected a python');
@@ -612,7 +622,8 @@ describe('the environment-file corpus', () => {
         condaBaseImage: undefined,
       });
     expect(plan).toThrow(DependencyRefusal);
-    expect(plan).toThrow(message);
+    expect(plan).toThrow(expect.objectContaining({ code }));
+    expect(plan).toThrow(names);
   });
 
   it('refuses python 2 in validate, with the reason', () => {

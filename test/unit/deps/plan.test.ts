@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CondaPackage, EnvSpec, Requirement } from '../../../src/deps/env-spec.js';
-import { DependencyRefusal, type PlanOptions, planDependencies } from '../../../src/deps/plan.js';
+import { DependencyRefusal, type PlanOptions, planDependencies, type RefusalCode } from '../../../src/deps/plan.js';
 
 const OPTIONS: PlanOptions = {
   python: '3.11',
@@ -27,11 +27,12 @@ function spec(requirements: (string | Requirement)[], extra: Partial<EnvSpec> = 
 }
 
 const plan = (env: EnvSpec, options: Partial<PlanOptions> = {}) => planDependencies(env, { ...OPTIONS, ...options });
-const refusal = (env: EnvSpec, options: Partial<PlanOptions> = {}): string => {
+/** The refusal's code and message; tests assert the code, and that the message names the lines at fault. */
+const refusal = (env: EnvSpec, options: Partial<PlanOptions> = {}): { code: RefusalCode; message: string } => {
   try {
     plan(env, options);
   } catch (error) {
-    if (error instanceof DependencyRefusal) return error.message;
+    if (error instanceof DependencyRefusal) return { code: error.code, message: error.message };
     throw error;
   }
   throw new Error('expected a DependencyRefusal');
@@ -73,12 +74,14 @@ describe('planDependencies', () => {
     ).toEqual(['Scikit_Learn==1.4.2', 'lib @ https://example.org/lib-1.0-py3-none-any.whl']);
   });
 
-  it.each([
-    ['./libs/helper', 'is a local path'],
-    ['file:///opt/lib', 'is a local path'],
-    ['lib @ git+https://github.com/a/lib.git', 'is installed from version control'],
-  ])('refuses %j: %s', (requirement, reason) => {
-    expect(refusal(spec([requirement]))).toContain(reason);
+  it.each<[string, RefusalCode]>([
+    ['./libs/helper', 'LOCAL_PATH_REQUIREMENT'],
+    ['file:///opt/lib', 'LOCAL_PATH_REQUIREMENT'],
+    ['lib @ git+https://github.com/a/lib.git', 'VCS_REQUIREMENT'],
+  ])('refuses %j: %s', (requirement, code) => {
+    const refused = refusal(spec([requirement]));
+    expect(refused.code).toBe(code);
+    expect(refused.message).toContain(`${requirement} (requirements.txt:1)`);
   });
 
   it('leaves requirements whose marker excludes the python out of every decision', () => {
@@ -90,13 +93,16 @@ describe('planDependencies', () => {
   });
 
   it('refuses pins that clash with what a pinned framework needs', () => {
-    expect(refusal(spec(['tensorflow==2.15.0', 'numpy==2.1.0']))).toBe(
-      'numpy==2.1.0 (requirements.txt:2) cannot be installed together with tensorflow==2.15.0 (requirements.txt:1), which needs numpy>=1.23.5,<2.0.0; change one of the pins',
-    );
+    const refused = refusal(spec(['tensorflow==2.15.0', 'numpy==2.1.0']));
+    expect(refused.code).toBe('PINS_CONFLICT');
+    expect(refused.message).toContain('numpy==2.1.0 (requirements.txt:2)');
+    expect(refused.message).toContain('tensorflow==2.15.0 (requirements.txt:1), which needs numpy>=1.23.5,<2.0.0');
   });
 
   it('refuses a pin above what every Flower release accepts (a pin is never lowered)', () => {
-    expect(refusal(spec(['protobuf==7.1.0']))).toContain('flwr 1.42.0 needs protobuf>=5.28.0,<7.0.0');
+    const refused = refusal(spec(['protobuf==7.1.0']));
+    expect(refused.code).toBe('NO_FLOWER_FITS');
+    expect(refused.message).toContain('flwr 1.42.0 needs protobuf>=5.28.0,<7.0.0');
   });
 
   describe('PyTorch', () => {
@@ -108,9 +114,9 @@ describe('planDependencies', () => {
     });
 
     it('refuses a torchvision range without the release built for the pinned torch', () => {
-      expect(refusal(spec(['torch==2.3.1', 'torchvision<0.18']))).toBe(
-        'torchvision<0.18 (requirements.txt:2) does not allow torchvision 0.18.1, the release built for it, but torch==2.3.1 (requirements.txt:1) is pinned; pin torchvision==0.18.1 or remove the torchvision pin',
-      );
+      const refused = refusal(spec(['torch==2.3.1', 'torchvision<0.18']));
+      expect(refused.code).toBe('TORCH_COMPANION_MISMATCH');
+      expect(refused.message).toContain('pin torchvision==0.18.1 or remove the torchvision pin');
     });
 
     it('leaves companions alone when torch is not pinned exactly, and unpinned torch gets the CPU index only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoUrl } from '../../../src/config/repo-url.js';
-import { deriveImageNames, toRegistryComponent } from '../../../src/images/image-names.js';
+import { baseImageTag, deriveImageNames, toRegistryComponent } from '../../../src/images/image-names.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -11,6 +11,7 @@ function repo(owner: string, name: string): RepoUrl {
 describe('deriveImageNames', () => {
   it('names <registry>/<owner>/<repo>/{learner,aggregator}:<sha>', () => {
     expect(deriveImageNames(repo('alice', 'mnist'), 'registry:5073', SHA)).toEqual({
+      path: 'alice/mnist',
       learnerRepository: 'alice/mnist/learner',
       aggregatorRepository: 'alice/mnist/aggregator',
       learner: `registry:5073/alice/mnist/learner:${SHA}`,
@@ -18,6 +19,12 @@ describe('deriveImageNames', () => {
       tag: SHA,
       adjusted: null,
     });
+  });
+
+  it('tags the shared base image in local storage only, under the repo path and commit', () => {
+    expect(baseImageTag(deriveImageNames(repo('alice', 'mnist'), 'registry:5073', SHA))).toBe(
+      `localhost/flops-build/alice/mnist/base:${SHA}`,
+    );
   });
 
   it.each([

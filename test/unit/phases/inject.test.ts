@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../src/config/config.js';
+import { deriveImageNames } from '../../../src/images/image-names.js';
 import type { Job } from '../../../src/job.js';
-import { injectPhase } from '../../../src/phases/inject.js';
+import { inject as injectContext } from '../../../src/phases/inject.js';
 import type { PatchResult } from '../../../src/phases/patch.js';
-import type { Done } from '../../../src/phases/phase.js';
-import type { Logger } from '../../../src/report/logger.js';
 import { makeTempDir, removeTempDir } from '../../helpers/temp-dir.js';
 
 let work: string;
@@ -35,17 +34,14 @@ async function inject(patch: PatchResult): Promise<string> {
   const invocation = loadConfig(['https://h/a/b', 'http://r:5000', 'p', 'broker', 'observer'], {});
   if (invocation.kind !== 'run') throw new Error('no config');
   const job = { config: invocation.config, workdir: work } as Job;
-  const done = {
-    clone: { repoDir: join(work, 'repo'), images: { learnerRepository: 'a/b/learner', tag: 'abc' } },
-    patch,
-  } as unknown as Done;
-  const result = await injectPhase.run(job, done, {} as Logger);
+  const images = deriveImageNames(invocation.config.repo, 'r:5000', 'abc');
+  const result = await injectContext(job, { repoDir: join(work, 'repo'), images, plan: patch });
   return result.contextDir;
 }
 
 const read = (context: string, file: string): Promise<string> => readFile(join(context, file), 'utf8');
 
-describe('injectPhase', () => {
+describe('inject', () => {
   it('renders the pip path: options then requirements, the constraints, base.Containerfile passing both to pip', async () => {
     const context = await inject(PIP);
     expect(await read(context, 'requirements.txt')).toBe(

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/config.js';
 import type { EnvSpec } from '../../../src/deps/env-spec.js';
-import { PipelineError } from '../../../src/errors.js';
+import { PhaseError } from '../../../src/errors.js';
 import type { Job } from '../../../src/job.js';
-import { type PatchResult, patchPhase, summary } from '../../../src/phases/patch.js';
-import type { Done } from '../../../src/phases/phase.js';
-import type { Logger } from '../../../src/report/logger.js';
+import { type PatchInput, type PatchResult, patch, patchPhase, summary } from '../../../src/phases/patch.js';
 
 function job(argv: readonly string[] = []): Job {
   const invocation = loadConfig(['https://h/a/b', 'http://r:5000', 'p', 'broker', 'observer', ...argv], {});
@@ -13,7 +11,7 @@ function job(argv: readonly string[] = []): Job {
   return { config: invocation.config, architecture: 'amd64' } as Job;
 }
 
-function validated(requirements: string[], python = '3.11'): Done {
+function validated(requirements: string[], python = '3.11'): PatchInput {
   const env: EnvSpec = {
     file: 'requirements.txt',
     format: 'requirements',
@@ -28,11 +26,10 @@ function validated(requirements: string[], python = '3.11'): Done {
     pipOptions: [],
     conda: undefined,
   };
-  return { validate: { env, python, pythonNote: undefined, pythonFiles: 3 } };
+  return { env, python };
 }
 
-const run = (done: Done, argv: readonly string[] = []): Promise<PatchResult> =>
-  patchPhase.run(job(argv), done, {} as Logger);
+const run = (input: PatchInput, argv: readonly string[] = []): Promise<PatchResult> => patch(job(argv), input);
 
 describe('patchPhase', () => {
   it('reports the patches in the done detail, and one readable summary line', async () => {
@@ -72,9 +69,9 @@ describe('patchPhase', () => {
     ]);
   });
 
-  it('refuses what cannot work as DEPENDENCY_REFUSED in patch (exit code 12)', async () => {
+  it('refuses what cannot work as DEPENDENCY_REFUSED, with the refusal code as the reason', async () => {
     const failure = await run(validated(['tensorflow==2.12.1'], '3.12')).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(PipelineError);
-    expect(failure).toMatchObject({ code: 'DEPENDENCY_REFUSED', phase: 'patch', exitCode: 12 });
+    expect(failure).toBeInstanceOf(PhaseError);
+    expect(failure).toMatchObject({ code: 'DEPENDENCY_REFUSED', reason: 'FRAMEWORK_PYTHON' });
   });
 });

@@ -1,0 +1,51 @@
+// Every build plan's phases as rows of data: name, exit code and default time limit. The phase lists, the exit-code
+// table (documented in docs/) and the timeout defaults are all derived from here.
+
+/** One phase: its name in events and options, the process exit code when it fails, its default time limit. */
+export interface PhaseRow {
+  readonly name: string;
+  readonly exitCode: number;
+  readonly timeoutS: number;
+}
+
+export const PLAN_PHASES = {
+  fl_actors: [
+    { name: 'clone', exitCode: 10, timeoutS: 300 },
+    { name: 'validate', exitCode: 11, timeoutS: 300 },
+    { name: 'patch', exitCode: 12, timeoutS: 120 },
+    // After push in number, though it runs after patch: the codes before it were published before resolve existed.
+    // uv reads metadata only: a torch stack resolves in seconds, so three minutes mean backtracking gone wrong.
+    { name: 'resolve', exitCode: 16, timeoutS: 180 },
+    { name: 'inject', exitCode: 13, timeoutS: 300 },
+    { name: 'build', exitCode: 14, timeoutS: 2700 },
+    { name: 'push', exitCode: 15, timeoutS: 1200 },
+  ],
+} as const satisfies Record<string, readonly PhaseRow[]>;
+
+/** A build plan: `fl_actors` (learner and aggregator images) or `trained_model` (the serving image). */
+export type PlanName = keyof typeof PLAN_PHASES;
+/** The phases of one plan, in order. */
+export type PlanPhaseName<P extends PlanName> = (typeof PLAN_PHASES)[P][number]['name'];
+/** Any phase of any plan. */
+export type PhaseName = PlanPhaseName<PlanName>;
+
+export const PLAN_NAMES = Object.keys(PLAN_PHASES) as PlanName[];
+
+/** The phase names of a plan, in the order they run. */
+export function phaseNames<P extends PlanName>(plan: P): readonly PlanPhaseName<P>[] {
+  return PLAN_PHASES[plan].map((row: PhaseRow) => row.name as PlanPhaseName<P>);
+}
+
+/** Exit code of the process when a phase fails; phases of the same name share their code across plans. */
+export const PHASE_EXIT_CODES: Readonly<Record<PhaseName, number>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(PLAN_PHASES).flatMap((rows) => rows.map((row) => [row.name, row.exitCode])),
+  ) as Record<PhaseName, number>,
+);
+
+/** Default time limit of each phase, in seconds. */
+export const DEFAULT_PHASE_TIMEOUTS_S: Readonly<Record<PhaseName, number>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(PLAN_PHASES).flatMap((rows) => rows.map((row) => [row.name, row.timeoutS])),
+  ) as Record<PhaseName, number>,
+);

@@ -1,0 +1,43 @@
+// The one place that runs buildah: its environment, its time limits, and its failures turned into phase errors.
+
+import { CommandError, type ErrorCode, PhaseError } from '../errors.js';
+import { type RunResult, run } from './exec.js';
+
+/** How one buildah command runs. */
+export interface BuildahCall {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Called with every line buildah writes (build progress). */
+  readonly onLine?: (line: string) => void;
+}
+
+/** Runs buildah with the job's environment: the host's essentials and, for a plain-HTTP registry, our registries.conf. */
+export class Buildah {
+  readonly env: Readonly<Record<string, string>>;
+
+  constructor(
+    toolEnv: Readonly<Record<string, string>>,
+    registriesConf: string | undefined,
+    private readonly cwd: string,
+  ) {
+    this.env = { ...toolEnv, ...(registriesConf ? { CONTAINERS_REGISTRIES_CONF: registriesConf } : {}) };
+  }
+
+  /** Runs `buildah args…`; a failure is a CommandError carrying the tail of its stderr. */
+  run(args: readonly string[], call: BuildahCall): Promise<RunResult> {
+    return run('buildah', args, { cwd: this.cwd, env: this.env, ...call });
+  }
+
+  /**
+   * Runs `buildah args…`; a command that fails (not one that timed out or was cancelled, which the pipeline reports
+   * itself) becomes a PhaseError with `code` and a message naming `what` and quoting buildah's last lines.
+   */
+  async runOr(code: ErrorCode, what: string, args: readonly string[], call: BuildahCall): Promise<RunResult> {
+    try {
+      return await this.run(args, call);
+    } catch (error) {
+      if (!(error instanceof CommandError) || error.timedOut || error.cancelled) throw error;
+      throw new PhaseError(code, `${what} failed: ${error.stderrTail}`, { cause: error });
+    }
+  }
+}
