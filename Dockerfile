@@ -32,6 +32,8 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# The FLOps manager starts the builder as `python3 main.py <args…>` in this folder (Oakestra replaces the ENTRYPOINT).
+COPY docker/builder-main.py ./main.py
 COPY fl-templates ./fl-templates
 COPY scripts/prepare-pip-venv.mjs ./scripts/
 # The resolve phase's pip, made now so that no job pays for it (a job remakes it only if it is broken).

@@ -1,6 +1,7 @@
 // Error classes, and the exit codes that do not belong to a phase (each phase's code is in plans/phase-table.ts).
 
-import { PHASE_EXIT_CODES, type PhaseName } from './plans/phase-table.js';
+import type { Endpoint } from './config/endpoint.js';
+import { PHASE_EXIT_CODES, type PhaseName, type PlanName } from './plans/phase-table.js';
 
 export { PHASE_EXIT_CODES, type PhaseName };
 
@@ -35,8 +36,15 @@ export type ErrorCode =
   | 'REPO_LINK_ESCAPES'
   | 'REPO_TOO_LARGE'
   | 'REPO_LFS_POINTER'
+  | 'PLATFORM_UNSUPPORTED'
+  | 'TRACKING_SERVER_UNREACHABLE'
+  | 'RUN_NOT_FOUND'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_FETCH_FAILED'
+  | 'MODEL_INVALID'
   | 'CANCELLED'
   | 'TIMED_OUT'
+  | 'USAGE'
   | 'INTERNAL';
 
 /**
@@ -116,9 +124,22 @@ export class CommandError extends Error {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
   readonly exitCode = EXIT_CODES.usage;
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** What could still be read, so the failure reaches the manager (it would otherwise wait forever). */
+    readonly readable: UsageContext | undefined = undefined,
+  ) {
     super(problems.join('\n'));
   }
+}
+
+/** Of a command line that did not parse: the plan, and where to report, when they could be read. */
+export interface UsageContext {
+  readonly plan: PlanName;
+  readonly projectId: string | undefined;
+  readonly mqtt: Endpoint | undefined;
+  readonly observer: Endpoint | undefined;
+  readonly notifications: boolean;
 }
 
 /** Why a job was stopped from outside its phases: a signal, a phase's time limit, or the job's deadline. */

@@ -1,14 +1,14 @@
 // What every phase receives: the configuration, a place to work, the means to run tools, and a cancel signal.
 
-import type { Config } from './config/config.js';
+import type { Config, FlActorsConfig, TrainedModelConfig } from './config/config.js';
 import type { Logger } from './report/logger.js';
 import type { Buildah } from './tools/buildah.js';
 import type { RegistryAccess } from './tools/buildah-args.js';
 import type { RegistryClient } from './tools/registry-api.js';
 
 /** The shared context of one run of the builder. */
-export interface Job {
-  readonly config: Config;
+export interface Job<C extends Config = Config> {
+  readonly config: C;
   readonly builderVersion: string;
   /** The folder holding the clone and the build contexts. */
   readonly workdir: string;
@@ -18,6 +18,8 @@ export interface Job {
   readonly signal: AbortSignal;
   readonly log: Logger;
   readonly registry: RegistryClient;
+  /** The extra CA certificates (PEM) of --ca-cert, for the builder's own HTTPS calls. */
+  readonly extraCa: string | undefined;
   /** Runs buildah with the job's environment (the only way phases reach buildah). */
   readonly buildah: Buildah;
   /** Auth file, CA folder and registries.conf for buildah's own registry traffic. */
@@ -27,3 +29,8 @@ export interface Job {
   /** The architecture images are built for (the machine's own), in OCI terms. */
   readonly architecture: string;
 }
+
+/** A job of the fl_actors plan. */
+export type FlActorsJob = Job<FlActorsConfig>;
+/** A job of the trained_model plan. */
+export type TrainedModelJob = Job<TrainedModelConfig>;

@@ -1,6 +1,5 @@
 // What a job leaves in buildah's storage (working containers of a killed build, the images it made), and its removal.
 
-import { baseImageTag, type ImageNames } from './images/image-names.js';
 import type { Job } from './job.js';
 import { buildahContainersArgs, buildahImagesArgs, buildahRmArgs, buildahRmiArgs } from './tools/buildah-args.js';
 
@@ -39,7 +38,7 @@ export async function snapshotStorage(job: Job): Promise<StorageSnapshot | undef
 export async function removeLeftovers(
   job: Job,
   before: StorageSnapshot | undefined,
-  names: ImageNames | undefined,
+  tagged: readonly string[],
 ): Promise<void> {
   if (!before) return;
   const log = job.log.child({ phase: 'cleanup' });
@@ -56,8 +55,7 @@ export async function removeLeftovers(
         'Removed working containers the build left',
       );
     }
-    if (!job.config.pruneImages || names === undefined) return;
-    const tagged = [names.learner, names.aggregator, baseImageTag(names)];
+    if (!job.config.pruneImages || tagged.length === 0) return;
     const images = await listImages(job);
     const present = tagged.filter((name) => images.some((entry) => (entry.names ?? []).includes(name)));
     const intermediate = images

@@ -1,13 +1,17 @@
-// Read config → open the reporter → run the pipeline → report the outcome → return the exit code.
+// Read config → open the reporter → run the plan → report the outcome → return the exit code.
 
 import { writeFile } from 'node:fs/promises';
-import { type Config, loadConfig, USAGE } from './config/config.js';
+import { type Config, loadConfig } from './config/config.js';
+import { usage } from './config/usage.js';
 import { EXIT_CODES, StopReason, UsageError } from './errors.js';
+import type { Job } from './job.js';
 import { removeLeftovers, snapshotStorage } from './leftovers.js';
-import { failedPayload, startedPayload, successPayload } from './outcome.js';
+import { failedPayload, startedPayload } from './outcome/common.js';
 import { BUILDER_VERSION } from './paths.js';
 import { runPipeline } from './pipeline.js';
-import { FL_ACTORS_PLAN, type FlActorsResults } from './plans/fl-actors.js';
+import { FL_ACTORS_PLAN } from './plans/fl-actors.js';
+import type { Plan } from './plans/plan.js';
+import { TRAINED_MODEL_PLAN } from './plans/trained-model.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import { openReporter } from './report/reporter.js';
@@ -19,16 +23,20 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
   let config: Config;
   try {
     const invocation = loadConfig(argv);
-    if (invocation.kind === 'help') return say(`${USAGE}\n`, EXIT_CODES.success);
+    if (invocation.kind === 'help') return say(`${usage()}\n`, EXIT_CODES.success);
     if (invocation.kind === 'version') return say(`${BUILDER_VERSION}\n`, EXIT_CODES.success);
     config = invocation.config;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const problems = error.problems.map((problem) => `flops-image-builder: ${problem}\n`).join('');
-    process.stderr.write(`${problems}Run "flops-image-builder --help" for the arguments it takes.\n`);
-    return error.exitCode;
+    return reportUsageError(error);
   }
+  return config.plan === 'fl_actors'
+    ? runJob(FL_ACTORS_PLAN, config, cancel)
+    : runJob(TRAINED_MODEL_PLAN, config, cancel);
+}
 
+/** Runs one plan for a valid configuration: prepares the job, runs the phases, reports, cleans up. */
+async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: AbortSignal): Promise<number> {
   const hide = secretHider(config.secrets);
   const log = createLogger(config.logLevel, hide);
   const started = performance.now();
@@ -38,25 +46,20 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
   const deadline = startTimeLimit(cancel, config.deadlineMs, () =>
     StopReason.deadline(Math.round(config.deadlineMs / 1000)),
   );
-  const signal = deadline.signal;
 
   let exitCode: number;
   let result: object;
-  const prepared = await prepareJob(config, log, signal).catch((error: unknown) => error as Error);
+  const prepared = await prepareJob(config, log, deadline.signal).catch((error: unknown) => error as Error);
   if (prepared instanceof Error) {
-    const payload = failedPayload(
-      config,
-      undefined,
-      `the builder could not prepare its work folders: ${prepared.message}`,
-      {},
-      elapsed(),
-    );
+    const message = `the builder could not prepare its work folders: ${prepared.message}`;
+    const payload = failedPayload(config.projectId, undefined, message, {}, elapsed());
     reporter.failed(payload);
     exitCode = payload.exit_code;
     result = { status: 'failed', ...payload };
   } else {
-    let done: Partial<FlActorsResults> = {};
-    const before = await snapshotStorage(prepared.job).catch((error: unknown) => {
+    const job: Job<C> = prepared.job;
+    let done: Partial<R> = {};
+    const before = await snapshotStorage(job).catch((error: unknown) => {
       log.warn(
         { err: error },
         'Could not list buildah storage; working containers a cancelled build leaves will not be removed',
@@ -64,30 +67,57 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
       return undefined;
     });
     try {
-      const outcome = await runPipeline(FL_ACTORS_PLAN, prepared.job, reporter);
+      const outcome = await runPipeline(plan, job, reporter);
       done = outcome.done;
       if (outcome.status === 'success') {
-        const payload = successPayload(config, BUILDER_VERSION, outcome, elapsed());
+        const payload = plan.success(config, outcome, BUILDER_VERSION, elapsed());
         reporter.success(payload);
         exitCode = EXIT_CODES.success;
         result = { status: 'success', ...payload };
       } else {
-        const payload = failedPayload(config, outcome.error, outcome.error.message, outcome.durations, elapsed());
+        const error = outcome.error;
+        const payload = failedPayload(config.projectId, error, error.message, outcome.durations, elapsed());
         reporter.failed(payload);
         exitCode = payload.exit_code;
         result = { status: 'failed', ...payload };
       }
     } finally {
       deadline.clear();
-      await removeLeftovers(prepared.job, before, done.clone?.images);
+      await removeLeftovers(job, before, plan.builtTags(done));
       await prepared.cleanup().catch((error: unknown) => log.warn({ err: error }, 'Clean-up failed'));
     }
   }
   deadline.clear();
-  await writeResultFile(config, hideInValue(result, hide), log);
+  await writeResultFile(config.resultFile, hideInValue(result, hide), log);
   await reporter.close();
   log.info({ exit_code: exitCode, total_ms: elapsed() }, 'Finished');
   return exitCode;
+}
+
+/**
+ * Prints every problem and, when the project and broker could be read, publishes the failure on the plan's topic:
+ * the manager waits for an outcome, and would otherwise wait forever.
+ */
+async function reportUsageError(error: UsageError): Promise<number> {
+  const problems = error.problems.map((problem) => `flops-image-builder: ${problem}\n`).join('');
+  process.stderr.write(`${problems}Run "flops-image-builder --help" for the arguments it takes.\n`);
+  const readable = error.readable;
+  if (readable?.projectId === undefined || readable.mqtt === undefined || !readable.notifications)
+    return error.exitCode;
+  const log = createLogger('info', (text) => text);
+  const reporter = await openReporter(
+    { ...readable, projectId: readable.projectId, mqtt: readable.mqtt },
+    log,
+    (text) => text,
+  );
+  const message = `the builder was started with arguments it cannot use: ${error.problems.join('; ')}`;
+  reporter.failed({
+    ...failedPayload(readable.projectId, undefined, message, {}, 0),
+    code: 'USAGE',
+    exit_code: error.exitCode,
+  });
+  await reporter.close();
+  return error.exitCode;
 }
 
 function say(text: string, exitCode: number): number {
@@ -95,9 +125,9 @@ function say(text: string, exitCode: number): number {
   return exitCode;
 }
 
-async function writeResultFile(config: Config, result: object, log: Logger): Promise<void> {
-  if (!config.resultFile) return;
-  await writeFile(config.resultFile, `${JSON.stringify(result, null, 2)}\n`).catch((error: unknown) =>
-    log.error({ err: error, file: config.resultFile }, 'Could not write the result file'),
+async function writeResultFile(file: string | undefined, result: object, log: Logger): Promise<void> {
+  if (!file) return;
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`).catch((error: unknown) =>
+    log.error({ err: error, file }, 'Could not write the result file'),
   );
 }

@@ -1,5 +1,6 @@
 // Runs a plan's phases in order through one wrapper that times, logs and reports each of them.
 
+import type { Config } from './config/config.js';
 import { CommandError, EXIT_CODES, PhaseError, PipelineError, StopReason } from './errors.js';
 import type { Job } from './job.js';
 import type { PhaseName } from './plans/phase-table.js';
@@ -35,7 +36,11 @@ type PhaseOutcome =
   | { readonly ok: false; readonly error: PipelineError };
 
 /** Runs every phase of `plan` in order; a failure stops the run and is returned, not thrown. */
-export async function runPipeline<R>(plan: Plan<R>, job: Job, reporter: Reporter): Promise<PipelineOutcome<R>> {
+export async function runPipeline<R, C extends Config>(
+  plan: Plan<R, C>,
+  job: Job<C>,
+  reporter: Reporter,
+): Promise<PipelineOutcome<R>> {
   const done: Partial<R> = {};
   const durations: Durations = {};
   let skipReason: string | null = null;
@@ -47,16 +52,16 @@ export async function runPipeline<R>(plan: Plan<R>, job: Job, reporter: Reporter
   return { status: 'success', done, durations, skipReason };
 }
 
-async function runPhase<R, K extends keyof R & PhaseName>(
-  plan: Plan<R>,
+async function runPhase<R, K extends keyof R & PhaseName, C extends Config>(
+  plan: Plan<R, C>,
   name: K,
   skipReason: string | null,
-  job: Job,
+  job: Job<C>,
   done: Partial<R>,
   durations: Durations,
   reporter: Reporter,
 ): Promise<PhaseOutcome> {
-  const phase: PlanPhase<R, K> = plan.phases[name];
+  const phase: PlanPhase<R, K, C> = plan.phases[name];
   const log = job.log.child({ phase: name });
   const skipThis = skipReason ?? phase.skip?.(job) ?? null;
   if (skipThis !== null) {

@@ -6,28 +6,23 @@ import { join, resolve } from 'node:path';
 import type { Config } from './config/config.js';
 import type { Job } from './job.js';
 import { BUILDER_VERSION } from './paths.js';
+import { hostPlatform } from './platforms.js';
 import type { Logger } from './report/logger.js';
 import { Buildah } from './tools/buildah.js';
 import { RegistryClient } from './tools/registry-api.js';
 
 /** A job and the function that removes everything it left on disk. */
-export interface PreparedJob {
-  readonly job: Job;
+export interface PreparedJob<C extends Config> {
+  readonly job: Job<C>;
   readonly cleanup: () => Promise<void>;
 }
 
-// Node's names for CPU architectures, as OCI image configs spell them.
-const OCI_ARCHITECTURES: Readonly<Record<string, string>> = {
-  x64: 'amd64',
-  arm64: 'arm64',
-  arm: 'arm',
-  ppc64: 'ppc64le',
-  s390x: 's390x',
-  ia32: '386',
-};
-
 /** Creates the job's folders and files; `cleanup` must run however the job ends. */
-export async function prepareJob(config: Config, log: Logger, signal: AbortSignal): Promise<PreparedJob> {
+export async function prepareJob<C extends Config>(
+  config: C,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<PreparedJob<C>> {
   const keepWorkdir = config.workdir !== undefined;
   const workdir = keepWorkdir ? resolve(config.workdir as string) : await mkdtemp(join(tmpdir(), 'flops-work-'));
   if (keepWorkdir) {
@@ -41,7 +36,7 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
   // time limit cannot clean up after itself, and this folder is removed however the job ends.
   const toolTmp = join(privateDir, 'tmp');
   await mkdir(toolTmp, { mode: 0o700 });
-  const jobConfig: Config = Object.freeze({
+  const jobConfig: C = Object.freeze<C>({
     ...config,
     toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }),
   });
@@ -49,7 +44,7 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
   const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
 
   const registriesConf = await writeRegistriesConf(config, privateDir);
-  const job: Job = {
+  const job: Job<C> = {
     config: jobConfig,
     builderVersion: BUILDER_VERSION,
     workdir,
@@ -57,6 +52,7 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
     signal,
     log,
     registry,
+    extraCa,
     registryAccess: {
       authFile: await writeAuthFile(config, privateDir),
       certDir: await writeCertDir(extraCa, privateDir),
@@ -64,7 +60,7 @@ export async function prepareJob(config: Config, log: Logger, signal: AbortSigna
     },
     buildSecrets: await writeBuildSecrets(config, extraCa, privateDir),
     buildah: new Buildah(jobConfig.toolEnv, registriesConf, workdir),
-    architecture: OCI_ARCHITECTURES[process.arch] ?? process.arch,
+    architecture: hostPlatform().architecture,
   };
   const cleanup = async (): Promise<void> => {
     await registry.close().catch(() => undefined);

@@ -19,6 +19,10 @@ class ModelManager:
     def set_model_data(self) -> None:
         (self.x_train, self.y_train), (self.x_test, self.y_test) = load_data()
 
+    def get_model(self) -> dict[str, np.ndarray]:
+        """The model itself; the aggregator keeps the best one it sees (this plain-numpy model has no MLflow flavor)."""
+        return {"weights": self.weights, "bias": self.bias}
+
     def get_model_parameters(self) -> list[np.ndarray]:
         return [self.weights, self.bias]
 

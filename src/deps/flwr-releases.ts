@@ -1,6 +1,7 @@
 // Which Flower release the images get: the newest whose own requirements fit the chosen python and the repo's pins.
 
 import { compare, intersects, lowerBound, satisfies } from './pep440.js';
+import { newestPatch } from './python-version.js';
 
 /** The packages whose bounds in Flower's requirements most often clash with an ML repo's pins. */
 export const FLWR_PINNED = ['numpy', 'protobuf', 'grpcio'] as const;
@@ -268,7 +269,7 @@ export function flwrFor(python: string): string {
  */
 export function chooseFlwr(input: FlwrInput): FlwrChoice {
   const releases = FLWR_RELEASES.filter(
-    (release) => /^\d+\.\d+$/.test(input.python) && satisfies(`${input.python}.99`, release.python),
+    (release) => /^\d+\.\d+$/.test(input.python) && satisfies(newestPatch(input.python), release.python),
   );
   if (releases.length === 0)
     return { kind: 'python', problem: `no Flower release the builder knows supports python ${input.python}` };
@@ -343,5 +344,5 @@ function describe(bounds: readonly RepoBound[]): string {
 
 /** Whether some Flower release in the table supports a python minor. */
 export function flwrSupports(python: string): boolean {
-  return /^\d+\.\d+$/.test(python) && FLWR_RELEASES.some((release) => satisfies(`${python}.99`, release.python));
+  return /^\d+\.\d+$/.test(python) && FLWR_RELEASES.some((release) => satisfies(newestPatch(python), release.python));
 }

@@ -1,5 +1,6 @@
 // What the big ML frameworks need: which python minors each release has wheels for, and what tensorflow pins of Flower's packages.
 
+import { architectureInfo } from '../platforms.js';
 import type { FlwrPinned } from './flwr-releases.js';
 import { intersects } from './pep440.js';
 import { evaluateMarker, parseRequirement } from './pep508.js';
@@ -229,5 +230,5 @@ export function frameworksFit(
 
 /** The machine name PEP 508 markers use for an OCI architecture. */
 export function markerMachine(architecture: string): string {
-  return ({ amd64: 'x86_64', arm64: 'aarch64' } as Record<string, string>)[architecture] ?? architecture;
+  return architectureInfo(architecture)?.machine ?? architecture;
 }

@@ -1,6 +1,7 @@
 // PEP 508 requirement lines: name, extras, version specifier or URL, environment marker; and marker evaluation.
 
 import { isValidSpecifier, satisfies } from './pep440.js';
+import { newestPatch } from './python-version.js';
 import { normaliseName } from './requirement-name.js';
 
 /** A requirement line taken apart. */
@@ -101,8 +102,8 @@ export function evaluateMarker(marker: string, target: MarkerEnvironment): boole
   const variables: Record<string, string> = {
     python_version: target.python,
     // The slim images carry the newest patch release of their minor; which one is not known here.
-    python_full_version: `${target.python}.99`,
-    implementation_version: `${target.python}.99`,
+    python_full_version: newestPatch(target.python),
+    implementation_version: newestPatch(target.python),
     os_name: 'posix',
     sys_platform: 'linux',
     platform_system: 'Linux',

@@ -7,6 +7,14 @@ export const SUPPORTED_PYTHON_MINORS = ['3.9', '3.10', '3.11', '3.12'] as const;
 /** Used when the environment file names no python (requirements.txt), if it is among the supported minors. */
 export const DEFAULT_PYTHON = '3.11';
 
+/**
+ * A minor's newest patch release, as the python:X.Y-slim images ship it: `3.9` → `3.9.99`. Tools read `3.9` as 3.9.0,
+ * and Requires-Python ">=3.9.2" would then rule out flwr 1.23, which the images get.
+ */
+export function newestPatch(python: string): string {
+  return `${python}.99`;
+}
+
 /** The chosen minor, or why none fits. */
 export type PythonChoice = { readonly version: string } | { readonly problem: string };
 

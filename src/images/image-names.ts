@@ -53,3 +53,16 @@ export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commit
 export function baseImageTag(names: ImageNames): string {
   return `localhost/flops-build/${names.path}/base:${names.tag}`;
 }
+
+/** The serving image of a trained model: `<registry>/<customer_id lower-cased>/trained_model:<run_id>`. */
+export interface TrainedModelImage {
+  readonly repository: string;
+  readonly reference: string;
+  readonly tag: string;
+}
+
+/** The name the manager computes for the trained model's image (the customer id is checked by config). */
+export function trainedModelImageName(registryHostPort: string, customerId: string, runId: string): TrainedModelImage {
+  const repository = `${customerId.toLowerCase()}/trained_model`;
+  return { repository, reference: `${registryHostPort}/${repository}:${runId}`, tag: runId };
+}

@@ -9,31 +9,40 @@ export const LABELS = Object.freeze({
   builderVersion: 'io.flops.image-builder.version',
   flwrVersion: 'io.flops.flwr.version',
   pythonVersion: 'io.flops.python.version',
+  mlModelFlavor: 'io.flops.ml-model-flavor',
+  platforms: 'io.flops.platforms',
   patches: 'io.flops.patches',
 });
 
 /** What goes into the labels of one image. */
 export interface LabelInput {
   readonly sourceUrl: string;
+  /** The commit, or the MLflow run of a trained model. */
   readonly revision: string;
   readonly created: Date;
-  readonly role: 'learner' | 'aggregator';
+  readonly title: string;
   readonly builderVersion: string;
-  readonly flwrVersion: string;
+  readonly flwrVersion: string | undefined;
   readonly pythonVersion: string;
+  readonly mlModelFlavor: string | undefined;
+  readonly platforms: readonly string[];
   readonly patches: readonly string[];
 }
 
-/** The label map handed to buildah (`--label key=value`). */
+/** The label map handed to buildah (`--label key=value`); labels without a value are left out. */
 export function imageLabels(input: LabelInput): Record<string, string> {
+  const optional = (key: string, value: string | undefined): Record<string, string> =>
+    value === undefined ? {} : { [key]: value };
   return {
     [LABELS.source]: input.sourceUrl,
     [LABELS.revision]: input.revision,
     [LABELS.created]: input.created.toISOString(),
-    [LABELS.title]: `FLOps ${input.role}`,
+    [LABELS.title]: input.title,
     [LABELS.builderVersion]: input.builderVersion,
-    [LABELS.flwrVersion]: input.flwrVersion,
+    ...optional(LABELS.flwrVersion, input.flwrVersion),
     [LABELS.pythonVersion]: input.pythonVersion,
+    ...optional(LABELS.mlModelFlavor, input.mlModelFlavor),
+    [LABELS.platforms]: input.platforms.join(','),
     [LABELS.patches]: input.patches.join('; '),
   };
 }

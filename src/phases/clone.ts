@@ -1,13 +1,14 @@
 // Phase 1: fetch the repo, learn its commit, and find out at once whether its images already exist.
 
 import { join } from 'node:path';
+import type { FlActorsConfig } from '../config/config.js';
 import { PhaseError } from '../errors.js';
+import { findCurrentImages } from '../images/existing-image.js';
 import { deriveImageNames, type ImageNames } from '../images/image-names.js';
-import { LABELS } from '../images/labels.js';
-import type { Job } from '../job.js';
+import type { FlActorsJob } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import { classifyCloneError, cloneRepo } from '../tools/git.js';
-import { RegistryError, type RemoteImage } from '../tools/registry-api.js';
+import type { RemoteImage } from '../tools/registry-api.js';
 import type { PhaseBehaviour } from './phase.js';
 
 /** The clone, its commit, and the images of that commit if the registry has them already. */
@@ -18,7 +19,7 @@ export interface CloneResult {
   readonly existing: { readonly learner: RemoteImage; readonly aggregator: RemoteImage } | undefined;
 }
 
-export const clonePhase: PhaseBehaviour<CloneResult> = {
+export const clonePhase: PhaseBehaviour<CloneResult, FlActorsConfig> = {
   failureCode: 'CLONE_FAILED',
   describe: (result) => ({
     summary: `commit ${result.commitSha.slice(0, 12)}${result.existing ? ', images already in the registry' : ''}`,
@@ -33,7 +34,7 @@ export const clonePhase: PhaseBehaviour<CloneResult> = {
 };
 
 /** Clones the repo at the asked ref and looks up its images in the registry. */
-export async function clone(job: Job, log: Logger): Promise<CloneResult> {
+export async function clone(job: FlActorsJob, log: Logger): Promise<CloneResult> {
   const { config } = job;
   const repoDir = join(job.workdir, 'repo');
   let commitSha: string;
@@ -60,28 +61,15 @@ export async function clone(job: Job, log: Logger): Promise<CloneResult> {
   return { repoDir, commitSha, images, existing };
 }
 
-/** Both images, when the registry holds them for this commit and this builder version; checks access either way. */
-async function findExisting(job: Job, images: ImageNames): Promise<CloneResult['existing']> {
-  try {
-    await job.registry.ping();
-    if (job.config.force) return undefined;
-    const [learner, aggregator] = await Promise.all([
-      job.registry.findImage(images.learnerRepository, images.tag, job.architecture),
-      job.registry.findImage(images.aggregatorRepository, images.tag, job.architecture),
-    ]);
-    const current = (image: RemoteImage | undefined): image is RemoteImage =>
-      image?.labels[LABELS.builderVersion] === job.builderVersion;
-    return current(learner) && current(aggregator) ? { learner, aggregator } : undefined;
-  } catch (error) {
-    if (!(error instanceof RegistryError)) throw error;
-    const code = error.kind === 'auth' ? 'REGISTRY_AUTH_FAILED' : 'REGISTRY_UNREACHABLE';
-    throw new PhaseError(code, `${error.message}. Check the registry URL and credentials before building.`, {
-      cause: error,
-    });
-  }
+/** Both images, when the registry holds them for this commit, builder, flavor and platforms. */
+async function findExisting(job: FlActorsJob, images: ImageNames): Promise<CloneResult['existing']> {
+  const wanted = { mlModelFlavor: job.config.flavor, platforms: job.config.platforms };
+  const repositories = [images.learnerRepository, images.aggregatorRepository];
+  const [learner, aggregator] = await findCurrentImages(job, repositories, images.tag, wanted);
+  return learner && aggregator ? { learner, aggregator } : undefined;
 }
 
-function cloneError(error: unknown, job: Job): PhaseError {
+function cloneError(error: unknown, job: FlActorsJob): PhaseError {
   const message = error instanceof Error ? error.message : String(error);
   const repo = job.config.repo.display;
   switch (classifyCloneError(message)) {

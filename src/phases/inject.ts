@@ -6,8 +6,8 @@ import { stringify } from 'yaml';
 import { copyRepo } from '../context/copy-repo.js';
 import { renderTemplate } from '../context/render.js';
 import type { RenderedContext } from '../context/rendered-context.js';
-import { constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
-import type { DependencyPlan } from '../deps/plan.js';
+import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
 import { baseImageTag, type ImageNames } from '../images/image-names.js';
 import type { Job } from '../job.js';
@@ -51,18 +51,9 @@ export async function inject(job: Job, { repoDir, images, plan: patched }: Injec
       `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`,
     );
   }
-  await writeFile(
-    join(contextDir, 'requirements.txt'),
-    requirementsFileLines(patched)
-      .map((line) => `${line}\n`)
-      .join(''),
-  );
-  await writeFile(
-    join(contextDir, 'constraints.txt'),
-    constraintsFileLines(patched)
-      .map((line) => `${line}\n`)
-      .join(''),
-  );
+  await writeFile(join(contextDir, 'requirements.txt'), lines(requirementsFileLines(patched)));
+  await writeFile(join(contextDir, 'runtime-requirements.txt'), lines(builderPins(patched)));
+  await writeFile(join(contextDir, 'constraints.txt'), lines(constraintsFileLines(patched)));
   if (patched.condaEnvironment !== undefined) {
     await writeFile(join(contextDir, 'environment.yaml'), stringify(patched.condaEnvironment));
   }
@@ -74,8 +65,6 @@ export async function inject(job: Job, { repoDir, images, plan: patched }: Injec
   const values = {
     BASE_IMAGE: patched.baseImage,
     FROM_IMAGE: baseImageTag(images),
-    FLWR_VERSION: patched.flwrVersion,
-    PAHO_MQTT_VERSION: patched.pahoMqttVersion,
   };
   for (const role of ROLES) {
     // The conda path has its own base template; learner and aggregator are the same for both.
@@ -104,4 +93,9 @@ function renderOrFail(template: string, values: Record<string, string>, role: st
       cause: error,
     });
   }
+}
+
+/** Lines as a file's text, each ended by a newline. */
+function lines(items: readonly string[]): string {
+  return items.map((line) => `${line}\n`).join('');
 }

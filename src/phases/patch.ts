@@ -1,7 +1,8 @@
 // Phase 3: make the repo's dependencies fit FL (no mlflow, CPU torch, one Flower that fits its pins), or refuse with why.
 
+import { DEFAULT_CONDA_BASE_IMAGE } from '../config/defaults.js';
 import type { EnvSpec } from '../deps/env-spec.js';
-import { type DependencyPlan, DependencyRefusal, planDependencies } from '../deps/plan.js';
+import { type DependencyPlan, DependencyRefusal, type PlanPurpose, planDependencies } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
 import type { PhaseBehaviour } from './phase.js';
@@ -13,6 +14,10 @@ export type PatchResult = DependencyPlan;
 export interface PatchInput {
   readonly env: EnvSpec;
   readonly python: string;
+  /** Top-level modules the repo's code imports. */
+  readonly imports: readonly string[];
+  /** FL images (the repo's requirements) or a trained model's serving image (the model's). */
+  readonly purpose: PlanPurpose;
 }
 
 export const patchPhase: PhaseBehaviour<PatchResult> = {
@@ -21,29 +26,34 @@ export const patchPhase: PhaseBehaviour<PatchResult> = {
     summary: summary(result),
     patches: result.patches,
     python_version: result.python,
-    flwr_version: result.flwrVersion,
+    flwr_version: result.flwrVersion ?? null,
     base_image: result.baseImage,
     installer: result.installer,
+    runtime_pins: result.runtimePins,
+    aggregator_pins: result.aggregatorPins,
   }),
 };
 
 /** The observer's line: what the images get, then each change. */
 export function summary(result: PatchResult): string {
-  const head = `python ${result.python}, flwr ${result.flwrVersion}, ${result.installer} on ${result.baseImage}`;
+  const flower = result.flwrVersion === undefined ? '' : `, flwr ${result.flwrVersion}`;
+  const head = `python ${result.python}${flower}, ${result.installer} on ${result.baseImage}`;
   if (result.patches.length === 0) return `${head}; no changes needed`;
   const count = result.patches.length === 1 ? '1 change' : `${result.patches.length} changes`;
   return `${head}; ${count}: ${result.patches.join('; ')}`;
 }
 
 /** Plans the images' dependencies; a refusal fails the phase with its own reason code. */
-export async function patch(job: Job, { env, python }: PatchInput): Promise<PatchResult> {
+export async function patch(job: Job, { env, python, imports, purpose }: PatchInput): Promise<PatchResult> {
   try {
     return planDependencies(env, {
       python,
       architecture: job.architecture,
       torchCuda: job.config.torchCuda,
       baseImage: job.config.baseImage,
-      condaBaseImage: job.config.condaBaseImage,
+      condaBaseImage: job.config.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE,
+      purpose,
+      imports,
     });
   } catch (error) {
     if (!(error instanceof DependencyRefusal)) throw error;

@@ -3,7 +3,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
-import type { DependencyPlan } from '../deps/plan.js';
+import type { DependencyPlan } from '../deps/plan/plan.js';
 import { requirementName } from '../deps/requirement-name.js';
 import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';

@@ -2,13 +2,15 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FlActorsConfig } from '../config/config.js';
 import { scanRepo } from '../context/scan-repo.js';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { decidePython } from '../deps/python-choice.js';
 import { PhaseError } from '../errors.js';
-import type { Job } from '../job.js';
+import type { FlActorsJob } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
+import { platformsProblem } from '../platforms.js';
 import { run } from '../tools/exec.js';
 import type { PhaseBehaviour } from './phase.js';
 
@@ -20,17 +22,24 @@ export interface ValidateResult {
   /** Why a newer python the constraint allows was passed over, if one was. */
   readonly pythonNote: string | undefined;
   readonly pythonFiles: number;
+  /** Top-level modules (and `a.b` paths) the repo's code imports, read from its syntax tree. */
+  readonly imports: readonly string[];
 }
 
 interface RepoCheck {
   python_files: number;
   syntax_errors: { file: string; line: number; message: string }[];
   model_manager: { found: boolean; missing_methods: string[] };
+  /** The files that import each of the modules the builder cares about. */
+  imports: Record<string, string[]>;
+  /** Every module path the repo's code imports (`a`, `a.b`). */
+  modules?: string[];
+  root_main_py?: boolean;
 }
 
 const CHECK_SCRIPT = join(TEMPLATES_DIR, 'checks', 'check_repo.py');
 
-export const validatePhase: PhaseBehaviour<ValidateResult> = {
+export const validatePhase: PhaseBehaviour<ValidateResult, FlActorsConfig> = {
   failureCode: 'INTERNAL',
   describe: (result) => ({
     summary: `${result.env.file} read, python ${result.python}${result.pythonNote ? ` (${result.pythonNote})` : ''}, ${result.pythonFiles} python files parse`,
@@ -41,7 +50,9 @@ export const validatePhase: PhaseBehaviour<ValidateResult> = {
 };
 
 /** Looks the clone over and reads its environment file, never running any of its code. */
-export async function validate(job: Job, repoDir: string): Promise<ValidateResult> {
+export async function validate(job: FlActorsJob, repoDir: string): Promise<ValidateResult> {
+  const platforms = platformsProblem(job.config.platforms);
+  if (platforms !== undefined) throw new PhaseError('PLATFORM_UNSUPPORTED', platforms);
   // The clone is untrusted: look it over before reading any of its files.
   await checkRepoIsSafe(job, repoDir);
   if (!existsSync(join(repoDir, 'model_manager.py'))) {
@@ -85,11 +96,17 @@ export async function validate(job: Job, repoDir: string): Promise<ValidateResul
       `ModelManager in model_manager.py lacks ${check.model_manager.missing_methods.join(', ')}`,
     );
   }
-  return { env, python: choice.version, pythonNote: choice.note, pythonFiles: check.python_files };
+  return {
+    env,
+    python: choice.version,
+    pythonNote: choice.note,
+    pythonFiles: check.python_files,
+    imports: importedModules(check),
+  };
 }
 
 /** Refuses links out of the repo, a repo over the size limits, and Git LFS pointers where files should be. */
-async function checkRepoIsSafe(job: Job, repoDir: string): Promise<void> {
+async function checkRepoIsSafe(job: FlActorsJob, repoDir: string): Promise<void> {
   const { maxRepoBytes, maxRepoFiles } = job.config;
   const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles });
   if (scan.escapingLinks.length > 0) {
@@ -119,7 +136,7 @@ async function checkRepoIsSafe(job: Job, repoDir: string): Promise<void> {
 }
 
 /** Parses every .py file with the target python's grammar, without importing anything of the repo. */
-async function checkCode(job: Job, repoDir: string, python: string): Promise<RepoCheck> {
+async function checkCode(job: FlActorsJob, repoDir: string, python: string): Promise<RepoCheck> {
   const minor = python.split('.')[1] ?? '11';
   const { stdout } = await run('python3', [CHECK_SCRIPT, repoDir, minor], {
     cwd: repoDir,
@@ -128,4 +145,12 @@ async function checkCode(job: Job, repoDir: string, python: string): Promise<Rep
     signal: job.signal,
   });
   return JSON.parse(stdout) as RepoCheck;
+}
+
+/** The module paths the repo imports, as the dependency plan reads them. */
+function importedModules(check: RepoCheck): string[] {
+  const named = Object.entries(check.imports)
+    .filter(([, files]) => files.length > 0)
+    .map(([key]) => (key === 'ml_repo_building_blocks' ? 'flops_utils.ml_repo_building_blocks' : key));
+  return [...new Set([...named, ...(check.modules ?? [])])];
 }

@@ -1,5 +1,8 @@
 // The fl_actors plan: clone → validate → patch → resolve → inject → build → push, each fed what it needs.
 
+import type { FlActorsConfig } from '../config/config.js';
+import { baseImageTag } from '../images/image-names.js';
+import { flActorsSuccess } from '../outcome/fl-actors.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
 import { type InjectResult, inject, injectPhase } from '../phases/inject.js';
@@ -21,14 +24,14 @@ export interface FlActorsResults {
   push: PushResult;
 }
 
-export const FL_ACTORS_PLAN: Plan<FlActorsResults> = {
+export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
   name: 'fl_actors',
   // A phase of the table without a result above fails to compile; the unit tests check the converse.
   order: phaseNames('fl_actors'),
   phases: {
     clone: { ...clonePhase, run: (job, _done, log) => clone(job, log) },
     validate: { ...validatePhase, run: (job, done) => validate(job, need(done.clone, 'clone').repoDir) },
-    patch: { ...patchPhase, run: (job, done) => patch(job, need(done.validate, 'validate')) },
+    patch: { ...patchPhase, run: (job, done) => patch(job, { ...need(done.validate, 'validate'), purpose: 'fl' }) },
     resolve: {
       ...resolvePhase,
       run: (job, done, log) =>
@@ -53,5 +56,10 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults> = {
       },
     },
     push: { ...pushPhase, run: (job, done, log) => push(job, need(done.build, 'build'), log) },
+  },
+  success: flActorsSuccess,
+  builtTags: (done) => {
+    const images = done.clone?.images;
+    return images === undefined ? [] : [images.learner, images.aggregator, baseImageTag(images)];
   },
 };

@@ -20,6 +20,16 @@ export const PLAN_PHASES = {
     { name: 'build', exitCode: 14, timeoutS: 2700 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
+  trained_model: [
+    // Downloads the model the run logged from the MLflow server; its own code, as a missing run is its own failure.
+    { name: 'fetch', exitCode: 17, timeoutS: 600 },
+    { name: 'validate', exitCode: 11, timeoutS: 300 },
+    { name: 'patch', exitCode: 12, timeoutS: 120 },
+    { name: 'resolve', exitCode: 16, timeoutS: 180 },
+    { name: 'inject', exitCode: 13, timeoutS: 300 },
+    { name: 'build', exitCode: 14, timeoutS: 2700 },
+    { name: 'push', exitCode: 15, timeoutS: 1200 },
+  ],
 } as const satisfies Record<string, readonly PhaseRow[]>;
 
 /** A build plan: `fl_actors` (learner and aggregator images) or `trained_model` (the serving image). */

@@ -1,6 +1,6 @@
 // Plain-English progress lines for the observer and for people reading along.
 
-import type { FailedPayload, PhaseEvent, SuccessPayload } from './messages.js';
+import type { FailedPayload, PhaseEvent, StartedPayload, SuccessPayload } from './messages.js';
 
 /** "[project] build done in 42.1 s: …" */
 export function phaseLine(event: PhaseEvent): string {
@@ -18,12 +18,26 @@ export function phaseLine(event: PhaseEvent): string {
   }
 }
 
+/** The opening line: what is built, of which flavor, for which platforms. */
+export function startedLine(payload: StartedPayload): string {
+  const what =
+    payload.plan === 'fl_actors'
+      ? `learner and aggregator images of ${payload.repo_url ?? ''}`
+      : `the serving image of MLflow run ${payload.run_id ?? ''}`;
+  const flavor = payload.ml_model_flavor ? `, ${payload.ml_model_flavor} model` : '';
+  return `[${payload.flops_project_id}] image builder ${payload.builder_version} started: ${what}${flavor}, for ${payload.platforms.join(' and ')}`;
+}
+
 /** The closing line of a successful job. */
 export function successLine(payload: SuccessPayload): string {
   const how = payload.skipped
     ? `nothing to build (${payload.skip_reason ?? 'images exist'})`
     : `built and pushed in ${seconds(payload.total_ms)}`;
-  return `[${payload.flops_project_id}] SUCCESS, ${how}: ${payload.learner_image.reference} and ${payload.aggregator_image.reference}`;
+  const images =
+    'learner_image' in payload
+      ? `${payload.learner_image.reference} and ${payload.aggregator_image.reference}`
+      : payload.trained_model_image.reference;
+  return `[${payload.flops_project_id}] SUCCESS, ${how}: ${images}`;
 }
 
 /** The closing line of a failed job, with what to do next. */

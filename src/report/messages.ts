@@ -1,13 +1,20 @@
 // MQTT topics and payload shapes: the contract the FL manager and UIs read.
 
 import type { ErrorCode, PhaseName } from '../errors.js';
+import type { PlanName } from '../plans/phase-table.js';
 
-/** The manager's topics, exactly as it subscribes to them. */
-export const MANAGER_TOPICS = Object.freeze({
-  started: 'flops_manager/fl_actors_image_builder/started',
-  success: 'flops_manager/fl_actors_image_builder/success',
-  failed: 'flops_manager/fl_actors_image_builder/failed',
-});
+/** The manager's topics of a plan, exactly as it subscribes to them. */
+export function managerTopics(plan: PlanName): {
+  readonly started: string;
+  readonly success: string;
+  readonly failed: string;
+} {
+  const subject = `flops_manager/${plan}_image_builder`;
+  return Object.freeze({ started: `${subject}/started`, success: `${subject}/success`, failed: `${subject}/failed` });
+}
+
+/** The fl_actors plan's topics (the plan most tests and UIs look at). */
+export const MANAGER_TOPICS = managerTopics('fl_actors');
 
 /** Per-phase progress events (not retained). */
 export function progressTopic(projectId: string): string {
@@ -36,23 +43,42 @@ export interface ImageOutcome {
   readonly digest: string;
 }
 
-/** Payload of `…/success`. */
-export interface SuccessPayload {
+/** What every success payload says. */
+interface SuccessCommon {
   readonly flops_project_id: string;
-  readonly commit_sha: string;
   readonly skipped: boolean;
   readonly skip_reason: string | null;
-  readonly learner_image: ImageOutcome;
-  readonly aggregator_image: ImageOutcome;
-  readonly python_version: string;
-  readonly flwr_version: string;
-  readonly architecture: string;
+  /** The platforms the images hold, e.g. `linux/amd64`. */
+  readonly platforms: readonly string[];
   readonly builder_version: string;
   readonly durations_ms: Partial<Record<PhaseName, number>>;
   readonly total_ms: number;
+}
+
+/** Payload of `flops_manager/fl_actors_image_builder/success`. */
+export interface FlActorsSuccessPayload extends SuccessCommon {
+  readonly commit_sha: string;
+  readonly learner_image: ImageOutcome;
+  readonly aggregator_image: ImageOutcome;
+  readonly ml_model_flavor: string | null;
+  readonly python_version: string;
+  readonly flwr_version: string;
+  /** The build host's architecture, for images made before multi-platform builds (the first platform's). */
+  readonly architecture: string;
   /** Set when the repo's name had to be changed to be a valid image name. */
   readonly name_adjusted: { readonly from: string; readonly to: string } | null;
 }
+
+/** Payload of `flops_manager/trained_model_image_builder/success`. */
+export interface TrainedModelSuccessPayload extends SuccessCommon {
+  readonly run_id: string;
+  readonly trained_model_image: ImageOutcome;
+  readonly ml_model_flavor: string | null;
+  readonly python_version: string;
+}
+
+/** Payload of `…/success`. */
+export type SuccessPayload = FlActorsSuccessPayload | TrainedModelSuccessPayload;
 
 /** Payload of `…/failed`. */
 export interface FailedPayload {
@@ -70,7 +96,13 @@ export interface FailedPayload {
 /** Payload of `…/started`. */
 export interface StartedPayload {
   readonly flops_project_id: string;
-  readonly repo_url: string;
+  readonly plan: PlanName;
+  /** fl_actors: the repo, without credentials. */
+  readonly repo_url?: string;
+  /** trained_model: the MLflow run whose model is served. */
+  readonly run_id?: string;
+  readonly ml_model_flavor: string | null;
+  readonly platforms: readonly string[];
   readonly registry: string;
   readonly builder_version: string;
   readonly phases: readonly PhaseName[];

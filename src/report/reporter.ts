@@ -1,12 +1,13 @@
 // One place that tells the outside world: MQTT for programs, the observer for people, logs for operators.
 
-import type { Config } from '../config/config.js';
+import type { Endpoint } from '../config/endpoint.js';
+import type { PlanName } from '../plans/phase-table.js';
 import { hideInValue } from './hide-secrets.js';
-import { failedLine, phaseLine, successLine } from './lines.js';
+import { failedLine, phaseLine, startedLine, successLine } from './lines.js';
 import type { Logger } from './logger.js';
 import {
   type FailedPayload,
-  MANAGER_TOPICS,
+  managerTopics,
   type PhaseEvent,
   progressTopic,
   type StartedPayload,
@@ -31,16 +32,31 @@ export const OBSERVER_GIVE_UP_AFTER = 3;
 /** At the end, the observer's queue gets at most this long to empty. */
 const OBSERVER_CLOSE_MS = 2000;
 
+/** Where and for whom a job reports. */
+export interface ReportTarget {
+  readonly plan: PlanName;
+  readonly projectId: string;
+  readonly mqtt: Endpoint;
+  /** Undefined when unknown (a command line that did not parse): lines then go to the log only. */
+  readonly observer: Endpoint | undefined;
+  readonly notifications: boolean;
+}
+
 /** Opens the reporter the configuration asks for; with notifications off it only logs. */
-export async function openReporter(config: Config, log: Logger, hide: (text: string) => string): Promise<Reporter> {
+export async function openReporter(
+  config: ReportTarget,
+  log: Logger,
+  hide: (text: string) => string,
+): Promise<Reporter> {
+  const topics = managerTopics(config.plan);
   const mqtt = config.notifications
     ? MqttPublisher.open(config.mqtt, `flops-image-builder-${config.projectId}-${process.pid}`, log)
     : undefined;
   let observerQueue: Promise<unknown> = Promise.resolve();
   let observerMisses = 0;
-  const toObserver = async (line: string): Promise<void> => {
+  const toObserver = async (observer: Endpoint, line: string): Promise<void> => {
     if (observerMisses >= OBSERVER_GIVE_UP_AFTER) return;
-    const delivered = await sendObserverLine(config.observer, line);
+    const delivered = await sendObserverLine(observer, line);
     observerMisses = delivered ? 0 : observerMisses + 1;
     if (observerMisses === OBSERVER_GIVE_UP_AFTER) {
       log.warn(
@@ -52,8 +68,9 @@ export async function openReporter(config: Config, log: Logger, hide: (text: str
   // Lines are sent one after another so the observer sees them in order.
   const tell = (line: string): void => {
     log.debug({ observer: config.notifications }, hide(line));
-    if (!config.notifications) return;
-    observerQueue = observerQueue.then(() => toObserver(hide(line)));
+    const observer = config.observer;
+    if (!config.notifications || observer === undefined) return;
+    observerQueue = observerQueue.then(() => toObserver(observer, hide(line)));
   };
   const publish = (topic: string, payload: object, retain = false): void => {
     void mqtt?.publish(topic, hideInValue(payload, hide), retain);
@@ -61,20 +78,20 @@ export async function openReporter(config: Config, log: Logger, hide: (text: str
 
   return {
     started(payload) {
-      publish(MANAGER_TOPICS.started, payload);
-      tell(`[${payload.flops_project_id}] image builder ${payload.builder_version} started for ${payload.repo_url}`);
+      publish(topics.started, payload);
+      tell(startedLine(payload));
     },
     phase(event) {
       publish(progressTopic(event.flops_project_id), event);
       tell(phaseLine(event));
     },
     success(payload) {
-      publish(MANAGER_TOPICS.success, payload);
+      publish(topics.success, payload);
       publish(statusTopic(payload.flops_project_id), { state: 'success', ...payload }, true);
       tell(successLine(payload));
     },
     failed(payload) {
-      publish(MANAGER_TOPICS.failed, payload);
+      publish(topics.failed, payload);
       publish(statusTopic(payload.flops_project_id), { state: 'failed', ...payload }, true);
       tell(failedLine(payload));
     },

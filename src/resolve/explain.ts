@@ -10,7 +10,7 @@ export interface ExplainContext {
   readonly architecture: string;
   /** The repo's environment file (`conda.yaml`). */
   readonly envFile: string;
-  readonly flwrVersion: string;
+  readonly flwrVersion: string | undefined;
   readonly indexUrl: string;
   /** Names of what the builder installs itself (`flwr`, `paho-mqtt`): the repo cannot change those. */
   readonly builderProjects: readonly string[];

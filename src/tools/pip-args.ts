@@ -1,5 +1,8 @@
 // Pure builders of pip argument arrays for the resolve phase; tested with tables of exact arrays.
 
+import { newestPatch } from '../deps/python-version.js';
+import { architectureInfo } from '../platforms.js';
+
 /** The pip the builder installs into its own virtual environment (recent: PEP 658 metadata, `--report`, `index versions --json`). */
 export const PIP_VERSION = '26.3';
 
@@ -13,12 +16,9 @@ export const DEFAULT_INDEX_URL = 'https://pypi.org/simple';
  */
 export const TARGET_GLIBC_MINOR = 41;
 
-/**
- * The python pip checks for: the newest patch release of the minor, as the python:X.Y-slim images ship it. pip reads
- * `--python-version 3.9` as 3.9.0, and Requires-Python ">=3.9.2" would then rule out flwr 1.23, which the images get.
- */
+/** The python pip checks for: the minor's newest patch release, as the images ship it. */
 export function targetPythonVersion(python: string): string {
-  return `${python}.99`;
+  return newestPatch(python);
 }
 
 /** Where pip looks for packages: the build environment's index settings, with any credentials moved to a netrc. */
@@ -62,15 +62,6 @@ export interface PipVersionsOptions extends PipCallOptions {
 // Nothing from the machine's pip configuration (files, PIP_* variables, keyring) and no cache left behind.
 const ISOLATED = ['--isolated', '--disable-pip-version-check', '--no-input', '--no-cache-dir'];
 
-const MANYLINUX_ARCHITECTURES: Readonly<Record<string, string>> = {
-  amd64: 'x86_64',
-  '386': 'i686',
-  arm64: 'aarch64',
-  arm: 'armv7l',
-  ppc64le: 'ppc64le',
-  s390x: 's390x',
-};
-
 // The legacy manylinux names and the glibc they stand for; manylinux2010 and manylinux1 exist for x86 only.
 const LEGACY_MANYLINUX: readonly (readonly [number, string, boolean])[] = [
   [17, 'manylinux2014', false],
@@ -84,8 +75,8 @@ const LEGACY_MANYLINUX: readonly (readonly [number, string, boolean])[] = [
  * old releases (torch 2.7 instead of 2.15) or finds nothing.
  */
 export function manylinuxPlatforms(architecture: string, glibcMinor: number = TARGET_GLIBC_MINOR): string[] {
-  const arch = MANYLINUX_ARCHITECTURES[architecture] ?? architecture;
-  const x86 = arch === 'x86_64' || arch === 'i686';
+  const arch = architectureInfo(architecture)?.machine ?? architecture;
+  const x86 = arch === 'x86_64';
   const lowest = x86 ? 5 : 17;
   const tags: string[] = [];
   for (let minor = glibcMinor; minor >= lowest; minor -= 1) {

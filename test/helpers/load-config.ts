@@ -1,6 +1,6 @@
 // Calling loadConfig in unit tests: the Config of a run, or the problems of a usage error.
 
-import { type Config, loadConfig } from '../../src/config/config.js';
+import { type Config, type FlActorsConfig, loadConfig } from '../../src/config/config.js';
 import { UsageError } from '../../src/errors.js';
 
 /** Valid positional arguments: repo, registry, project, broker, observer. */
@@ -13,10 +13,17 @@ export const ARGS = [
 ] as const;
 
 /** The Config of a run; throws when the command line asks for help or version instead. */
-export function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
+export function runAny(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
   const invocation = loadConfig(argv, env);
   if (invocation.kind !== 'run') throw new Error(`expected a run, got ${invocation.kind}`);
   return invocation.config;
+}
+
+/** The Config of an fl_actors run; throws for anything else. */
+export function run(argv: readonly string[], env: NodeJS.ProcessEnv = {}): FlActorsConfig {
+  const config = runAny(argv, env);
+  if (config.plan !== 'fl_actors') throw new Error(`expected the fl_actors plan, got ${config.plan}`);
+  return config;
 }
 
 /** The problems of the UsageError the command line must cause (which always carries exit code 2). */

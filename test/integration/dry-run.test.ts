@@ -92,7 +92,7 @@ describe('--dry-run --workdir renders what would be built', () => {
     expect(await read(context, 'constraints.txt')).toBe('');
     const base = await read(context, 'base.Containerfile');
     expect(base).toContain('FROM docker.io/library/python:3.10-slim\n');
-    expect(base).toContain('flwr==1.30.0');
+    expect(await read(context, 'runtime-requirements.txt')).toContain('flwr==1.30.0');
     expect(base).toContain('-c /opt/flops/constraints.txt');
     expect(await read(context, 'repo/python_env.yaml')).toContain('python: 3.10.12');
   });
@@ -109,7 +109,7 @@ describe('--dry-run --workdir renders what would be built', () => {
     expect(base).toContain('FROM docker.io/condaforge/miniforge3:24.11.3-0\n');
     expect(base).toContain('conda env update --prefix /opt/venv --file /opt/flops/environment.yaml');
     expect(base).toContain('/opt/venv/bin/python -m pip install');
-    expect(base).toContain('flwr==1.42.0');
+    expect(await read(context, 'runtime-requirements.txt')).toContain('flwr==1.42.0');
     expect(await read(context, 'learner.Containerfile')).toContain(
       'ENTRYPOINT ["/opt/venv/bin/python", "-m", "flops_learner"]',
     );
@@ -207,13 +207,14 @@ describe('--dry-run --workdir renders what would be built', () => {
         base_image: 'docker.io/library/python:3.11-slim',
         installer: 'pip',
         patches: [
-          "removed mlflow==2.8.1 (conda.yaml:7): a learner must not report to a tracking server: that would break FL's privacy promise",
+          "removed mlflow==2.8.1 (conda.yaml:7) from the learner: a learner must not report to a tracking server: that would break FL's privacy promise",
           expect.stringMatching(/^pinned flwr 1\.23\.0 rather than 1\.42\.0/),
+          "the aggregator gets the MLflow client mlflow==2.8.1, the repo's pin mlflow==2.8.1 (conda.yaml:7), in a layer of its own",
         ],
       });
       const line = await observer.waitFor((text) => text.includes('] patch done'));
       expect(line).toMatch(
-        /^\[dry-reported\] patch done in \d+\.\d s: python 3\.11, flwr 1\.23\.0, pip on docker\.io\/library\/python:3\.11-slim; 2 changes: removed mlflow==2\.8\.1/,
+        /^\[dry-reported\] patch done in \d+\.\d s: python 3\.11, flwr 1\.23\.0, pip on docker\.io\/library\/python:3\.11-slim; 3 changes: removed mlflow==2\.8\.1 \(conda\.yaml:7\) from the learner/,
       );
     });
   });

@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/config.js';
 import {
-  BUILD_ENV_PASSTHROUGH,
   DEFAULT_DEADLINE_S,
   DEFAULT_MAX_REPO_FILES,
   DEFAULT_MAX_REPO_MB,
   DEFAULT_MQTT_PORT,
   DEFAULT_OBSERVER_PORT,
-  loadConfig,
-} from '../../../src/config/config.js';
+} from '../../../src/config/defaults.js';
+import { BUILD_ENV_PASSTHROUGH } from '../../../src/config/values.js';
 import { phaseNames } from '../../../src/plans/phase-table.js';
 
 const PHASES = phaseNames('fl_actors');
@@ -96,11 +96,11 @@ describe('loadConfig: positional arguments', () => {
   });
 
   it.each([
-    ['broker:1883', '1884', ['mqtt_broker']],
+    ['broker:1883', '1884', ['mqtt_ip']],
     ['broker', '0', ['mqtt_port']],
     ['broker', '65536', ['mqtt_port']],
     ['broker', 'abc', ['mqtt_port']],
-    ['bad host', '1883', ['mqtt_broker']],
+    ['bad host', '1883', ['mqtt_ip']],
   ])('broker %s with mqtt_port %s is refused, naming %j', (broker, port, names) => {
     const found = problems([REPO, REGISTRY, 'p', broker, port, 'obs']);
     expect(found.map(named)).toEqual(names);
@@ -108,14 +108,14 @@ describe('loadConfig: positional arguments', () => {
 
   it('refuses a bracketed IPv6 broker:port that disagrees with mqtt_port', () => {
     const found = problems([REPO, REGISTRY, 'p', '[::1]:1883', '1884', 'obs']);
-    expect(found.map(named)).toEqual(['mqtt_broker']);
+    expect(found.map(named)).toEqual(['mqtt_ip']);
   });
 
   it.each([[0], [1], [4], [7]])('refuses %i positional arguments with one problem', (count) => {
     const argv = Array.from({ length: count }, (_, index) => `arg${index}`);
     const found = problems(argv);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatch(/^expected 5 or 6 arguments/);
+    expect(found[0]).toMatch(count > 6 ? /^"arg4" is not a build plan/ : /^expected the arguments of one of the forms/);
   });
 
   it.each([
@@ -202,14 +202,14 @@ describe('loadConfig: options', () => {
     (option) => {
       const found = problems([...ARGS, option]);
       expect(found).toHaveLength(1);
-      expect(found[0]).toContain(`"${option}"`);
+      expect(found[0]).toBe(`${option} needs a value`);
     },
   );
 
   it('refuses a string option whose value is the next option', () => {
     const found = problems([...ARGS, '--workdir', '--dry-run']);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain('"--workdir"');
+    expect(found.map(named)).toEqual(['--workdir']);
+    expect(found[0]).toContain('"--dry-run"');
   });
 
   it.each([
@@ -241,11 +241,11 @@ describe('loadConfig: every bad argument together', () => {
       'repo_url',
       'registry_url',
       'project_id',
-      'mqtt_broker',
-      'observer',
-      '--ref',
+      'mqtt_ip',
+      'observer_ip',
       '--ca-cert',
       'REGISTRY_USERNAME',
+      '--ref',
     ]);
     const quoted = [
       '"ftp://host/o/r"',
@@ -389,7 +389,7 @@ describe('loadConfig: limits, time limits, submodules, pruning', () => {
       false,
     ]);
     expect(config.deadlineMs).toBe(DEFAULT_DEADLINE_S * 1000);
-    expect(Object.keys(config.phaseTimeoutsMs)).toEqual([...PHASES]);
+    expect(Object.keys(config.phaseTimeoutsMs)).toEqual(expect.arrayContaining([...PHASES]));
     expect(config.phaseTimeoutsMs.build).toBe(2_700_000);
     expect(Object.values(config.phaseTimeoutsMs).every((ms) => ms >= 60_000)).toBe(true);
   });

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../../../src/deps/env-spec.js';
-import { type DependencyPlan, DependencyRefusal, planDependencies, type RefusalCode } from '../../../src/deps/plan.js';
+import {
+  type DependencyPlan,
+  DependencyRefusal,
+  type PlanOptions,
+  planDependencies,
+  type RefusalCode,
+} from '../../../src/deps/plan/plan.js';
 import { decidePython } from '../../../src/deps/python-choice.js';
 import { SUPPORTED_PYTHON_MINORS } from '../../../src/deps/python-version.js';
 import { thrownBy } from '../../helpers/thrown.js';
@@ -15,6 +21,15 @@ const CPU =
   'edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them';
 const CPU_INDEX = '--extra-index-url https://download.pytorch.org/whl/cpu';
 const MINIFORGE = 'docker.io/condaforge/miniforge3:24.11.3-0';
+const OPTIONS: PlanOptions = {
+  purpose: 'fl',
+  python: '3.11',
+  architecture: 'amd64',
+  torchCuda: false,
+  baseImage: undefined,
+  condaBaseImage: MINIFORGE,
+  imports: [],
+};
 
 /** A requirement of `file` at `line`. */
 const at =
@@ -28,7 +43,9 @@ interface Case {
   readonly torchCuda?: boolean;
   readonly model: EnvSpec;
   readonly python: { version: string; note: string | undefined };
-  readonly plan: Omit<DependencyPlan, 'python'>;
+  readonly plan: Omit<DependencyPlan, 'python' | 'purpose' | 'runtimePins' | 'flwrVersion'> & {
+    readonly flwrVersion: string;
+  };
 }
 
 const conda = at('conda.yaml');
@@ -62,12 +79,15 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['cloudpickle==3.0.0', 'numpy==1.26.2', 'pandas==2.1.3', 'scikit-learn==1.3.2', 'scipy==1.11.4'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      patches: [`removed mlflow==2.9.2 (conda.yaml:7): ${PRIVACY}`],
+      aggregatorPins: ['mlflow==2.9.2'],
+      patches: [
+        `removed mlflow==2.9.2 (conda.yaml:7) from the learner: ${PRIVACY}`,
+        "the aggregator gets the MLflow client mlflow==2.9.2, the repo's pin mlflow==2.9.2 (conda.yaml:7), in a layer of its own",
+      ],
     },
   },
   {
@@ -94,14 +114,15 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.23.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['keras==2.15.0', 'numpy==1.26.2', 'protobuf==4.25.1', 'tensorflow==2.15.0'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow==2.8.1'],
       patches: [
-        `removed mlflow==2.8.1 (conda.yaml:7): ${PRIVACY}`,
+        `removed mlflow==2.8.1 (conda.yaml:7) from the learner: ${PRIVACY}`,
         "pinned flwr 1.23.0 rather than 1.42.0, the newest for python 3.11, to keep the repo's pins: flwr 1.42.0 needs protobuf>=5.28.0,<7.0.0, which protobuf==4.25.1 (conda.yaml:10) and tensorflow==2.15.0 (conda.yaml:11) rule out",
+        "the aggregator gets the MLflow client mlflow==2.8.1, the repo's pin mlflow==2.8.1 (conda.yaml:7), in a layer of its own",
       ],
     },
   },
@@ -130,7 +151,6 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      pahoMqttVersion: '2.2.0',
       requirements: [
         'setuptools==68.2.2',
         'wheel==0.41.3',
@@ -141,10 +161,12 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow==2.9.2'],
       patches: [
-        `removed mlflow==2.9.2 (requirements.txt:1): ${PRIVACY}`,
+        `removed mlflow==2.9.2 (requirements.txt:1) from the learner: ${PRIVACY}`,
         'pinned torchvision (requirements.txt:4) to torchvision==0.16.1: the release built for torch 2.1.1',
         `installed torch, torchvision as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.1+cpu, torchvision==0.16.1+cpu): ${CPU}`,
+        "the aggregator gets the MLflow client mlflow==2.9.2, the repo's pin mlflow==2.9.2 (requirements.txt:1), in a layer of its own",
       ],
     },
   },
@@ -158,7 +180,6 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      pahoMqttVersion: '2.2.0',
       requirements: [
         'setuptools==68.2.2',
         'wheel==0.41.3',
@@ -169,10 +190,12 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow==2.9.2'],
       patches: [
-        `removed mlflow==2.9.2 (requirements.txt:1): ${PRIVACY}`,
+        `removed mlflow==2.9.2 (requirements.txt:1) from the learner: ${PRIVACY}`,
         'pinned torchvision (requirements.txt:4) to torchvision==0.16.1: the release built for torch 2.1.1',
         `installed torch, torchvision as CPU-only wheels from https://download.pytorch.org/whl/cpu: ${CPU}`,
+        "the aggregator gets the MLflow client mlflow==2.9.2, the repo's pin mlflow==2.9.2 (requirements.txt:1), in a layer of its own",
       ],
     },
   },
@@ -205,11 +228,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['torch==2.2.2+cpu', 'torchvision==0.17.2+cpu', 'numpy<2', 'lightning==2.2.1'],
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         `removed the CUDA packages pytorch-cuda=12.1 (environment.yml:11): ${CPU}`,
         'installed the conda packages pytorch=2.2.2 (as torch), torchvision=0.17.2, numpy<2 with pip: none of them needs conda, and a slim python image with pip is smaller and faster',
@@ -227,7 +250,6 @@ const CASES: readonly Case[] = [
       installer: 'conda',
       baseImage: MINIFORGE,
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['lightning==2.2.1'],
       constraints: [],
       pipOptions: [],
@@ -236,6 +258,7 @@ const CASES: readonly Case[] = [
         channels: ['pytorch', 'nvidia', 'conda-forge'],
         dependencies: ['python=3.11', 'pip', 'pytorch=2.2.2', 'torchvision=0.17.2', 'pytorch-cuda=12.1', 'numpy<2'],
       },
+      aggregatorPins: ['mlflow<3'],
       patches: [
         `installed the conda packages with conda env update on ${MINIFORGE}: pytorch-cuda=12.1 (environment.yml:11) needs conda's own binaries`,
         'renamed the conda environment "mnist-gpu" to "flops"',
@@ -301,7 +324,6 @@ const CASES: readonly Case[] = [
       installer: 'conda',
       baseImage: MINIFORGE,
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['rpy2==3.5.15', 'scikit-learn==1.4.1.post1'],
       constraints: [],
       pipOptions: [],
@@ -310,6 +332,7 @@ const CASES: readonly Case[] = [
         channels: ['defaults'],
         dependencies: ['python=3.11', 'pip', 'mkl=2023.1.0', 'numpy=1.26.4', 'r-base=4.3.1'],
       },
+      aggregatorPins: ['mlflow<3'],
       patches: [
         "left _libgcc_mutex, _openmp_mutex, ca-certificates, intel-openmp, libgcc-ng, openssl to conda's solver: they are python's own runtime and native libraries, and their pinned builds belong to the machine that exported them",
         `installed the conda packages with conda env update on ${MINIFORGE}: mkl=2023.1.0=h213fc3f_46344 (environment.yml:10), r-base=4.3.1=h0f5a3d7_0 (environment.yml:14) need conda's own binaries`,
@@ -341,7 +364,6 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: [
         'numpy>=1.24.0,<2.0.0',
         'torch==2.1.0+cpu',
@@ -351,6 +373,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         `installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.0+cpu): ${CPU}`,
       ],
@@ -379,12 +402,15 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['numpy>=1.23', 'scikit-learn~=1.3', "pandas[performance]>=2.0; python_version >= '3.9'"],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      patches: [`removed mlflow-skinny>=2.9 (pyproject.toml:12): ${PRIVACY}`],
+      aggregatorPins: ['mlflow<3'],
+      patches: [
+        `removed mlflow-skinny>=2.9 (pyproject.toml:12) from the learner: ${PRIVACY}`,
+        'the aggregator gets the MLflow client mlflow<3 in place of mlflow-skinny>=2.9 (pyproject.toml:12), in a layer of its own',
+      ],
     },
   },
   {
@@ -414,7 +440,6 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.12.0',
-      pahoMqttVersion: '2.2.0',
       requirements: [
         'scikit-learn==1.3.2',
         'pandas>=2.0,<2.2',
@@ -426,8 +451,9 @@ const CASES: readonly Case[] = [
       constraints: ['protobuf<5'],
       pipOptions: ['--extra-index-url https://pypi.internal.example/simple'],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
-        'dropped the --hash options of scikit-learn==1.3.2 (requirements/base.txt:1): pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)',
+        'dropped the --hash options of scikit-learn==1.3.2 (requirements/base.txt:1): hashes are checked for every package or none, and Flower and paho-mqtt are added without them (the versions stay pinned; the lock the builder makes has hashes for every package)',
         'pinned flwr 1.12.0 rather than 1.42.0, the newest for python 3.11, to keep the repo\'s pins: flwr 1.42.0 needs numpy>=1.26.0,<3.0.0, which numpy==1.24.4; python_version < "3.12" (requirements.txt:6) rules out; protobuf>=5.28.0,<7.0.0, which protobuf<5 (constraints.txt:1) rules out',
       ],
     },
@@ -450,11 +476,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.12-slim',
       flwrVersion: '1.23.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['numpy==2.0.2', 'protobuf>=4.21.6,<5.0.0', 'scikit-learn==1.5.2'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         "raised protobuf==3.20.3 (conda.yaml:6) to protobuf>=4.21.6,<5.0.0: no Flower release fits python 3.12 and every pin as written, and flwr 1.23.0 needs protobuf>=4.21.6,<5.0.0, which the repo's other packages accept",
       ],
@@ -478,11 +504,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.12.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['tensorflow==2.13.1', 'pillow>=10'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         "pinned flwr 1.12.0 rather than 1.42.0, the newest for python 3.11, to keep the repo's pins: flwr 1.42.0 needs numpy>=1.26.0,<3.0.0, which tensorflow==2.13.1 (pyproject.toml:5) rules out; protobuf>=5.28.0,<7.0.0, which tensorflow==2.13.1 (pyproject.toml:5) rules out",
       ],
@@ -510,11 +536,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.10-slim',
       flwrVersion: '1.30.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['numpy==1.26.*', 'scikit-learn==1.4.2', 'pandas==2.2.2'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         'installed the conda packages numpy=1.26 with pip: none of them needs conda, and a slim python image with pip is smaller and faster',
       ],
@@ -540,11 +566,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['torch==2.0.1+cpu', 'torchaudio==2.0.2+cpu'],
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: [
         `removed --extra-index-url https://download.pytorch.org/whl/cu118: ${CPU}`,
         `installed torch, torchaudio as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.0.1+cpu, torchaudio==2.0.2+cpu): ${CPU}`,
@@ -569,11 +595,11 @@ const CASES: readonly Case[] = [
       installer: 'pip',
       baseImage: 'docker.io/library/python:3.11-slim',
       flwrVersion: '1.42.0',
-      pahoMqttVersion: '2.2.0',
       requirements: ['numpy>=1.26'],
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
+      aggregatorPins: ['mlflow<3'],
       patches: ['removed the repo itself ("." at requirements.txt:1): its code is at /app, on the images\' PYTHONPATH'],
     },
   },
@@ -592,13 +618,13 @@ describe('the environment-file corpus', () => {
     const python = decidePython(model, SUPPORTED_PYTHON_MINORS, architecture);
     expect(python).toEqual(entry.python);
     const plan = planDependencies(model, {
+      ...OPTIONS,
       python: entry.python.version,
       architecture,
       torchCuda: entry.torchCuda ?? false,
-      baseImage: undefined,
-      condaBaseImage: undefined,
     });
-    expect(plan).toEqual({ python: entry.python.version, ...entry.plan });
+    const runtimePins = [`flwr==${entry.plan.flwrVersion}`, 'paho-mqtt==2.2.0'];
+    expect(plan).toEqual({ purpose: 'fl', python: entry.python.version, runtimePins, ...entry.plan });
   });
 
   it.each<[string, RefusalCode, string]>([
@@ -613,14 +639,7 @@ describe('the environment-file corpus', () => {
     const model = readModel(dir);
     const python = decidePython(model, SUPPORTED_PYTHON_MINORS, 'amd64');
     if (!('version' in python)) throw new Error('expected a python');
-    const plan = (): DependencyPlan =>
-      planDependencies(model, {
-        python: python.version,
-        architecture: 'amd64',
-        torchCuda: false,
-        baseImage: undefined,
-        condaBaseImage: undefined,
-      });
+    const plan = (): DependencyPlan => planDependencies(model, { ...OPTIONS, python: python.version });
     expect(plan).toThrow(DependencyRefusal);
     expect(plan).toThrow(expect.objectContaining({ code }));
     expect(plan).toThrow(names);

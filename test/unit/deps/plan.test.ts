@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { CondaPackage, EnvSpec, Requirement } from '../../../src/deps/env-spec.js';
-import { DependencyRefusal, type PlanOptions, planDependencies, type RefusalCode } from '../../../src/deps/plan.js';
+import {
+  DependencyRefusal,
+  type PlanOptions,
+  planDependencies,
+  type RefusalCode,
+} from '../../../src/deps/plan/plan.js';
 
 const OPTIONS: PlanOptions = {
+  purpose: 'fl',
   python: '3.11',
   architecture: 'amd64',
   torchCuda: false,
   baseImage: undefined,
-  condaBaseImage: undefined,
+  condaBaseImage: 'docker.io/condaforge/miniforge3:24.11.3-0',
+  imports: [],
 };
 
 function spec(requirements: (string | Requirement)[], extra: Partial<EnvSpec> = {}): EnvSpec {
@@ -63,7 +70,7 @@ describe('planDependencies', () => {
     expect([result.pipOptions, result.patches]).toEqual([
       [],
       [
-        'dropped --require-hashes: pip checks hashes for every package or none, and Flower and paho-mqtt are added without hashes (the versions stay pinned)',
+        'dropped --require-hashes: hashes are checked for every package or none, and Flower and paho-mqtt are added without them (the versions stay pinned; the lock the builder makes has hashes for every package)',
       ],
     ]);
   });
@@ -103,6 +110,63 @@ describe('planDependencies', () => {
     const refused = refusal(spec(['protobuf==7.1.0']));
     expect(refused.code).toBe('NO_FLOWER_FITS');
     expect(refused.message).toContain('flwr 1.42.0 needs protobuf>=5.28.0,<7.0.0');
+  });
+
+  describe('what the FL images add', () => {
+    it.each([
+      ['mlflow==2.12.1', 'mlflow==2.12.1', "the repo's pin mlflow==2.12.1 (requirements.txt:1)"],
+      ['mlflow==3.1.0', 'mlflow<3', 'in place of mlflow==3.1.0 (requirements.txt:1)'],
+    ])('with %j the learner has no mlflow and the aggregator gets %s', (line, client, said) => {
+      const result = plan(spec([line]));
+      expect(result.requirements).toEqual([]);
+      expect(result.aggregatorPins).toEqual([client]);
+      expect(result.patches.at(-1)).toContain(said);
+    });
+
+    it('gives the aggregator the newest MLflow 2.x client, without a patch line, when the repo never mentions mlflow', () => {
+      const result = plan(spec(['numpy']));
+      expect([result.aggregatorPins, result.patches]).toEqual([['mlflow<3'], []]);
+    });
+
+    it('says the learner gets a stand-in when the code imports mlflow', () => {
+      const result = plan(spec(['mlflow==2.12.1']), { imports: ['mlflow', 'mlflow.sklearn'] });
+      expect(result.patches.at(-1)).toMatch(/^the learner imports a stand-in for mlflow that reports nowhere; /);
+    });
+
+    it.each([
+      ['flops-utils==0.6.1'],
+      ['git+https://github.com/oakestra/addon-FLOps.git@main#subdirectory=utils_library'],
+      ['flops_utils @ git+https://github.com/oakestra/addon-FLOps.git@main#subdirectory=utils_library'],
+    ])('removes %j: the images bring their own flops_utils (no refusal of the git URL)', (line) => {
+      const result = plan(spec([line, 'numpy']));
+      expect(result.requirements).toEqual(['numpy']);
+      expect(result.patches[0]).toContain("the images bring FLOps' own flops_utils");
+    });
+
+    it("adds the data loader packages when the code imports load_dataset, keeping the repo's own pins", () => {
+      const result = plan(spec(['pillow==10.0.1']), { imports: ['flops_utils.ml_repo_building_blocks'] });
+      expect(result.runtimePins).toEqual(['flwr==1.42.0', 'paho-mqtt==2.2.0', 'datasets', 'pyarrow']);
+      expect(result.requirements).toEqual(['pillow==10.0.1']);
+      expect(result.patches).toContain(
+        "added datasets, pyarrow: the code imports flops_utils.ml_repo_building_blocks, and load_dataset() reads the node's data server (Arrow Flight) into a Hugging Face dataset, images included",
+      );
+    });
+
+    it('adds nothing for imports the repo does not make', () => {
+      expect(plan(spec(['numpy'])).runtimePins).toEqual(['flwr==1.42.0', 'paho-mqtt==2.2.0']);
+    });
+  });
+
+  describe('a trained model (serving)', () => {
+    it('keeps mlflow, adds no Flower and no aggregator client', () => {
+      const result = plan(spec(['mlflow==2.12.1', 'scikit-learn==1.4.2']), { purpose: 'serving' });
+      expect([result.requirements, result.runtimePins, result.aggregatorPins, result.flwrVersion]).toEqual([
+        ['mlflow==2.12.1', 'scikit-learn==1.4.2'],
+        [],
+        [],
+        undefined,
+      ]);
+    });
   });
 
   describe('PyTorch', () => {

@@ -22,7 +22,9 @@ const PIP: PatchResult = {
   installer: 'pip',
   baseImage: 'docker.io/library/python:3.10-slim',
   flwrVersion: '1.30.0',
-  pahoMqttVersion: '2.2.0',
+  purpose: 'fl',
+  runtimePins: ['flwr==1.30.0', 'paho-mqtt==2.2.0'],
+  aggregatorPins: ['mlflow<3'],
   requirements: ['torch==2.1.1+cpu', 'torchvision==0.16.1+cpu'],
   pipOptions: ['--extra-index-url https://download.pytorch.org/whl/cpu'],
   constraints: ['protobuf<5'],
@@ -34,6 +36,7 @@ async function inject(patch: PatchResult): Promise<string> {
   const invocation = loadConfig(['https://h/a/b', 'http://r:5000', 'p', 'broker', 'observer'], {});
   if (invocation.kind !== 'run') throw new Error('no config');
   const job = { config: invocation.config, workdir: work } as Job;
+  if (invocation.config.plan !== 'fl_actors') throw new Error('expected fl_actors');
   const images = deriveImageNames(invocation.config.repo, 'r:5000', 'abc');
   const result = await injectContext(job, { repoDir: join(work, 'repo'), images, plan: patch });
   return result.contextDir;
@@ -51,7 +54,8 @@ describe('inject', () => {
     const base = await read(context, 'base.Containerfile');
     expect(base).toContain('FROM docker.io/library/python:3.10-slim\n');
     expect(base).toContain('-c /opt/flops/constraints.txt');
-    expect(base).toContain('flwr==1.30.0');
+    expect(base).toContain('-r /opt/flops/runtime-requirements.txt');
+    expect(await read(context, 'runtime-requirements.txt')).toBe('flwr==1.30.0\npaho-mqtt==2.2.0\n');
     expect(base).not.toContain('conda');
   });
 

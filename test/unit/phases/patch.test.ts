@@ -26,7 +26,7 @@ function validated(requirements: string[], python = '3.11'): PatchInput {
     pipOptions: [],
     conda: undefined,
   };
-  return { env, python };
+  return { env, python, imports: [], purpose: 'fl' };
 }
 
 const run = (input: PatchInput, argv: readonly string[] = []): Promise<PatchResult> => patch(job(argv), input);
@@ -36,15 +36,16 @@ describe('patchPhase', () => {
     const result = await run(validated(['mlflow==2.9.2', 'torch==2.1.1', 'numpy==1.26.4']));
     expect(patchPhase.describe(result)).toEqual({
       summary:
-        "python 3.11, flwr 1.42.0, pip on docker.io/library/python:3.11-slim; 2 changes: removed mlflow==2.9.2 (requirements.txt:1): a learner must not report to a tracking server: that would break FL's privacy promise; installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.1+cpu): edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them",
+        "python 3.11, flwr 1.42.0, pip on docker.io/library/python:3.11-slim; 3 changes: removed mlflow==2.9.2 (requirements.txt:1) from the learner: a learner must not report to a tracking server: that would break FL's privacy promise; installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.1+cpu): edge nodes rarely have NVIDIA GPUs and the CUDA wheels add gigabytes; build with --torch-cuda to keep them; the aggregator gets the MLflow client mlflow==2.9.2, the repo's pin mlflow==2.9.2 (requirements.txt:1), in a layer of its own",
       patches: result.patches,
       python_version: '3.11',
       flwr_version: '1.42.0',
       base_image: 'docker.io/library/python:3.11-slim',
       installer: 'pip',
+      runtime_pins: ['flwr==1.42.0', 'paho-mqtt==2.2.0'],
+      aggregator_pins: ['mlflow==2.9.2'],
     });
     expect(result).toMatchObject({
-      pahoMqttVersion: '2.2.0',
       requirements: ['torch==2.1.1+cpu', 'numpy==1.26.4'],
       pipOptions: ['--extra-index-url https://download.pytorch.org/whl/cpu'],
     });

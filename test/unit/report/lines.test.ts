@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { failedLine, phaseLine, successLine } from '../../../src/report/lines.js';
-import type { FailedPayload, PhaseEvent, SuccessPayload } from '../../../src/report/messages.js';
+import { failedLine, phaseLine, startedLine, successLine } from '../../../src/report/lines.js';
+import type {
+  FailedPayload,
+  FlActorsSuccessPayload,
+  PhaseEvent,
+  StartedPayload,
+  TrainedModelSuccessPayload,
+} from '../../../src/report/messages.js';
 
 function event(change: Partial<PhaseEvent>): PhaseEvent {
   return { flops_project_id: 'p1', phase: 'build', state: 'started', elapsed_ms: 0, detail: '', ...change };
@@ -38,9 +44,11 @@ describe('phaseLine', () => {
   });
 });
 
-const SUCCESS: SuccessPayload = {
+const SUCCESS: FlActorsSuccessPayload = {
   flops_project_id: 'p1',
   commit_sha: 'abc',
+  ml_model_flavor: 'sklearn',
+  platforms: ['linux/amd64'],
   skipped: false,
   skip_reason: null,
   learner_image: { reference: 'r/a/b/learner:abc', digest: 'sha256:1' },
@@ -55,7 +63,7 @@ const SUCCESS: SuccessPayload = {
 };
 
 describe('successLine', () => {
-  it.each<[Partial<SuccessPayload>, string]>([
+  it.each<[Partial<FlActorsSuccessPayload>, string]>([
     [{}, '[p1] SUCCESS, built and pushed in 61.0 s: r/a/b/learner:abc and r/a/b/aggregator:abc'],
     [
       { skipped: true, skip_reason: 'images exist' },
@@ -67,6 +75,48 @@ describe('successLine', () => {
     ],
   ])('%j → %j', (change, line) => {
     expect(successLine({ ...SUCCESS, ...change })).toBe(line);
+  });
+
+  it('names the serving image of a trained model', () => {
+    const payload: TrainedModelSuccessPayload = {
+      flops_project_id: 'p1',
+      run_id: 'r1',
+      skipped: false,
+      skip_reason: null,
+      trained_model_image: { reference: 'r/admin/trained_model:r1', digest: 'sha256:3' },
+      ml_model_flavor: 'sklearn',
+      platforms: ['linux/amd64'],
+      python_version: '3.10',
+      builder_version: '0.1.0',
+      durations_ms: {},
+      total_ms: 2_000,
+    };
+    expect(successLine(payload)).toBe('[p1] SUCCESS, built and pushed in 2.0 s: r/admin/trained_model:r1');
+  });
+});
+
+describe('startedLine', () => {
+  const started: StartedPayload = {
+    flops_project_id: 'p1',
+    plan: 'fl_actors',
+    repo_url: 'https://h/a/b',
+    ml_model_flavor: 'keras',
+    platforms: ['linux/amd64', 'linux/arm64'],
+    registry: 'r:5073',
+    builder_version: '0.1.0',
+    phases: ['clone'],
+  };
+  it.each<[Partial<StartedPayload>, string]>([
+    [
+      {},
+      '[p1] image builder 0.1.0 started: learner and aggregator images of https://h/a/b, keras model, for linux/amd64 and linux/arm64',
+    ],
+    [
+      { plan: 'trained_model', repo_url: undefined, run_id: 'r1', ml_model_flavor: null, platforms: ['linux/amd64'] },
+      '[p1] image builder 0.1.0 started: the serving image of MLflow run r1, for linux/amd64',
+    ],
+  ])('%j → %j', (change, line) => {
+    expect(startedLine({ ...started, ...change })).toBe(line);
   });
 });
 

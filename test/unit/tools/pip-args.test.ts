@@ -54,8 +54,6 @@ describe('manylinuxPlatforms', () => {
     ],
     ['ppc64le', 17, ['manylinux_2_17_ppc64le', 'manylinux2014_ppc64le', 'linux_ppc64le']],
     ['s390x', 17, ['manylinux_2_17_s390x', 'manylinux2014_s390x', 'linux_s390x']],
-    ['arm', 17, ['manylinux_2_17_armv7l', 'manylinux2014_armv7l', 'linux_armv7l']],
-    ['386', 6, ['manylinux_2_6_i686', 'manylinux_2_5_i686', 'manylinux1_i686', 'linux_i686']],
   ])('lists every glibc tag of %s down from 2.%i', (architecture, glibc, tags) => {
     expect(manylinuxPlatforms(architecture, glibc)).toEqual(tags);
   });

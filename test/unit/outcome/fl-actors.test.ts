@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
-import { PipelineError } from '../../src/errors.js';
-import { deriveImageNames } from '../../src/images/image-names.js';
-import { LABELS } from '../../src/images/labels.js';
-import { failedPayload, startedPayload, successPayload } from '../../src/outcome.js';
-import type { PipelineOutcome } from '../../src/pipeline.js';
-import type { FlActorsResults as PhaseResults } from '../../src/plans/fl-actors.js';
+import { PipelineError } from '../../../src/errors.js';
+import { deriveImageNames } from '../../../src/images/image-names.js';
+import { LABELS } from '../../../src/images/labels.js';
+import { failedPayload, startedPayload } from '../../../src/outcome/common.js';
+import { flActorsSuccess } from '../../../src/outcome/fl-actors.js';
+import type { FlActorsResults as PhaseResults } from '../../../src/plans/fl-actors.js';
+import type { Finished } from '../../../src/plans/plan.js';
+import { run } from '../../helpers/load-config.js';
 
 type Done = Partial<PhaseResults>;
 
-const invocation = loadConfig(
-  ['https://git:repo-pass-1@github.com/Alice/My%20Repo', 'registry:5000', 'proj-1', 'broker', 'observer'],
-  {},
-);
-if (invocation.kind !== 'run') throw new Error('test config did not load');
-const config = invocation.config;
+const config = run([
+  'https://git:repo-pass-1@github.com/Alice/My%20Repo',
+  'registry:5000',
+  'proj-1',
+  'broker',
+  'observer',
+]);
 const SHA = 'abc123';
 const images = deriveImageNames(config.repo, config.registry.hostPort, SHA);
 
@@ -23,7 +25,9 @@ const patch: PhaseResults['patch'] = {
   python: '3.11',
   baseImage: 'base:3.11',
   flwrVersion: '1.42.0',
-  pahoMqttVersion: '2.1.0',
+  purpose: 'fl',
+  runtimePins: ['flwr==1.42.0', 'paho-mqtt==2.2.0'],
+  aggregatorPins: ['mlflow<3'],
   installer: 'pip',
   requirements: [],
   pipOptions: [],
@@ -41,9 +45,7 @@ const push: PhaseResults['push'] = {
   aggregator: { reference: images.aggregator, digest: 'sha256:pushed-a' },
 };
 
-type Success = Extract<PipelineOutcome<PhaseResults>, { status: 'success' }>;
-const success = (done: Done, skipReason: string | null): Success => ({
-  status: 'success',
+const success = (done: Done, skipReason: string | null): Finished<PhaseResults> => ({
   done,
   durations: { clone: 5 },
   skipReason,
@@ -53,7 +55,10 @@ describe('startedPayload', () => {
   it('names the project, the repo without credentials, the registry, the version and the phases', () => {
     expect(startedPayload(config, '0.1.0')).toEqual({
       flops_project_id: 'proj-1',
+      plan: 'fl_actors',
       repo_url: 'https://github.com/Alice/My%20Repo',
+      ml_model_flavor: null,
+      platforms: ['linux/amd64'],
       registry: 'registry:5000',
       builder_version: '0.1.0',
       phases: ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'push'],
@@ -61,9 +66,9 @@ describe('startedPayload', () => {
   });
 });
 
-describe('successPayload', () => {
+describe('flActorsSuccess', () => {
   it('reports freshly pushed images', () => {
-    const payload = successPayload(config, '0.1.0', success({ clone, patch, build, push }, null), 900);
+    const payload = flActorsSuccess(config, success({ clone, patch, build, push }, null), '0.1.0', 900);
     expect(payload).toEqual({
       flops_project_id: 'proj-1',
       commit_sha: SHA,
@@ -71,6 +76,8 @@ describe('successPayload', () => {
       skip_reason: null,
       learner_image: { reference: 'registry:5000/alice/my-repo/learner:abc123', digest: 'sha256:pushed-l' },
       aggregator_image: { reference: 'registry:5000/alice/my-repo/aggregator:abc123', digest: 'sha256:pushed-a' },
+      ml_model_flavor: null,
+      platforms: ['linux/amd64'],
       python_version: '3.11',
       flwr_version: '1.42.0',
       architecture: 'amd64',
@@ -90,7 +97,7 @@ describe('successPayload', () => {
       },
       aggregator: { digest: 'sha256:old-a', labels: {}, architecture: 'arm64' },
     };
-    const payload = successPayload(config, '0.1.0', success({ clone: { ...clone, existing } }, 'images exist'), 40);
+    const payload = flActorsSuccess(config, success({ clone: { ...clone, existing } }, 'images exist'), '0.1.0', 40);
     expect(payload).toMatchObject({
       skipped: true,
       skip_reason: 'images exist',
@@ -103,7 +110,7 @@ describe('successPayload', () => {
   });
 
   it('reports a dry run with the image names and no digests', () => {
-    const payload = successPayload(config, '0.1.0', success({ clone, patch }, 'dry run'), 40);
+    const payload = flActorsSuccess(config, success({ clone, patch }, 'dry run'), '0.1.0', 40);
     expect(payload).toMatchObject({
       skipped: true,
       skip_reason: 'dry run',
@@ -115,7 +122,7 @@ describe('successPayload', () => {
   });
 
   it('refuses a success without a clone', () => {
-    expect(() => successPayload(config, '0.1.0', success({}, null), 1)).toThrow();
+    expect(() => flActorsSuccess(config, success({}, null), '0.1.0', 1)).toThrow();
   });
 });
 
@@ -137,7 +144,9 @@ describe('failedPayload', () => {
     ],
     [undefined, null, 'INTERNAL', 1, 'the builder could not prepare its work folders'],
   ])('%s → phase %j, code %s, exit %i', (error, phase, code, exitCode, message) => {
-    expect(failedPayload(config, error, 'the builder could not prepare its work folders', { clone: 3 }, 77)).toEqual({
+    expect(
+      failedPayload(config.projectId, error, 'the builder could not prepare its work folders', { clone: 3 }, 77),
+    ).toEqual({
       flops_project_id: 'proj-1',
       phase,
       code,

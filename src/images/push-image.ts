@@ -1,0 +1,64 @@
+// Pushes one local image to the registry, retrying transient transfer errors, and reads the digest buildah wrote.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pRetry from 'p-retry';
+import { CommandError } from '../errors.js';
+import type { Job } from '../job.js';
+import type { Logger } from '../report/logger.js';
+import type { ImageOutcome } from '../report/messages.js';
+import { buildahPushArgs } from '../tools/buildah-args.js';
+import { isTransientTransferError } from '../tools/transient.js';
+
+/** Retries of one image's push after a transient failure, waiting 2, 4, then 8 s: a registry restart fits in. */
+export const PUSH_RETRY = Object.freeze({
+  retries: 3,
+  factor: 2,
+  minTimeout: 2000,
+  maxTimeout: 15_000,
+  randomize: false,
+});
+
+/** Pushes `reference` under the same name; `name` names the digest file. A failure is PhaseError PUSH_FAILED. */
+export async function pushImage(job: Job, reference: string, name: string, log: Logger): Promise<ImageOutcome> {
+  const digestFile = join(job.workdir, `${name}.digest`);
+  const args = buildahPushArgs({
+    localRef: reference,
+    destination: reference,
+    digestFile,
+    tlsVerify: job.config.registry.tls,
+    authFile: job.registryAccess.authFile,
+    certDir: job.registryAccess.certDir,
+  });
+  log.info({ image: reference }, 'Pushing image');
+  const attempt = (): Promise<unknown> =>
+    job.buildah.runOr('PUSH_FAILED', `pushing ${reference}`, args, {
+      timeoutMs: job.config.phaseTimeoutsMs.push,
+      signal: job.signal,
+    });
+  await pRetry(attempt, {
+    ...PUSH_RETRY,
+    signal: job.signal,
+    shouldRetry: ({ error }) => isRetryable(error) && !job.signal.aborted,
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft > 0 && isRetryable(error)) {
+        log.warn(
+          { image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+          'Push failed for now; retrying',
+        );
+      }
+    },
+  });
+  return { reference, digest: (await readFile(digestFile, 'utf8')).trim() };
+}
+
+/** A failed buildah push (wrapped in the PhaseError it became) whose error text says the failure is for now. */
+function isRetryable(error: Error): boolean {
+  const command = error.cause instanceof CommandError ? error.cause : error;
+  return (
+    command instanceof CommandError &&
+    !command.timedOut &&
+    !command.cancelled &&
+    isTransientTransferError(command.stderrTail)
+  );
+}

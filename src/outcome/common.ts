@@ -1,0 +1,42 @@
+// The payloads every plan shares: started and failed.
+
+import type { Config } from '../config/config.js';
+import { EXIT_CODES, type PipelineError } from '../errors.js';
+import type { Durations } from '../pipeline.js';
+import { phaseNames } from '../plans/phase-table.js';
+import type { FailedPayload, StartedPayload } from '../report/messages.js';
+
+/** The `started` payload. */
+export function startedPayload(config: Config, builderVersion: string): StartedPayload {
+  const what = config.plan === 'fl_actors' ? { repo_url: config.repo.display } : { run_id: config.runId };
+  return {
+    flops_project_id: config.projectId,
+    plan: config.plan,
+    ...what,
+    ml_model_flavor: config.plan === 'fl_actors' ? (config.flavor ?? null) : null,
+    platforms: config.platforms,
+    registry: config.registry.hostPort,
+    builder_version: builderVersion,
+    phases: phaseNames(config.plan),
+  };
+}
+
+/** The `failed` payload: of a phase's error, or of a failure outside the phases (`message`). */
+export function failedPayload(
+  projectId: string,
+  error: PipelineError | undefined,
+  message: string,
+  durations: Durations,
+  totalMs: number,
+): FailedPayload {
+  return {
+    flops_project_id: projectId,
+    phase: error?.phase ?? null,
+    code: error?.code ?? 'INTERNAL',
+    ...(error?.reason === undefined ? {} : { reason: error.reason }),
+    exit_code: error?.exitCode ?? EXIT_CODES.internal,
+    error_msg: error ? `${error.phase} failed: ${error.message}` : message,
+    durations_ms: durations,
+    total_ms: totalMs,
+  };
+}

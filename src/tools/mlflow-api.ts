@@ -1,0 +1,179 @@
+// The few calls of MLflow's REST API the trained_model plan needs (undici): a run, its artifacts, their bytes.
+
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { rootCertificates } from 'node:tls';
+import pRetry from 'p-retry';
+import { Agent, type Dispatcher, request } from 'undici';
+
+/** Why the tracking server could not give what was asked. */
+export class MlflowError extends Error {
+  override readonly name = 'MlflowError';
+  constructor(
+    readonly kind: 'unreachable' | 'not-found' | 'protocol',
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+/** A run as the tracking server describes it. */
+export interface MlflowRun {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly artifactUri: string;
+  readonly status: string;
+}
+
+/** One file under a run's artifacts. */
+export interface ArtifactFile {
+  /** Relative to the run's artifact root, e.g. `logged_model_artifact/MLmodel`. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** Retries of a call that failed for now (network, 5xx): 1, 2, then 4 s. */
+export const MLFLOW_RETRY = Object.freeze({
+  retries: 3,
+  factor: 2,
+  minTimeout: 1000,
+  maxTimeout: 8000,
+  randomize: false,
+});
+
+// A run id goes into URLs; the config checks it, and this keeps any other caller honest.
+const PATH_PART = /^[A-Za-z0-9_.-]+$/;
+
+/** A client of one tracking server; credentials in the URL's user info go in an Authorization header. */
+export class MlflowClient {
+  private readonly base: string;
+  private readonly authorization: string | undefined;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    trackingUri: URL,
+    extraCaPem: string | undefined,
+    private readonly signal: AbortSignal,
+    private readonly timeoutMs = 30_000,
+  ) {
+    const url = new URL(trackingUri.href);
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    this.authorization = user ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    url.username = '';
+    url.password = '';
+    this.base = url.href.replace(/\/+$/, '');
+    this.dispatcher = new Agent({
+      connect: { ca: extraCaPem ? [...rootCertificates, extraCaPem] : undefined, timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+  }
+
+  /** The run, or MlflowError 'not-found' when the server has none of that id. */
+  async getRun(runId: string): Promise<MlflowRun> {
+    if (!PATH_PART.test(runId)) throw new MlflowError('not-found', `"${runId}" is not a run id`);
+    const body = (await this.json(`/api/2.0/mlflow/runs/get?run_id=${encodeURIComponent(runId)}`, `run ${runId}`)) as {
+      run?: { info?: { run_id?: string; experiment_id?: string; artifact_uri?: string; status?: string } };
+    };
+    const info = body.run?.info;
+    if (info?.run_id === undefined || info.artifact_uri === undefined) {
+      throw new MlflowError(
+        'protocol',
+        `the tracking server answered for run ${runId} without its id or artifact root`,
+      );
+    }
+    return {
+      runId: info.run_id,
+      experimentId: info.experiment_id ?? '',
+      artifactUri: info.artifact_uri,
+      status: info.status ?? '',
+    };
+  }
+
+  /** Every file under `path` of the run's artifacts, folders walked; empty when there is nothing there. */
+  async listArtifacts(runId: string, path: string): Promise<ArtifactFile[]> {
+    const query = `run_id=${encodeURIComponent(runId)}&path=${encodeURIComponent(path)}`;
+    const body = (await this.json(`/api/2.0/mlflow/artifacts/list?${query}`, `the artifacts of run ${runId}`)) as {
+      files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
+    };
+    const files: ArtifactFile[] = [];
+    for (const entry of body.files ?? []) {
+      if (entry.is_dir === true) files.push(...(await this.listArtifacts(runId, entry.path)));
+      else files.push({ path: entry.path, bytes: Number(entry.file_size ?? 0) });
+    }
+    return files;
+  }
+
+  /**
+   * Writes one artifact file below `destDir` (at its path relative to `root`). `get-artifact` serves plain and
+   * proxied (`mlflow-artifacts:`) artifact roots alike.
+   */
+  async download(runId: string, file: ArtifactFile, root: string, destDir: string): Promise<void> {
+    const relative = normalize(file.path.slice(root.length).replace(/^\/+/, ''));
+    if (relative.startsWith('..') || relative.startsWith('/')) {
+      throw new MlflowError('protocol', `the tracking server listed an artifact outside ${root}: ${file.path}`);
+    }
+    const target = join(destDir, relative);
+    await mkdir(dirname(target), { recursive: true });
+    const query = `path=${encodeURIComponent(file.path)}&run_id=${encodeURIComponent(runId)}`;
+    await this.call(`/get-artifact?${query}`, `artifact ${file.path}`, async (response) => {
+      await pipeline(response.body, createWriteStream(target, { mode: 0o644 }));
+    });
+  }
+
+  /** Releases the connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private json(path: string, what: string): Promise<unknown> {
+    return this.call(path, what, (response) => response.body.json());
+  }
+
+  /** One GET, retried while the server or network fails for now; 404 (and MLflow's not-found 400) are not retried. */
+  private call<T>(path: string, what: string, read: (response: Dispatcher.ResponseData) => Promise<T>): Promise<T> {
+    const attempt = async (): Promise<T> => {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(`${this.base}${path}`, {
+          dispatcher: this.dispatcher,
+          headers: this.authorization ? { authorization: this.authorization } : {},
+          signal: AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]),
+        });
+      } catch (error) {
+        throw new MlflowError(
+          'unreachable',
+          `cannot reach the MLflow tracking server at ${this.base}: ${describe(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      if (response.statusCode === 200) return read(response);
+      const text = await response.body.text().catch(() => '');
+      const code = /"error_code"\s*:\s*"([A-Z_]+)"/.exec(text)?.[1];
+      if (response.statusCode === 404 || code === 'RESOURCE_DOES_NOT_EXIST') {
+        throw new MlflowError('not-found', `the tracking server at ${this.base} has no ${what}`);
+      }
+      const kind = response.statusCode >= 500 || response.statusCode === 429 ? 'unreachable' : 'protocol';
+      throw new MlflowError(
+        kind,
+        `the tracking server at ${this.base} answered HTTP ${response.statusCode} for ${what}${code ? ` (${code})` : ''}`,
+      );
+    };
+    return pRetry(attempt, {
+      ...MLFLOW_RETRY,
+      signal: this.signal,
+      shouldRetry: ({ error }) => error instanceof MlflowError && error.kind === 'unreachable' && !this.signal.aborted,
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return error instanceof Error ? `${error.message}${cause}` : String(error);
+}

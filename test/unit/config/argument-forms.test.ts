@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import type { TrainedModelConfig } from '../../../src/config/config.js';
+import { usage } from '../../../src/config/usage.js';
+import { UsageError } from '../../../src/errors.js';
+import { problems, run, runAny } from '../../helpers/load-config.js';
+
+// The FLOps manager's command lines, as Oakestra splits its SLA's cmd (upstream's builder SLA, shlex.split).
+const FL_ACTORS =
+  'python3 main.py http://10.0.0.5:5073 proj-7 10.0.0.5 10.30.12.34 --supported_platforms=linux/amd64 fl_actors https://github.com/Malyuk-A/flops_ml_repo_mnist_sklearn sklearn';
+const TRAINED_MODEL =
+  'python3 main.py http://10.0.0.5:5073 proj-7 10.0.0.5 10.30.12.34 --supported_platforms=linux/amd64 trained_model Admin http://10.30.7.9:7027 98afa654c6b441cb95b8185be5856163';
+const split = (line: string): string[] => line.split(' ');
+
+function trainedModel(argv: readonly string[]): TrainedModelConfig {
+  const config = runAny(argv);
+  if (config.plan !== 'trained_model') throw new Error(`expected trained_model, got ${config.plan}`);
+  return config;
+}
+
+function usageError(argv: readonly string[]): UsageError {
+  try {
+    runAny(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe("the manager's fl_actors form", () => {
+  it('reads the command line as the manager writes it, python3 main.py and all', () => {
+    const config = run(split(FL_ACTORS));
+    expect({
+      plan: config.plan,
+      registry: config.registry,
+      projectId: config.projectId,
+      mqtt: config.mqtt,
+      observer: config.observer,
+      platforms: config.platforms,
+      repo: config.repo.url,
+      flavor: config.flavor,
+    }).toEqual({
+      plan: 'fl_actors',
+      registry: { hostPort: '10.0.0.5:5073', tls: false, apiBase: 'http://10.0.0.5:5073' },
+      projectId: 'proj-7',
+      mqtt: { host: '10.0.0.5', port: 9027 },
+      observer: { host: '10.30.12.34', port: 2727 },
+      platforms: ['linux/amd64'],
+      repo: 'https://github.com/Malyuk-A/flops_ml_repo_mnist_sklearn',
+      flavor: 'sklearn',
+    });
+  });
+
+  it.each([
+    [
+      ['--supported_platforms', 'linux/amd64,linux/arm64'],
+      ['linux/amd64', 'linux/arm64'],
+    ],
+    [['--supported-platforms=linux/arm64'], ['linux/arm64']],
+    [['--supported_platforms=linux/arm/v7'], ['linux/arm/v7']],
+    [[], ['linux/amd64']],
+  ])('takes platforms from %j anywhere on the line → %j (validate judges them)', (option, platforms) => {
+    const words = split(FL_ACTORS).filter((word) => !word.startsWith('--supported'));
+    expect(run([...words, ...option]).platforms).toEqual(platforms);
+    expect(run([...words.slice(0, 2), ...option, ...words.slice(2)]).platforms).toEqual(platforms);
+  });
+
+  it('accepts the options it may pass, and ours, before or after the arguments', () => {
+    const config = run([...split(FL_ACTORS), '--use-devel-base-images', '--deactivate-notifications', '--dry-run']);
+    expect([config.useDevelBaseImages, config.notifications, config.dryRun]).toEqual([true, false, true]);
+  });
+
+  it.each(['python main.py', 'python3.11 main.py', ''])('drops a leading "%s"', (prefix) => {
+    const words = split(FL_ACTORS).slice(2);
+    expect(run([...(prefix ? prefix.split(' ') : []), ...words]).projectId).toBe('proj-7');
+  });
+
+  it.each(['sklearn', 'pytorch', 'tensorflow', 'keras'])('takes the flavor %s', (flavor) => {
+    expect(run([...split(FL_ACTORS).slice(0, -1), flavor]).flavor).toBe(flavor);
+  });
+
+  it('refuses another flavor, naming the choices', () => {
+    expect(problems([...split(FL_ACTORS).slice(0, -1), 'xgboost'])).toEqual([
+      'ml_model_flavor "xgboost": must be one of sklearn, pytorch, tensorflow, keras',
+    ]);
+  });
+
+  it('accepts host:port for the broker and the observer', () => {
+    const words = split(FL_ACTORS);
+    words[4] = '127.0.0.1:1883';
+    words[5] = '127.0.0.1:3000';
+    const config = run(words);
+    expect([config.mqtt, config.observer]).toEqual([
+      { host: '127.0.0.1', port: 1883 },
+      { host: '127.0.0.1', port: 3000 },
+    ]);
+  });
+});
+
+describe("the manager's trained_model form", () => {
+  it('reads the customer, the tracking server and the run', () => {
+    const config = trainedModel(split(TRAINED_MODEL));
+    expect([config.plan, config.customerId, config.trackingUri.href, config.runId, config.projectId]).toEqual([
+      'trained_model',
+      'Admin',
+      'http://10.30.7.9:7027/',
+      '98afa654c6b441cb95b8185be5856163',
+      'proj-7',
+    ]);
+  });
+
+  it.each([
+    ['a customer that is no image path', 'Ad min', 'customer_id'],
+    ['a tracking server that is no URL', 'ftp://x', 'tracking_server_uri'],
+    ['a run id with a slash', 'a/b', 'run_id'],
+  ])('refuses %s, naming the argument', (_what, value, name) => {
+    const words = split(TRAINED_MODEL);
+    const at = { customer_id: 8, tracking_server_uri: 9, run_id: 10 }[name] ?? 0;
+    words[at] = value;
+    expect(problems(words).map((problem) => problem.split(' ')[0])).toEqual([name]);
+  });
+
+  it('refuses options that only the fl_actors plan reads', () => {
+    expect(problems([...split(TRAINED_MODEL), '--ref', 'main'])).toEqual([
+      '--ref applies to fl_actors only, not to trained_model',
+    ]);
+  });
+});
+
+describe('command lines that fit no form', () => {
+  it.each([
+    ['an unknown plan word', [...split(FL_ACTORS).slice(2, 7), 'fl_learners', 'https://h/a/b', 'sklearn'], 'fl_actors'],
+    ['a trained_model form missing the run', split(TRAINED_MODEL).slice(0, -1), 'trained_model'],
+    [
+      'a plan word in the wrong place',
+      ['http://r:5073', 'proj-7', 'fl_actors', 'https://h/a/b', 'sklearn'],
+      'fl_actors',
+    ],
+  ])('keeps what the failure report needs from %s', (_what, argv, plan) => {
+    const error = usageError(argv);
+    expect(error.exitCode).toBe(2);
+    expect(error.readable).toMatchObject({ plan, projectId: 'proj-7', notifications: true });
+  });
+
+  it('reads the broker and observer of a bad manager form, to report to them', () => {
+    const error = usageError([...split(FL_ACTORS).slice(0, -1), 'xgboost']);
+    expect(error.readable).toMatchObject({
+      plan: 'fl_actors',
+      projectId: 'proj-7',
+      mqtt: { host: '10.0.0.5', port: 9027 },
+      observer: { host: '10.30.12.34', port: 2727 },
+    });
+  });
+
+  it('keeps no project id that is not one', () => {
+    const words = split(FL_ACTORS);
+    words[3] = 'a..b';
+    expect(usageError(words).readable?.projectId).toBeUndefined();
+  });
+});
+
+describe('--help', () => {
+  it('shows every form and every option of the table', () => {
+    const text = usage();
+    expect(text).toContain('fl_actors <repo_url> <ml_model_flavor>');
+    expect(text).toContain('trained_model <customer_id> <tracking_server_uri> <run_id>');
+    for (const option of ['--supported-platforms LIST', '--use-devel-base-images', '--phase-timeout PHASE=S']) {
+      expect(text).toContain(option);
+    }
+  });
+});
