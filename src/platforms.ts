@@ -72,10 +72,6 @@ export function platformProblem(platform: string): string | undefined {
 /** Why a list of platforms cannot be built, naming each one that cannot; undefined when all can. */
 export function platformsProblem(platforms: readonly string[]): string | undefined {
   const problems = platforms.flatMap((platform) => platformProblem(platform) ?? []);
-  const host = hostPlatform().platform;
-  // Until images are assembled for other platforms, a list this build cannot honour fails here, never silently.
-  const others = platforms.filter((platform) => platformInfo(platform) !== undefined && platform !== host);
-  if (others.length > 0)
-    problems.push(`${others.join(', ')}: this builder makes images for its own platform, ${host}, only`);
-  return problems.length === 0 ? undefined : `${problems.join('; ')}. Ask for ${host} with --supported_platforms`;
+  if (problems.length === 0) return undefined;
+  return `${problems.join('; ')}. Ask for ${PLATFORMS.map((info) => info.platform).join(' and/or ')} with --supported_platforms`;
 }

@@ -98,6 +98,8 @@ export interface CommonConfig {
   readonly pipVenv: string;
   /** The host environment subprocesses inherit (PATH, HOME, container storage settings…). */
   readonly toolEnv: Readonly<Record<string, string>>;
+  /** A folder holding unpacked qemu-user-static emulators (FLOPS_QEMU_DIR); PATH is searched too. */
+  readonly qemuDir: string | undefined;
 }
 
 /** The fl_actors plan: the learner and aggregator images of an ML repo. */
@@ -272,6 +274,7 @@ function readCommon(
       nonEmpty(env.FLOPS_PIP_VENV) ??
         join(nonEmpty(env.XDG_CACHE_HOME) ?? join(home, '.cache'), 'flops-image-builder', 'pip-venv'),
     ),
+    qemuDir: nonEmpty(env.FLOPS_QEMU_DIR),
     toolEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined,

@@ -13,6 +13,8 @@ export interface ImageBuild {
   readonly containerfile: string;
   readonly tag: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The stage to build, when not the last. */
+  readonly target?: string;
 }
 
 /** Builds the image; a failure is a PhaseError BUILD_FAILED quoting buildah's last lines. */
@@ -21,7 +23,7 @@ export async function buildImage(job: Job, image: ImageBuild, log: Logger): Prom
     { id: 'flops-ca', src: job.buildSecrets.caFile },
     { id: 'flops-env', src: job.buildSecrets.envFile },
   ];
-  const iidFile = join(job.workdir, `${image.containerfile}.iid`);
+  const iidFile = join(job.workdir, `${image.containerfile}-${image.target ?? 'final'}.iid`);
   const args = buildahBudArgs({
     containerfile: join(image.contextDir, image.containerfile),
     contextDir: image.contextDir,
@@ -29,10 +31,11 @@ export async function buildImage(job: Job, image: ImageBuild, log: Logger): Prom
     iidFile,
     labels: image.labels,
     secrets,
+    ...(image.target === undefined ? {} : { target: image.target }),
     authFile: job.registryAccess.authFile,
     certDir: job.registryAccess.certDir,
   });
-  log.info({ containerfile: image.containerfile, tag: image.tag }, 'Building image');
+  log.info({ containerfile: image.containerfile, target: image.target, tag: image.tag }, 'Building image');
   await job.buildah.runOr('BUILD_FAILED', `building ${image.containerfile}`, args, {
     timeoutMs: job.config.phaseTimeoutsMs.build,
     signal: job.signal,

@@ -25,9 +25,7 @@ export async function findCurrentImages(
   try {
     await job.registry.ping();
     if (job.config.force) return repositories.map(() => undefined);
-    const found = await Promise.all(
-      repositories.map((repository) => job.registry.findImage(repository, tag, job.architecture)),
-    );
+    const found = await Promise.all(repositories.map((repository) => job.registry.findImage(repository, tag)));
     return found.map((image) =>
       image !== undefined && isCurrent(image, job.builderVersion, wanted) ? image : undefined,
     );
@@ -40,12 +38,16 @@ export async function findCurrentImages(
   }
 }
 
-/** The manager tags images by commit (or run) alone: another flavor, platform list or builder version rebuilds. */
+/**
+ * The manager tags images by commit (or run) alone: another flavor, platform list or builder version rebuilds, and
+ * every requested platform must be there.
+ */
 function isCurrent(image: RemoteImage, builderVersion: string, wanted: WantedLabels): boolean {
   const labels = image.labels;
   return (
     labels[LABELS.builderVersion] === builderVersion &&
     (wanted.mlModelFlavor === 'any' || labels[LABELS.mlModelFlavor] === wanted.mlModelFlavor) &&
-    (labels[LABELS.platforms] ?? '') === wanted.platforms.join(',')
+    (labels[LABELS.platforms] ?? '') === wanted.platforms.join(',') &&
+    wanted.platforms.every((platform) => image.platforms.includes(platform))
   );
 }

@@ -49,13 +49,10 @@ export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commit
   };
 }
 
-/** The local-only tag of the shared base image that learner and aggregator are built FROM. */
-export function baseImageTag(names: ImageNames): string {
-  return `localhost/flops-build/${names.path}/base:${names.tag}`;
-}
-
 /** The serving image of a trained model: `<registry>/<customer_id lower-cased>/trained_model:<run_id>`. */
 export interface TrainedModelImage {
+  /** The customer's path in the registry (`admin`). */
+  readonly path: string;
   readonly repository: string;
   readonly reference: string;
   readonly tag: string;
@@ -63,6 +60,7 @@ export interface TrainedModelImage {
 
 /** The name the manager computes for the trained model's image (the customer id is checked by config). */
 export function trainedModelImageName(registryHostPort: string, customerId: string, runId: string): TrainedModelImage {
-  const repository = `${customerId.toLowerCase()}/trained_model`;
-  return { repository, reference: `${registryHostPort}/${repository}:${runId}`, tag: runId };
+  const path = customerId.toLowerCase();
+  const repository = `${path}/trained_model`;
+  return { path, repository, reference: `${registryHostPort}/${repository}:${runId}`, tag: runId };
 }

@@ -12,6 +12,8 @@ export const LABELS = Object.freeze({
   mlModelFlavor: 'io.flops.ml-model-flavor',
   platforms: 'io.flops.platforms',
   patches: 'io.flops.patches',
+  /** The digest of the lock the image installed (the first platform's). */
+  lockDigest: 'io.flops.lock.digest',
 });
 
 /** What goes into the labels of one image. */

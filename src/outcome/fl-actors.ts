@@ -4,6 +4,7 @@ import type { FlActorsConfig } from '../config/config.js';
 import { LABELS } from '../images/labels.js';
 import type { FlActorsResults } from '../plans/fl-actors.js';
 import type { Finished } from '../plans/plan.js';
+import { platformInfo } from '../platforms.js';
 import type { FlActorsSuccessPayload, ImageOutcome } from '../report/messages.js';
 
 /** The `success` payload. */
@@ -29,7 +30,7 @@ export function flActorsSuccess(
     platforms: config.platforms,
     python_version: done.patch?.python ?? existing?.learner.labels[LABELS.pythonVersion] ?? '',
     flwr_version: done.patch?.flwrVersion ?? existing?.learner.labels[LABELS.flwrVersion] ?? '',
-    architecture: done.build?.architecture ?? existing?.learner.architecture ?? '',
+    architecture: existing?.learner.architecture ?? platformInfo(config.platforms[0] ?? '')?.architecture ?? '',
     builder_version: builderVersion,
     durations_ms: finished.durations,
     total_ms: totalMs,
@@ -40,7 +41,8 @@ export function flActorsSuccess(
 function pushedOrExisting(
   done: Partial<FlActorsResults>,
 ): { learner: ImageOutcome; aggregator: ImageOutcome } | undefined {
-  if (done.push) return done.push;
+  const { learner, aggregator } = done.push ?? {};
+  if (learner && aggregator) return { learner, aggregator };
   const existing = done.clone?.existing;
   if (!existing || !done.clone) return undefined;
   return {

@@ -22,7 +22,7 @@ export function trainedModelSuccess(
     run_id: config.runId,
     skipped: finished.skipReason !== null,
     skip_reason: finished.skipReason,
-    trained_model_image: done.push ?? { reference: fetched.image.reference, digest: existing?.digest ?? '' },
+    trained_model_image: done.push?.model ?? { reference: fetched.image.reference, digest: existing?.digest ?? '' },
     ml_model_flavor: done.validate?.flavor ?? existing?.labels[LABELS.mlModelFlavor] ?? null,
     platforms: config.platforms,
     python_version: done.patch?.python ?? existing?.labels[LABELS.pythonVersion] ?? '',

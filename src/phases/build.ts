@@ -1,67 +1,62 @@
-// Phase 6: build the shared base image, then the learner and aggregator images FROM it, with buildah.
+// Phase 6: the dependency images of every platform (found in the registry, or built with buildah and checked on their
+// platform), and the layers each image adds on them (written by the builder: the FL runtime, the repo or model).
 
-import type { FlActorsConfig } from '../config/config.js';
-import type { RenderedContext } from '../context/rendered-context.js';
-import type { DependencyPlan } from '../deps/plan/plan.js';
-import { buildImage } from '../images/build-image.js';
-import type { BuiltImage, BuiltImages } from '../images/built-image.js';
-import { baseImageTag, type ImageNames } from '../images/image-names.js';
-import { imageLabels } from '../images/labels.js';
-import type { FlActorsJob } from '../job.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImageContext } from '../context/image-context.js';
+import { type DepsBuild, ensureDepsImages } from '../images/deps-build.js';
+import { type WrittenLayer, writeLayer } from '../images/layer.js';
+import { IMAGE_USER, type ImageRole, type Placement, ROLE_IMAGES } from '../images/role-images.js';
+import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
-import { buildahInspectArgs } from '../tools/buildah-args.js';
 import type { PhaseBehaviour } from './phase.js';
 
-/** The two images, ready to push. */
-export interface BuildResult extends BuiltImages {
-  readonly architecture: string;
+/** The dependency images, and each image's own layers, ready for the push. */
+export interface BuildResult extends DepsBuild {
+  readonly layers: Readonly<Partial<Record<ImageRole, readonly WrittenLayer[]>>>;
 }
 
-/** What build reads: the image names and commit, the rendered context, and the dependency plan (for labels). */
-export interface BuildInput {
-  readonly images: ImageNames;
-  readonly commitSha: string;
-  readonly context: RenderedContext;
-  readonly plan: DependencyPlan;
-}
-
-export const buildPhase: PhaseBehaviour<BuildResult, FlActorsConfig> = {
+export const buildPhase: PhaseBehaviour<BuildResult> = {
   failureCode: 'BUILD_FAILED',
-  describe: (result) => ({
-    summary: `learner and aggregator images built for ${result.architecture}`,
-    learner_image_id: result.learner.imageId,
-    aggregator_image_id: result.aggregator.imageId,
-    architecture: result.architecture,
-  }),
+  describe: (result) => {
+    const built = result.images.filter((image) => image.built);
+    const reused = result.images.length - built.length;
+    const checks = result.checks.map((check) => `${check.platform} checked by ${check.method} (${check.checked})`);
+    return {
+      summary: `dependency images: ${built.length} built, ${reused} reused from the registry${checks.length > 0 ? `; ${checks.join(', ')}` : ''}`,
+      dependency_images: result.images.map((image) => ({ reference: image.reference, built: image.built })),
+      platform_checks: result.checks,
+    };
+  },
 };
 
-/** Builds the base image, then the learner and aggregator images on it. */
-export async function build(
-  job: FlActorsJob,
-  { images, commitSha, context, plan }: BuildInput,
-  log: Logger,
-): Promise<BuildResult> {
-  const labels = (role: 'learner' | 'aggregator'): Record<string, string> =>
-    imageLabels({
-      sourceUrl: job.config.repo.display,
-      revision: commitSha,
-      created: new Date(),
-      title: `FLOps ${role}`,
-      builderVersion: job.builderVersion,
-      flwrVersion: plan.flwrVersion,
-      pythonVersion: plan.python,
-      mlModelFlavor: job.config.flavor,
-      platforms: job.config.platforms,
-      patches: plan.patches,
-    });
-  const one = (containerfile: string, tag: string, imageLabels: Record<string, string>): Promise<BuiltImage> =>
-    buildImage(job, { contextDir: context.contextDir, containerfile, tag, labels: imageLabels }, log);
-  await one(context.containerfiles.base, baseImageTag(images), {});
-  const learner = await one(context.containerfiles.learner, images.learner, labels('learner'));
-  const aggregator = await one(context.containerfiles.aggregator, images.aggregator, labels('aggregator'));
-  const { stdout } = await job.buildah.run(buildahInspectArgs(learner.reference, '{{.OCIv1.Architecture}}'), {
-    timeoutMs: 60_000,
-    signal: job.signal,
-  });
-  return { learner, aggregator, architecture: stdout.trim() };
+/** Finds or builds the dependency images, then writes each image's layers. */
+export async function build(job: Job, context: ImageContext, log: Logger): Promise<BuildResult> {
+  const deps = await ensureDepsImages(job, context, log);
+  const dir = join(job.workdir, 'layers');
+  await mkdir(dir, { recursive: true });
+  // The learner and aggregator share the repo's layer: written once, the same bytes and digest for both.
+  const written = new Map<string, WrittenLayer>();
+  const layer = async (placements: readonly Placement[], comment: string): Promise<WrittenLayer> => {
+    const key = JSON.stringify(placements);
+    const known = written.get(key);
+    if (known !== undefined) return known;
+    const file = join(dir, `layer-${written.size}.tar.gz`);
+    const made = await writeLayer(context.contextDir, placements, IMAGE_USER, file, comment);
+    written.set(key, made);
+    return made;
+  };
+  const layers: Partial<Record<ImageRole, WrittenLayer[]>> = {};
+  for (const role of context.roles) {
+    const image = ROLE_IMAGES[role];
+    const own: WrittenLayer[] = [];
+    if (image.runtime.length > 0) own.push(await layer(image.runtime, `the FLOps ${role} runtime`));
+    own.push(await layer([image.content], `${image.content.from} at ${image.content.to}`));
+    layers[role] = own;
+  }
+  log.info(
+    { layers: [...written.values()].map((item) => ({ digest: item.digest, bytes: item.size })) },
+    'Wrote the layers',
+  );
+  return { ...deps, layers };
 }

@@ -1,101 +1,63 @@
-// Phase 5: render the build contexts: the repo, its patched requirements, the FL components and the Containerfiles.
+// Phase 5: render the build context: the repo (what its .dockerignore keeps), the FL components, the dependency
+// Containerfiles and locks of every platform, and the images' Containerfiles.
 
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import type { FlActorsConfig } from '../config/config.js';
 import { copyRepo } from '../context/copy-repo.js';
-import { renderTemplate } from '../context/render.js';
-import type { RenderedContext } from '../context/rendered-context.js';
-import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import { type ImageContext, writeImageContext } from '../context/image-context.js';
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
-import { baseImageTag, type ImageNames } from '../images/image-names.js';
-import type { Job } from '../job.js';
-import { TEMPLATES_DIR } from '../paths.js';
+import { depsRepository } from '../images/deps-image.js';
+import type { ImageNames } from '../images/image-names.js';
+import type { FlActorsJob } from '../job.js';
+import type { PlatformLock } from '../resolve/platform-lock.js';
 import type { PhaseBehaviour } from './phase.js';
 
 /** The rendered context, and how much of the repo went into it. */
-export interface InjectResult extends RenderedContext {
+export interface InjectResult extends ImageContext {
   readonly repoFiles: number;
   readonly excludedFiles: number;
 }
 
-const ROLES = ['base', 'learner', 'aggregator'] as const;
+/** What inject renders: the clone, the image names, the dependency plan and its locks. */
+export interface InjectInput {
+  readonly repoDir: string;
+  readonly images: ImageNames;
+  readonly plan: DependencyPlan;
+  /** Undefined when resolve was skipped or the conda path has none. */
+  readonly locks: readonly PlatformLock[] | undefined;
+}
 
-export const injectPhase: PhaseBehaviour<InjectResult> = {
+export const injectPhase: PhaseBehaviour<InjectResult, FlActorsConfig> = {
   failureCode: 'TEMPLATE_FAILED',
   describe: (result) => ({
-    summary: `build contexts rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore)`,
+    summary: `build context rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore) for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}`,
     context_dir: result.contextDir,
+    dependency_images: result.deps.flatMap((deps) => Object.values(deps.tags)),
   }),
   skipRest: (_result, job) =>
     job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined,
 };
 
-/** What inject renders: the clone, the image names, and the dependency plan. */
-export interface InjectInput {
-  readonly repoDir: string;
-  readonly images: ImageNames;
-  readonly plan: DependencyPlan;
-}
-
-/** Renders the build contexts into the job's folder. */
-export async function inject(job: Job, { repoDir, images, plan: patched }: InjectInput): Promise<InjectResult> {
+/** Renders the build context into the job's folder. */
+export async function inject(job: FlActorsJob, input: InjectInput): Promise<InjectResult> {
   const contextDir = join(job.workdir, 'context');
   await mkdir(contextDir, { recursive: true });
-
-  const copied = await copyRepo(repoDir, join(contextDir, 'repo'));
+  const copied = await copyRepo(input.repoDir, join(contextDir, 'repo'));
   if (copied.escapingLinks.length > 0) {
     throw new PhaseError(
       'TEMPLATE_FAILED',
       `symbolic links that point outside the repo are refused: ${copied.escapingLinks.join(', ')}`,
     );
   }
-  await writeFile(join(contextDir, 'requirements.txt'), lines(requirementsFileLines(patched)));
-  await writeFile(join(contextDir, 'runtime-requirements.txt'), lines(builderPins(patched)));
-  await writeFile(join(contextDir, 'constraints.txt'), lines(constraintsFileLines(patched)));
-  if (patched.condaEnvironment !== undefined) {
-    await writeFile(join(contextDir, 'environment.yaml'), stringify(patched.condaEnvironment));
-  }
-  await cp(join(TEMPLATES_DIR, 'runtime'), join(contextDir, 'flops'), {
-    recursive: true,
-    filter: (source) => !/(__pycache__|\.pyc$|[\\/]tests?([\\/]|$))/.test(source.slice(TEMPLATES_DIR.length)),
-  });
-
-  const values = {
-    BASE_IMAGE: patched.baseImage,
-    FROM_IMAGE: baseImageTag(images),
-  };
-  for (const role of ROLES) {
-    // The conda path has its own base template; learner and aggregator are the same for both.
-    const source = role === 'base' && patched.installer === 'conda' ? 'base-conda' : role;
-    const template = await readFile(join(TEMPLATES_DIR, `${source}.Containerfile`), 'utf8');
-    const rendered = renderOrFail(template, values, role);
-    await writeFile(join(contextDir, `${role}.Containerfile`), rendered);
-  }
-  return {
+  const context = await writeImageContext(job, {
     contextDir,
-    containerfiles: {
-      base: 'base.Containerfile',
-      learner: 'learner.Containerfile',
-      aggregator: 'aggregator.Containerfile',
-    },
-    repoFiles: copied.files,
-    excludedFiles: copied.excluded,
-  };
-}
-
-function renderOrFail(template: string, values: Record<string, string>, role: string): string {
-  try {
-    return renderTemplate(template, values);
-  } catch (error) {
-    throw new PhaseError('TEMPLATE_FAILED', `${role}.Containerfile: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
-/** Lines as a file's text, each ended by a newline. */
-function lines(items: readonly string[]): string {
-  return items.map((line) => `${line}\n`).join('');
+    plan: input.plan,
+    locks: input.locks,
+    roles: ['learner', 'aggregator'],
+    depsRepository: depsRepository(input.images.path),
+    env: job.config.flavor === undefined ? {} : { ML_MODEL_FLAVOR: job.config.flavor },
+  });
+  return { ...context, repoFiles: copied.files, excludedFiles: copied.excluded };
 }

@@ -1,30 +1,99 @@
-// Phase 7: push both images to the platform's registry and record their digests.
+// Phase 7: push the dependency images this job built, then assemble every image in the registry on them, one per
+// platform, and tag them: a single platform's manifest, or an OCI image index of all of them.
 
-import type { BuiltImages } from '../images/built-image.js';
+import type { ImageContext } from '../context/image-context.js';
+import { assemble, tagImages } from '../images/assemble.js';
+import { DEPS_LABELS } from '../images/deps-image.js';
+import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
+import { IMAGE_USER, type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
+import type { BuildResult } from './build.js';
 import type { PhaseBehaviour } from './phase.js';
 
-/** The pushed images with the digests the registry stored. */
-export interface PushResult {
-  readonly learner: ImageOutcome;
-  readonly aggregator: ImageOutcome;
+/** Where an image goes. */
+export interface ImageTarget {
+  /** Repository path without the registry: `alice/mnist/learner`. */
+  readonly repository: string;
+  readonly tag: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
+
+/** What push assembles. */
+export interface PushInput {
+  readonly context: ImageContext;
+  readonly built: BuildResult;
+  readonly targets: Readonly<Partial<Record<ImageRole, ImageTarget>>>;
+}
+
+/** Each pushed image: its reference, the tag's digest, and each platform's digest. */
+export type PushResult = Readonly<Partial<Record<ImageRole, ImageOutcome>>>;
 
 export const pushPhase: PhaseBehaviour<PushResult> = {
   failureCode: 'PUSH_FAILED',
   describe: (result) => ({
-    summary: `pushed ${result.learner.reference} and ${result.aggregator.reference}`,
-    learner_image: result.learner,
-    aggregator_image: result.aggregator,
+    summary: `pushed ${Object.values(result)
+      .map((image) => image.reference)
+      .join(' and ')}`,
+    ...Object.fromEntries(Object.entries(result).map(([role, image]) => [`${role}_image`, image])),
   }),
 };
 
-/** Pushes the learner, then the aggregator. */
-export async function push(job: Job, built: BuiltImages, log: Logger): Promise<PushResult> {
-  const learner = await pushImage(job, built.learner.reference, 'learner', log);
-  const aggregator = await pushImage(job, built.aggregator.reference, 'aggregator', log);
-  return { learner, aggregator };
+/** Pushes the new dependency images, then assembles and tags each image. */
+export async function push(job: Job, input: PushInput, log: Logger): Promise<PushResult> {
+  const { context, built } = input;
+  for (const deps of built.images.filter((image) => image.built)) {
+    await pushImage(job, deps.reference, `${deps.role}-${deps.platform.architecture}-deps`, log);
+  }
+  // The locks under the hash of their inputs: a later job with the same inputs reuses them without resolving.
+  for (const deps of context.deps) {
+    if (deps.inputsTag === undefined || deps.lock === undefined) continue;
+    await writeLockRecord(job.registry, context.depsRepository, deps.inputsTag, deps.platform.platform, {
+      [DEPS_LABELS.lock]: deps.lock.text,
+      [DEPS_LABELS.extras]: deps.extras?.text ?? '',
+      [DEPS_LABELS.unlocked]: deps.unlocked.join('\n'),
+    });
+  }
+  const created = new Date();
+  const result: Partial<Record<ImageRole, ImageOutcome>> = {};
+  for (const role of context.roles) {
+    const target = input.targets[role];
+    if (target === undefined) throw new Error(`internal: no target for the ${role} image`);
+    const image = ROLE_IMAGES[role];
+    const descriptors = [];
+    for (const deps of context.deps) {
+      const depsTag = deps.tags[image.deps];
+      if (depsTag === undefined) throw new Error(`internal: no ${image.deps} dependency image`);
+      descriptors.push(
+        await assemble(job.registry, target.repository, {
+          platform: deps.platform.platform,
+          depsRepository: context.depsRepository,
+          depsTag,
+          layers: built.layers[role] ?? [],
+          changes: {
+            env: { ...image.env, ...context.env },
+            labels: target.labels,
+            workingDir: image.workingDir,
+            user: `${IMAGE_USER.uid}:${IMAGE_USER.gid}`,
+            entrypoint: image.entrypoint,
+            exposedPorts: image.exposedPorts,
+          },
+          created,
+        }),
+      );
+    }
+    const digest = await tagImages(job.registry, target.repository, target.tag, descriptors);
+    const reference = `${job.config.registry.hostPort}/${target.repository}:${target.tag}`;
+    const platforms = Object.fromEntries(
+      descriptors.map((descriptor) => [
+        `${descriptor.platform?.os}/${descriptor.platform?.architecture}`,
+        descriptor.digest,
+      ]),
+    );
+    log.info({ image: reference, digest, platforms }, 'Pushed the image');
+    result[role] = { reference, digest, platforms };
+  }
+  return result;
 }

@@ -1,51 +1,46 @@
-// trained_model phase 5: render the serving image's build context: the model, its requirements, the Containerfile.
+// trained_model phase 5: render the serving image's build context: the model, its dependency Containerfiles and
+// locks for every platform, and the image's Containerfile.
 
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderTemplate } from '../context/render.js';
-import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import { type ImageContext, writeImageContext } from '../context/image-context.js';
 import type { DependencyPlan } from '../deps/plan/plan.js';
-import { PhaseError } from '../errors.js';
+import { depsRepository } from '../images/deps-image.js';
+import type { TrainedModelImage } from '../images/image-names.js';
 import type { Job } from '../job.js';
-import { TEMPLATES_DIR } from '../paths.js';
+import type { PlatformLock } from '../resolve/platform-lock.js';
 import type { PhaseBehaviour } from './phase.js';
 
-/** The serving image's context. */
-export interface ServingContext {
-  readonly contextDir: string;
-  readonly containerfile: string;
-}
-
-export const renderServingPhase: PhaseBehaviour<ServingContext> = {
+export const renderServingPhase: PhaseBehaviour<ImageContext> = {
   failureCode: 'TEMPLATE_FAILED',
-  describe: (result) => ({ summary: 'build context rendered', context_dir: result.contextDir }),
+  describe: (result) => ({
+    summary: `build context rendered for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}`,
+    context_dir: result.contextDir,
+  }),
   skipRest: (_result, job) =>
     job.config.dryRun ? 'dry run: the build context is rendered, nothing is built or pushed' : undefined,
 };
 
-/** Copies the model and writes the requirements and the Containerfile into the job's folder. */
-export async function renderServing(job: Job, modelDir: string, plan: DependencyPlan): Promise<ServingContext> {
-  const contextDir = join(job.workdir, 'context');
-  await mkdir(contextDir, { recursive: true });
-  await cp(modelDir, join(contextDir, 'model'), { recursive: true });
-  await writeFile(join(contextDir, 'requirements.txt'), lines(requirementsFileLines(plan)));
-  await writeFile(join(contextDir, 'runtime-requirements.txt'), lines(builderPins(plan)));
-  await writeFile(join(contextDir, 'constraints.txt'), lines(constraintsFileLines(plan)));
-  await cp(join(TEMPLATES_DIR, 'runtime', 'with-build-secrets.sh'), join(contextDir, 'flops', 'with-build-secrets.sh'));
-  const template = await readFile(join(TEMPLATES_DIR, 'trained-model.Containerfile'), 'utf8');
-  let rendered: string;
-  try {
-    rendered = renderTemplate(template, { BASE_IMAGE: plan.baseImage });
-  } catch (error) {
-    throw new PhaseError('TEMPLATE_FAILED', `trained-model.Containerfile: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const containerfile = 'trained-model.Containerfile';
-  await writeFile(join(contextDir, containerfile), rendered);
-  return { contextDir, containerfile };
+/** What the serving image is made of. */
+export interface ServingInput {
+  readonly modelDir: string;
+  readonly image: TrainedModelImage;
+  readonly plan: DependencyPlan;
+  readonly locks: readonly PlatformLock[] | undefined;
+  readonly flavor: string | undefined;
 }
 
-function lines(items: readonly string[]): string {
-  return items.map((line) => `${line}\n`).join('');
+/** Copies the model and renders the rest of the context. */
+export async function renderServing(job: Job, input: ServingInput): Promise<ImageContext> {
+  const contextDir = join(job.workdir, 'context');
+  await mkdir(contextDir, { recursive: true });
+  await cp(input.modelDir, join(contextDir, 'model'), { recursive: true });
+  return writeImageContext(job, {
+    contextDir,
+    plan: input.plan,
+    locks: input.locks,
+    roles: ['model'],
+    depsRepository: depsRepository(input.image.path),
+    env: input.flavor === undefined ? {} : { ML_MODEL_FLAVOR: input.flavor },
+  });
 }

@@ -1,7 +1,9 @@
 // The fl_actors plan: clone → validate → patch → resolve → inject → build → push, each fed what it needs.
 
 import type { FlActorsConfig } from '../config/config.js';
-import { baseImageTag } from '../images/image-names.js';
+import { depsRepository } from '../images/deps-image.js';
+import { imageLabels, LABELS } from '../images/labels.js';
+import type { FlActorsJob } from '../job.js';
 import { flActorsSuccess } from '../outcome/fl-actors.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
@@ -10,6 +12,7 @@ import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
+import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
 
@@ -34,32 +37,71 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
     patch: { ...patchPhase, run: (job, done) => patch(job, { ...need(done.validate, 'validate'), purpose: 'fl' }) },
     resolve: {
       ...resolvePhase,
-      run: (job, done, log) =>
-        resolve(job, { plan: need(done.patch, 'patch'), envFile: need(done.validate, 'validate').env.file }, log),
+      run: (job, done, log) => {
+        const { images } = need(done.clone, 'clone');
+        const envFile = need(done.validate, 'validate').env.file;
+        const deps = job.config.dryRun ? undefined : depsRepository(images.path);
+        return resolve(job, { plan: need(done.patch, 'patch'), envFile, depsRepository: deps }, log);
+      },
     },
     inject: {
       ...injectPhase,
       run: (job, done) => {
         const { repoDir, images } = need(done.clone, 'clone');
-        return inject(job, { repoDir, images, plan: need(done.patch, 'patch') });
+        const locks = done.resolve?.locks.length ? done.resolve.locks : undefined;
+        return inject(job, { repoDir, images, plan: need(done.patch, 'patch'), locks });
       },
     },
-    build: {
-      ...buildPhase,
+    build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    push: {
+      ...pushPhase,
       run: (job, done, log) => {
-        const { images, commitSha } = need(done.clone, 'clone');
-        return build(
+        const { images } = need(done.clone, 'clone');
+        const target = (role: 'learner' | 'aggregator', repository: string) => ({
+          repository,
+          tag: images.tag,
+          labels: labelsOf(job, done, role),
+        });
+        return push(
           job,
-          { images, commitSha, context: need(done.inject, 'inject'), plan: need(done.patch, 'patch') },
+          {
+            context: need(done.inject, 'inject'),
+            built: need(done.build, 'build'),
+            targets: {
+              learner: target('learner', images.learnerRepository),
+              aggregator: target('aggregator', images.aggregatorRepository),
+            },
+          },
           log,
         );
       },
     },
-    push: { ...pushPhase, run: (job, done, log) => push(job, need(done.build, 'build'), log) },
   },
   success: flActorsSuccess,
-  builtTags: (done) => {
-    const images = done.clone?.images;
-    return images === undefined ? [] : [images.learner, images.aggregator, baseImageTag(images)];
-  },
+  builtTags: (done) => done.build?.images.filter((image) => image.built).map((image) => image.reference) ?? [],
 };
+
+/** The labels of the learner or aggregator: where it comes from, what made it, what it holds. */
+function labelsOf(
+  job: FlActorsJob,
+  done: Partial<FlActorsResults>,
+  role: 'learner' | 'aggregator',
+): Record<string, string> {
+  const plan = need(done.patch, 'patch');
+  const lock = done.resolve?.locks[0];
+  return {
+    ...imageLabels({
+      sourceUrl: job.config.repo.display,
+      revision: need(done.clone, 'clone').commitSha,
+      created: new Date(),
+      title: `FLOps ${role}`,
+      builderVersion: job.builderVersion,
+      flwrVersion: plan.flwrVersion,
+      pythonVersion: plan.python,
+      mlModelFlavor: job.config.flavor,
+      platforms: job.config.platforms,
+      patches: plan.patches,
+    }),
+    ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
+  };
+}

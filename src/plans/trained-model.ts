@@ -1,15 +1,19 @@
 // The trained_model plan: fetch → validate → patch → resolve → inject → build → push of the serving image.
 
 import type { TrainedModelConfig } from '../config/config.js';
-import type { BuiltImage } from '../images/built-image.js';
+import type { ImageContext } from '../context/image-context.js';
+import { depsRepository } from '../images/deps-image.js';
+import { imageLabels, LABELS } from '../images/labels.js';
+import type { TrainedModelJob } from '../job.js';
 import { trainedModelSuccess } from '../outcome/trained-model.js';
-import { buildServing, buildServingPhase, pushServing, pushServingPhase } from '../phases/build-serving.js';
+import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type FetchResult, fetchModel, fetchModelPhase } from '../phases/fetch-model.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
+import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ModelResult, readModel, readModelPhase } from '../phases/read-model.js';
-import { renderServing, renderServingPhase, type ServingContext } from '../phases/render-serving.js';
+import { renderServing, renderServingPhase } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
-import type { ImageOutcome } from '../report/messages.js';
+import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
 
@@ -19,9 +23,9 @@ export interface TrainedModelResults {
   validate: ModelResult;
   patch: PatchResult;
   resolve: ResolveResult;
-  inject: ServingContext;
-  build: BuiltImage;
-  push: ImageOutcome;
+  inject: ImageContext;
+  build: BuildResult;
+  push: PushResult;
 }
 
 export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> = {
@@ -39,31 +43,40 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
     },
     resolve: {
       ...resolvePhase,
-      run: (job, done, log) =>
-        resolve(job, { plan: need(done.patch, 'patch'), envFile: need(done.validate, 'validate').env.file }, log),
+      run: (job, done, log) => {
+        const { image } = need(done.fetch, 'fetch');
+        const envFile = need(done.validate, 'validate').env.file;
+        const deps = job.config.dryRun ? undefined : depsRepository(image.path);
+        return resolve(job, { plan: need(done.patch, 'patch'), envFile, depsRepository: deps }, log);
+      },
     },
     inject: {
       ...renderServingPhase,
-      run: (job, done) => renderServing(job, modelDir(done.fetch), need(done.patch, 'patch')),
+      run: (job, done) =>
+        renderServing(job, {
+          modelDir: modelDir(done.fetch),
+          image: need(done.fetch, 'fetch').image,
+          plan: need(done.patch, 'patch'),
+          locks: done.resolve?.locks.length ? done.resolve.locks : undefined,
+          flavor: need(done.validate, 'validate').flavor,
+        }),
     },
-    build: {
-      ...buildServingPhase,
-      run: (job, done, log) =>
-        buildServing(
+    build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    push: {
+      ...pushPhase,
+      run: (job, done, log) => {
+        const { image } = need(done.fetch, 'fetch');
+        const target = { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) };
+        return push(
           job,
-          {
-            image: need(done.fetch, 'fetch').image,
-            context: need(done.inject, 'inject'),
-            plan: need(done.patch, 'patch'),
-            flavor: need(done.validate, 'validate').flavor,
-          },
+          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: { model: target } },
           log,
-        ),
+        );
+      },
     },
-    push: { ...pushServingPhase, run: (job, done, log) => pushServing(job, need(done.build, 'build'), log) },
   },
   success: trainedModelSuccess,
-  builtTags: (done) => (done.build === undefined ? [] : [done.build.reference]),
+  builtTags: (done) => done.build?.images.filter((image) => image.built).map((image) => image.reference) ?? [],
 };
 
 /** The fetched model's folder; fetch returns none only when the image exists, and then nothing runs after it. */
@@ -71,4 +84,26 @@ function modelDir(fetched: FetchResult | undefined): string {
   const dir = need(fetched, 'fetch').modelDir;
   if (dir === undefined) throw new Error('internal: no model was fetched');
   return dir;
+}
+
+/** The serving image's labels: the run, the flavor, the builder. */
+function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Record<string, string> {
+  const plan = need(done.patch, 'patch');
+  const lock = done.resolve?.locks[0];
+  return {
+    ...imageLabels({
+      sourceUrl: `${job.config.trackingUri.origin}/#/experiments/${done.fetch?.run?.experimentId ?? ''}/runs/${job.config.runId}`,
+      revision: job.config.runId,
+      created: new Date(),
+      title: 'FLOps trained model',
+      builderVersion: job.builderVersion,
+      flwrVersion: undefined,
+      pythonVersion: plan.python,
+      mlModelFlavor: need(done.validate, 'validate').flavor,
+      platforms: job.config.platforms,
+      patches: plan.patches,
+    }),
+    'io.flops.mlflow.run-id': job.config.runId,
+    ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
+  };
 }

@@ -40,7 +40,10 @@ export interface PhaseEvent {
 /** A pushed (or already present) image. */
 export interface ImageOutcome {
   readonly reference: string;
+  /** The tag's digest: an image index when there are several platforms. */
   readonly digest: string;
+  /** Each platform's image digest, e.g. `{"linux/amd64": "sha256:…"}`. */
+  readonly platforms?: Readonly<Record<string, string>>;
 }
 
 /** What every success payload says. */

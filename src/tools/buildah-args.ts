@@ -22,6 +22,8 @@ export interface BuildOptions extends RegistryAccess {
   readonly iidFile: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly secrets: readonly BuildSecret[];
+  /** The stage to build (`--target`), when not the last. */
+  readonly target?: string;
 }
 
 /** One push of a local image to a registry. */
@@ -43,6 +45,7 @@ export function buildahBudArgs(options: BuildOptions): string[] {
     '--force-rm',
     '--file',
     options.containerfile,
+    ...(options.target === undefined ? [] : ['--target', options.target]),
     '--tag',
     options.tag,
     '--iidfile',
@@ -71,11 +74,6 @@ export function buildahPushArgs(options: PushOptions): string[] {
     options.localRef,
     `docker://${options.destination}`,
   ];
-}
-
-/** `buildah inspect` printing one Go-template field of an image. */
-export function buildahInspectArgs(imageRef: string, format: string): string[] {
-  return ['inspect', '--type', 'image', '--format', format, '--', imageRef];
 }
 
 /** `buildah rmi` of the given images (local clean-up only). */

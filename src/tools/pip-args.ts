@@ -2,6 +2,7 @@
 
 import { newestPatch } from '../deps/python-version.js';
 import { architectureInfo } from '../platforms.js';
+import { UV_VERSION } from './uv-args.js';
 
 /** The pip the builder installs into its own virtual environment (recent: PEP 658 metadata, `--report`, `index versions --json`). */
 export const PIP_VERSION = '26.3';
@@ -183,5 +184,6 @@ export function pipSelfInstallArgs(
     ...pipIndexArgs(index, certFile),
     '--',
     `pip==${version}`,
+    `uv==${UV_VERSION}`,
   ];
 }

@@ -1,10 +1,11 @@
-// The builder's own virtual environment with a pinned pip: made on first use, remade when broken or outdated.
+// The builder's own tool environment (pinned pip and uv): made on first use, remade when broken or outdated.
 
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommandError } from '../errors.js';
 import { run } from './exec.js';
 import { PIP_VERSION, type PipIndex, pipSelfInstallArgs } from './pip-args.js';
+import { UV_VERSION } from './uv-args.js';
 
 /** Where the environment goes and how pip reaches the index while installing itself. */
 export interface PipVenvOptions {
@@ -20,9 +21,10 @@ export interface PipVenvOptions {
   readonly signal: AbortSignal;
 }
 
-/** A ready environment: the python to run pip with, and whether this call made it. */
+/** A ready environment: the python to run pip with, uv, and whether this call made it. */
 export interface PipVenv {
   readonly python: string;
+  readonly uv: string;
   readonly pipVersion: string;
   readonly created: boolean;
 }
@@ -38,9 +40,10 @@ export class PipVenvError extends Error {
  */
 export async function ensurePipVenv(options: PipVenvOptions): Promise<PipVenv> {
   const python = join(options.dir, 'bin', 'python');
+  const uv = join(options.dir, 'bin', 'uv');
   await mkdir(dirname(options.dir), { recursive: true });
   const current = await pipVersionOf(python, options);
-  if (current === PIP_VERSION) return { python, pipVersion: current, created: false };
+  if (current === PIP_VERSION && (await isUv(uv, options))) return { python, uv, pipVersion: current, created: false };
 
   const staging = await mkdtemp(`${options.dir}.new-`);
   try {
@@ -54,12 +57,12 @@ export async function ensurePipVenv(options: PipVenvOptions): Promise<PipVenv> {
       join(staging, 'bin', 'python'),
       pipSelfInstallArgs(options.index, options.certFile),
       options,
-      `install pip ${PIP_VERSION} from ${options.index.indexUrl}`,
+      `install pip ${PIP_VERSION} and uv ${UV_VERSION} from ${options.index.indexUrl}`,
     );
-    // Only `bin/python -m pip` is used: it finds the environment from its own location, so moving the folder is safe
-    // (the `bin/pip` scripts keep the staging path in their first line).
+    // Only `bin/python -m pip` and `bin/uv` (a static binary) are used: both work from any location, so moving the
+    // folder is safe (the `bin/pip` scripts keep the staging path in their first line).
     // Another job may have made one meanwhile: keep it rather than pull it from under that job.
-    if ((await pipVersionOf(python, options)) !== PIP_VERSION) {
+    if ((await pipVersionOf(python, options)) !== PIP_VERSION || !(await isUv(uv, options))) {
       await rm(options.dir, { recursive: true, force: true });
       await rename(staging, options.dir).catch((error: NodeJS.ErrnoException) => {
         if (!['ENOTEMPTY', 'EEXIST'].includes(error.code ?? '')) throw error;
@@ -69,11 +72,12 @@ export async function ensurePipVenv(options: PipVenvOptions): Promise<PipVenv> {
     await rm(staging, { recursive: true, force: true });
   }
   const made = await pipVersionOf(python, options);
-  if (made !== PIP_VERSION)
+  if (made !== PIP_VERSION || !(await isUv(uv, options))) {
     throw new PipVenvError(
-      `the virtual environment at ${options.dir} has pip ${made ?? 'missing'}, not ${PIP_VERSION}`,
+      `the virtual environment at ${options.dir} has pip ${made ?? 'missing'}, not ${PIP_VERSION}, or no uv ${UV_VERSION}`,
     );
-  return { python, pipVersion: made, created: true };
+  }
+  return { python, uv, pipVersion: made, created: true };
 }
 
 /** The pip version an environment's python imports, or undefined when it is missing or broken. */
@@ -89,6 +93,22 @@ async function pipVersionOf(python: string, options: PipVenvOptions): Promise<st
   } catch (error) {
     if (options.signal.aborted) throw error;
     return undefined;
+  }
+}
+
+/** Whether `uv` is there and the pinned version. */
+async function isUv(uv: string, options: PipVenvOptions): Promise<boolean> {
+  try {
+    const { stdout } = await run(uv, ['--version'], {
+      cwd: dirname(options.dir),
+      env: options.env,
+      timeoutMs: 30_000,
+      signal: options.signal,
+    });
+    return stdout.trim().split(/\s+/)[1] === UV_VERSION;
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    return false;
   }
 }
 

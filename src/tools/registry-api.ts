@@ -1,201 +1,201 @@
-// The registry's v2 HTTP API (undici): is it there, do we have access, which images exist already.
+// A registry's v2 API: is it there, which images exist, and the reads and writes that assemble images in place.
 
-import { createHash } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, request } from 'undici';
+import { readFile } from 'node:fs/promises';
 import type { RegistryTarget } from '../config/registry-target.js';
+import {
+  type Descriptor,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+  isIndex,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPES,
+  platformOf,
+} from '../images/oci.js';
+import { type Credentials, RegistryError, RegistryHttp } from './registry-http.js';
 
-/** Manifest media types we accept; buildah pushes OCI, other tools push Docker's. */
-export const MANIFEST_MEDIA_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-] as const;
+export { RegistryError };
 
-const INDEX_TYPES = new Set<string>([MANIFEST_MEDIA_TYPES[2], MANIFEST_MEDIA_TYPES[3]]);
-
-/** Why the registry could not be used. */
-export class RegistryError extends Error {
-  override readonly name = 'RegistryError';
-  constructor(
-    readonly kind: 'unreachable' | 'auth' | 'protocol',
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options);
-  }
-}
-
-/** An image found in the registry. */
+/** An image found in the registry: its top digest, its labels, and the platforms it holds. */
 export interface RemoteImage {
   readonly digest: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The first platform's architecture (single-platform images: the only one). */
   readonly architecture: string;
+  readonly platforms: readonly string[];
 }
 
-interface Credentials {
-  readonly username: string;
-  readonly password: string;
+/** One platform's image: its manifest (and digest) and its config. */
+export interface PlatformImage {
+  readonly digest: string;
+  readonly manifest: ImageManifest;
+  readonly config: ImageConfig;
 }
 
-/** A small client for one registry, with Basic and Bearer-token authentication. */
+/** Bigger uploads (layers) get longer than a call. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
+/** A small client for one registry. */
 export class RegistryClient {
-  private readonly dispatcher: Dispatcher;
-  private authorization: string | undefined;
+  private readonly http: RegistryHttp;
 
   constructor(
-    private readonly target: RegistryTarget,
-    private readonly credentials: Credentials | undefined,
+    target: RegistryTarget,
+    credentials: Credentials | undefined,
     extraCaPem: string | undefined,
-    private readonly timeoutMs = 10_000,
+    timeoutMs = 10_000,
   ) {
-    this.dispatcher = new Agent({
-      connect: { ca: extraCaPem ? [...rootCertificates, extraCaPem] : undefined, timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    this.http = new RegistryHttp(target, credentials, extraCaPem, timeoutMs);
+  }
+
+  get hostPort(): string {
+    return this.http.target.hostPort;
   }
 
   /** Checks that `/v2/` answers and accepts our credentials; throws RegistryError otherwise. */
   async ping(): Promise<void> {
-    await this.get('/v2/', {}, 'registry:catalog:*');
+    await this.http.call('/v2/', { scopes: ['registry:catalog:*'] });
   }
 
-  /** Returns the image `repository:tag`, or undefined when the registry does not have it. */
-  async findImage(repository: string, tag: string, architecture: string): Promise<RemoteImage | undefined> {
-    const scope = `repository:${repository}:pull`;
-    const found = await this.get(
-      `/v2/${repository}/manifests/${encodeURIComponent(tag)}`,
-      { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-      scope,
-      true,
-    );
-    if (!found) return undefined;
-    let manifest = JSON.parse(found.body) as {
-      mediaType?: string;
-      config?: { digest: string };
-      manifests?: { digest: string; platform?: { architecture?: string } }[];
-    };
-    const mediaType = manifest.mediaType ?? found.contentType;
-    if (INDEX_TYPES.has(mediaType)) {
-      const entry =
-        manifest.manifests?.find((item) => item.platform?.architecture === architecture) ?? manifest.manifests?.[0];
-      if (!entry) return undefined;
-      const child = await this.get(
-        `/v2/${repository}/manifests/${entry.digest}`,
-        { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-        scope,
-      );
-      manifest = JSON.parse(child?.body ?? '{}');
+  /** A manifest or index by tag or digest, as the registry stores it; undefined when there is none. */
+  async manifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ mediaType: string; body: Buffer; digest: string } | undefined> {
+    const answer = await this.http.call(`/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pull(repository)],
+      answers: [404],
+    });
+    if (answer.status === 404) return undefined;
+    const parsed = JSON.parse(answer.body.toString('utf8')) as { mediaType?: string };
+    const mediaType = parsed.mediaType ?? answer.headers['content-type'] ?? MEDIA_TYPES.manifest;
+    return { mediaType, body: answer.body, digest: answer.digest };
+  }
+
+  /**
+   * The image for `platform` behind a tag or digest: from an index, the entry for that platform; a plain manifest
+   * only when its config is of that platform. Undefined when the reference or the platform is not there.
+   */
+  async platformImage(repository: string, reference: string, platform: string): Promise<PlatformImage | undefined> {
+    const top = await this.manifest(repository, reference);
+    if (top === undefined) return undefined;
+    if (isIndex(top.mediaType)) {
+      const index = JSON.parse(top.body.toString('utf8')) as ImageIndex;
+      const entry = index.manifests.find((item) => item.platform && platformOf(item.platform) === platform);
+      return entry === undefined ? undefined : this.platformImage(repository, entry.digest, platform);
     }
-    if (!manifest.config) throw new RegistryError('protocol', `the manifest of ${repository}:${tag} has no config`);
-    const configBlob = await this.get(`/v2/${repository}/blobs/${manifest.config.digest}`, {}, scope);
-    const config = JSON.parse(configBlob?.body ?? '{}') as {
-      architecture?: string;
-      config?: { Labels?: Record<string, string> };
-    };
+    const manifest = JSON.parse(top.body.toString('utf8')) as ImageManifest;
+    const config = await this.config(repository, manifest);
+    return platformOf(config) === platform ? { digest: top.digest, manifest, config } : undefined;
+  }
+
+  /** Returns the image `repository:tag` with the platforms it holds, or undefined when the registry does not have it. */
+  async findImage(repository: string, tag: string): Promise<RemoteImage | undefined> {
+    const top = await this.manifest(repository, tag);
+    if (top === undefined) return undefined;
+    let first: ImageManifest;
+    let platforms: string[];
+    if (isIndex(top.mediaType)) {
+      const index = JSON.parse(top.body.toString('utf8')) as ImageIndex;
+      const entry = index.manifests[0];
+      if (entry === undefined) return undefined;
+      const child = await this.manifest(repository, entry.digest);
+      first = JSON.parse(child?.body.toString('utf8') ?? '{}') as ImageManifest;
+      platforms = index.manifests.flatMap((item) => (item.platform ? [platformOf(item.platform)] : []));
+    } else {
+      first = JSON.parse(top.body.toString('utf8')) as ImageManifest;
+      platforms = [];
+    }
+    const config = await this.config(repository, first);
     return {
-      digest: found.digest,
+      digest: top.digest,
       labels: config.config?.Labels ?? {},
-      architecture: config.architecture ?? 'unknown',
+      architecture: config.architecture,
+      platforms: platforms.length > 0 ? platforms : [platformOf(config)],
     };
+  }
+
+  /** Whether the repository holds the blob. */
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    const answer = await this.http.call(`/v2/${repository}/blobs/${digest}`, {
+      method: 'HEAD',
+      scopes: [pull(repository)],
+      answers: [404],
+    });
+    return answer.status !== 404;
+  }
+
+  /** Makes a blob of `from` part of `repository` without moving its bytes; false when the registry declined. */
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    const query = `mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+    const answer = await this.http.call(`/v2/${repository}/blobs/uploads/?${query}`, {
+      method: 'POST',
+      scopes: [push(repository), pull(from)],
+      answers: [201, 202],
+    });
+    return answer.status === 201;
+  }
+
+  /** Uploads a blob (from memory or a file) in one request, unless the repository holds it already. */
+  async uploadBlob(repository: string, digest: string, content: Buffer | string): Promise<void> {
+    if (await this.hasBlob(repository, digest)) return;
+    const start = await this.http.call(`/v2/${repository}/blobs/uploads/`, {
+      method: 'POST',
+      scopes: [push(repository)],
+      answers: [202],
+    });
+    const location = start.headers.location;
+    if (location === undefined)
+      throw new RegistryError('protocol', `the registry gave no upload location for ${digest}`);
+    const url = new URL(location, `${this.http.target.apiBase}/`);
+    url.searchParams.set('digest', digest);
+    const body = typeof content === 'string' ? await readFile(content) : content;
+    await this.http.call(url.href, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body,
+      scopes: [push(repository)],
+      timeoutMs: UPLOAD_TIMEOUT_MS,
+    });
+  }
+
+  /** A blob's bytes (configs: small). */
+  async blob(repository: string, digest: string): Promise<Buffer> {
+    return (await this.http.call(`/v2/${repository}/blobs/${digest}`, { scopes: [pull(repository)] })).body;
+  }
+
+  /** Stores a manifest or index under a tag or its digest; returns the digest the registry computed. */
+  async putManifest(repository: string, reference: string, mediaType: string, body: Buffer): Promise<string> {
+    const answer = await this.http.call(`/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
+      method: 'PUT',
+      headers: { 'content-type': mediaType },
+      body,
+      scopes: [push(repository)],
+    });
+    return answer.headers['docker-content-digest'] ?? answer.digest;
   }
 
   /** Releases the connections. */
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await this.http.close();
   }
 
-  private async get(
-    path: string,
-    headers: Record<string, string>,
-    scope: string,
-    notFoundIsUndefined = false,
-  ): Promise<{ body: string; digest: string; contentType: string } | undefined> {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await this.send(path, headers);
-      const body = await response.body.text();
-      if (response.statusCode === 401 && attempt === 0) {
-        this.authorization = await this.authorize(String(response.headers['www-authenticate'] ?? ''), scope);
-        continue;
-      }
-      if (response.statusCode === 401 || response.statusCode === 403) {
-        throw new RegistryError(
-          'auth',
-          `the registry ${this.target.hostPort} refused our credentials (HTTP ${response.statusCode})`,
-        );
-      }
-      if (response.statusCode === 404 && notFoundIsUndefined) return undefined;
-      if (response.statusCode >= 300) {
-        throw new RegistryError(
-          'protocol',
-          `GET ${path} on ${this.target.hostPort} answered HTTP ${response.statusCode}`,
-        );
-      }
-      const digest = String(
-        response.headers['docker-content-digest'] ?? `sha256:${createHash('sha256').update(body).digest('hex')}`,
-      );
-      return { body, digest, contentType: String(response.headers['content-type'] ?? '') };
-    }
-    throw new RegistryError('auth', `the registry ${this.target.hostPort} keeps asking for authentication`);
-  }
-
-  private async send(path: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
-    try {
-      return await request(`${this.target.apiBase}${path}`, {
-        dispatcher: this.dispatcher,
-        headers: { ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new RegistryError(
-        'unreachable',
-        `cannot reach the registry at ${this.target.apiBase}: ${describe(error)}`,
-        { cause: error },
-      );
-    }
-  }
-
-  /** Answers a 401 challenge: Basic with our credentials, or a Bearer token from the realm it names. */
-  private async authorize(challenge: string, scope: string): Promise<string> {
-    if (!this.credentials && !/^bearer/i.test(challenge)) {
-      throw new RegistryError(
-        'auth',
-        `the registry ${this.target.hostPort} needs credentials; set REGISTRY_USERNAME and REGISTRY_PASSWORD`,
-      );
-    }
-    const basic = this.credentials
-      ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
-      : undefined;
-    if (!/^bearer/i.test(challenge)) return basic as string;
-    const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1], match[2]]));
-    if (!params.realm)
-      throw new RegistryError('auth', `the registry ${this.target.hostPort} sent a token challenge without a realm`);
-    const url = new URL(params.realm);
-    if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set('scope', params.scope ?? scope);
-    const response = await request(url, {
-      dispatcher: this.dispatcher,
-      headers: basic ? { authorization: basic } : {},
-      signal: AbortSignal.timeout(this.timeoutMs),
-    }).catch((error: unknown) => {
-      throw new RegistryError('unreachable', `cannot reach the token service ${url.origin}: ${describe(error)}`, {
-        cause: error,
-      });
-    });
-    const token = (await response.body.json().catch(() => ({}))) as { token?: string; access_token?: string };
-    if (response.statusCode >= 300 || !(token.token ?? token.access_token)) {
-      throw new RegistryError(
-        'auth',
-        `the registry ${this.target.hostPort} refused our credentials (token service HTTP ${response.statusCode})`,
-      );
-    }
-    return `Bearer ${token.token ?? token.access_token}`;
+  private async config(repository: string, manifest: ImageManifest): Promise<ImageConfig> {
+    if (!manifest.config) throw new RegistryError('protocol', `a manifest in ${repository} has no config`);
+    return JSON.parse((await this.blob(repository, manifest.config.digest)).toString('utf8')) as ImageConfig;
   }
 }
 
-function describe(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return error instanceof Error ? `${error.message}${cause}` : String(error);
+/** A descriptor of bytes about to be uploaded. */
+export function describeBlob(mediaType: string, digest: string, size: number): Descriptor {
+  return { mediaType, digest, size };
+}
+
+function pull(repository: string): string {
+  return `repository:${repository}:pull`;
+}
+
+function push(repository: string): string {
+  return `repository:${repository}:pull,push`;
 }

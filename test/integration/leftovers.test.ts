@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { baseImageTag, deriveImageNames } from '../../src/images/image-names.js';
+import { deriveImageNames } from '../../src/images/image-names.js';
 import type { Job } from '../../src/job.js';
 import { removeLeftovers, snapshotStorage } from '../../src/leftovers.js';
 import { Buildah } from '../../src/tools/buildah.js';
@@ -80,11 +80,15 @@ describe('removeLeftovers', () => {
     try {
       await buildah(['run', '--isolation', 'chroot', container, '--', 'sh', '-c', 'echo layer > /flops-layer']);
       const intermediate = await buildah(['commit', '--quiet', container]);
-      for (const name of [images.learner, images.aggregator, baseImageTag(images)])
+      for (const name of [images.learner, images.aggregator, `localhost/flops-test/leftovers-deps:${SHA}`])
         await buildah(['commit', '--quiet', container, name]);
-      await removeLeftovers(job, before, [images.learner, images.aggregator, baseImageTag(images)]);
+      await removeLeftovers(job, before, [
+        images.learner,
+        images.aggregator,
+        `localhost/flops-test/leftovers-deps:${SHA}`,
+      ]);
       const after = await imageNames();
-      for (const name of [images.learner, images.aggregator, baseImageTag(images)])
+      for (const name of [images.learner, images.aggregator, `localhost/flops-test/leftovers-deps:${SHA}`])
         expect(after).not.toContain(name.split(':')[0]);
       expect(await buildah(['images', '--all', '--quiet', '--no-trunc'])).not.toContain(
         intermediate.replace(/^sha256:/, ''),

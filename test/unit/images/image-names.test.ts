@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoUrl } from '../../../src/config/repo-url.js';
-import { baseImageTag, deriveImageNames, toRegistryComponent } from '../../../src/images/image-names.js';
+import { deriveImageNames, toRegistryComponent, trainedModelImageName } from '../../../src/images/image-names.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -21,10 +21,13 @@ describe('deriveImageNames', () => {
     });
   });
 
-  it('tags the shared base image in local storage only, under the repo path and commit', () => {
-    expect(baseImageTag(deriveImageNames(repo('alice', 'mnist'), 'registry:5073', SHA))).toBe(
-      `localhost/flops-build/alice/mnist/base:${SHA}`,
-    );
+  it("names the trained model's image as the manager computes it: the customer lower-cased, the run as tag", () => {
+    expect(trainedModelImageName('10.0.0.5:5073', 'Admin', 'run1')).toEqual({
+      path: 'admin',
+      repository: 'admin/trained_model',
+      reference: '10.0.0.5:5073/admin/trained_model:run1',
+      tag: 'run1',
+    });
   });
 
   it.each([

@@ -35,11 +35,6 @@ const patch: PhaseResults['patch'] = {
   condaEnvironment: undefined,
   patches: [],
 };
-const build: PhaseResults['build'] = {
-  learner: { reference: images.learner, imageId: 'id-l' },
-  aggregator: { reference: images.aggregator, imageId: 'id-a' },
-  architecture: 'amd64',
-};
 const push: PhaseResults['push'] = {
   learner: { reference: images.learner, digest: 'sha256:pushed-l' },
   aggregator: { reference: images.aggregator, digest: 'sha256:pushed-a' },
@@ -68,7 +63,7 @@ describe('startedPayload', () => {
 
 describe('flActorsSuccess', () => {
   it('reports freshly pushed images', () => {
-    const payload = flActorsSuccess(config, success({ clone, patch, build, push }, null), '0.1.0', 900);
+    const payload = flActorsSuccess(config, success({ clone, patch, push }, null), '0.1.0', 900);
     expect(payload).toEqual({
       flops_project_id: 'proj-1',
       commit_sha: SHA,
@@ -94,8 +89,9 @@ describe('flActorsSuccess', () => {
         digest: 'sha256:old-l',
         labels: { [LABELS.pythonVersion]: '3.10', [LABELS.flwrVersion]: '1.42.0' },
         architecture: 'arm64',
+        platforms: ['linux/arm64'],
       },
-      aggregator: { digest: 'sha256:old-a', labels: {}, architecture: 'arm64' },
+      aggregator: { digest: 'sha256:old-a', labels: {}, architecture: 'arm64', platforms: ['linux/arm64'] },
     };
     const payload = flActorsSuccess(config, success({ clone: { ...clone, existing } }, 'images exist'), '0.1.0', 40);
     expect(payload).toMatchObject({
@@ -117,7 +113,7 @@ describe('flActorsSuccess', () => {
       learner_image: { reference: images.learner, digest: '' },
       aggregator_image: { reference: images.aggregator, digest: '' },
       python_version: '3.11',
-      architecture: '',
+      architecture: 'amd64',
     });
   });
 

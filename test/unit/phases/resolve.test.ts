@@ -1,66 +1,81 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/config.js';
-import type { Job } from '../../../src/job.js';
 import { describeResolve, type ResolveResult, resolvePhase } from '../../../src/phases/resolve.js';
+import { readLock } from '../../../src/resolve/lock.js';
+import { run } from '../../helpers/load-config.js';
+
+const BASE = readLock(
+  'flwr==1.42.0 \\\n    --hash=sha256:aa\nnumpy==1.26.4 \\\n    --hash=sha256:bb\nsix==1.17.0 \\\n    --hash=sha256:cc\n',
+);
+const EXTRAS = readLock('mlflow==2.22.0 \\\n    --hash=sha256:dd\n');
 
 const RESULT: ResolveResult = {
   verified: true,
-  packages: [
-    { name: 'flwr', version: '1.42.0' },
-    { name: 'NumPy', version: '1.26.4' },
-    { name: 'torch', version: '2.5.1' },
-    { name: 'six', version: '1.17.0' },
-  ],
-  pipVersion: '26.3',
-  notChecked: [],
   python: '3.11',
-  platform: 'linux/amd64',
+  locks: [
+    { platform: 'linux/amd64', base: BASE, extras: EXTRAS, unlocked: [], inputsHash: 'h1', reused: false, differs: [] },
+    {
+      platform: 'linux/arm64',
+      base: BASE,
+      extras: EXTRAS,
+      unlocked: [],
+      inputsHash: 'h2',
+      reused: true,
+      differs: ['numpy 1.26.4 → 2.0.1'],
+    },
+  ],
+  checkedPackages: [],
+  notChecked: [],
+  notes: [],
+  tool: 'uv 0.13.9',
 };
 
 describe('describeResolve', () => {
-  it('counts the packages and names the notable versions', () => {
-    expect(describeResolve(RESULT)).toEqual({
-      summary: '4 packages install on python 3.11 (linux/amd64): flwr 1.42.0, numpy 1.26.4, torch 2.5.1',
+  it('says per platform how many packages are locked, and whether the lock was reused', () => {
+    const detail = describeResolve(RESULT);
+    expect(detail.summary).toBe(
+      'locked for python 3.11, linux/amd64: 4 packages; linux/arm64: 4 packages (lock reused): flwr 1.42.0, numpy 1.26.4, mlflow 2.22.0',
+    );
+    expect(detail).toMatchObject({
       verified: true,
-      packages: 4,
-      versions: { flwr: '1.42.0', numpy: '1.26.4', torch: '2.5.1' },
-      python_version: '3.11',
-      platform: 'linux/amd64',
-      pip_version: '26.3',
+      tool: 'uv 0.13.9',
+      versions: { flwr: '1.42.0', numpy: '1.26.4', mlflow: '2.22.0' },
+      differing_versions: ['linux/arm64: numpy 1.26.4 → 2.0.1'],
     });
+    expect((detail.locks as { digest: string }[])[0]?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('says what was not checked', () => {
+  it('says what was not locked, and what resolve had to change', () => {
     const detail = describeResolve({
       ...RESULT,
       verified: false,
-      notChecked: ['git+https://h/x.git: not checked (…)'],
+      notChecked: ['antlr4-python3-runtime==4.9.3: not checked (…)'],
+      notes: ["the repo's mlflow==2.9.2 does not install beside the images' other packages"],
     });
-    expect(detail).toMatchObject({
-      summary: expect.stringMatching(/; not checked: 1$/),
-      verified: false,
-      not_checked: ['git+https://h/x.git: not checked (…)'],
-    });
+    expect(detail.summary).toMatch(/; not locked: 1; the repo's mlflow==2\.9\.2 does not install/);
+    expect(detail).toMatchObject({ verified: false, not_checked: ['antlr4-python3-runtime==4.9.3: not checked (…)'] });
   });
 
-  it('says when nothing could be checked', () => {
-    expect(describeResolve({ ...RESULT, verified: false, packages: [], notChecked: ['x'] }).summary).toBe(
-      'the dependencies could not be checked on python 3.11 (linux/amd64); not checked: 1',
+  it('describes the conda path, which is checked by pip and not locked', () => {
+    const detail = describeResolve({
+      ...RESULT,
+      locks: [],
+      checkedPackages: [{ name: 'flwr', version: '1.30.0' }],
+      tool: 'pip 26.3 (conda path, not locked)',
+    });
+    expect(detail.summary).toBe(
+      '1 pip packages install on python 3.11 (conda resolves the rest in the build): flwr 1.30.0',
     );
   });
 });
 
 describe('resolvePhase.skip', () => {
-  const jobWith = (argv: readonly string[]): Job => {
-    const invocation = loadConfig(['https://h/a/b', 'http://r:5000', 'p', 'broker', 'observer', ...argv], {});
-    if (invocation.kind !== 'run') throw new Error('no config');
-    return { config: invocation.config } as Job;
-  };
-
   it('skips only with --skip-resolve, saying so', () => {
-    expect([resolvePhase.skip?.(jobWith([])), resolvePhase.skip?.(jobWith(['--skip-resolve']))]).toEqual([
-      undefined,
-      '--skip-resolve: the dependencies are not checked before the build',
-    ]);
+    const job = (argv: readonly string[]) => ({
+      config: run(['https://h/a/b', 'http://r:5000', 'p', 'b', 'o', ...argv]),
+    });
+    expect(resolvePhase.skip?.(job([]) as never)).toBeUndefined();
+    expect(resolvePhase.skip?.(job(['--skip-resolve']) as never)).toMatch(
+      /^--skip-resolve: the dependencies are not locked/,
+    );
   });
 });

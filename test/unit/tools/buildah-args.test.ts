@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type BuildOptions,
   buildahBudArgs,
-  buildahInspectArgs,
   buildahPushArgs,
   buildahRmiArgs,
   type PushOptions,
@@ -125,12 +124,8 @@ describe('buildahPushArgs', () => {
   });
 });
 
-describe('buildahInspectArgs and buildahRmiArgs', () => {
+describe('buildahRmiArgs', () => {
   it.each([
-    [
-      buildahInspectArgs('localhost/x:1', '{{.FromImageID}}'),
-      ['inspect', '--type', 'image', '--format', '{{.FromImageID}}', '--', 'localhost/x:1'],
-    ],
     [buildahRmiArgs(['a:1', 'b:2']), ['rmi', '--', 'a:1', 'b:2']],
     [buildahRmiArgs([]), ['rmi', '--']],
   ])('%j', (argv, expected) => {

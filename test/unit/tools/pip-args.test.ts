@@ -11,6 +11,7 @@ import {
   pipVersionsArgs,
   TARGET_GLIBC_MINOR,
 } from '../../../src/tools/pip-args.js';
+import { UV_VERSION } from '../../../src/tools/uv-args.js';
 
 const PYPI: PipIndex = { indexUrl: 'https://pypi.org/simple', extraIndexUrls: [], trustedHosts: [] };
 const ISOLATED = ['--isolated', '--disable-pip-version-check', '--no-input', '--no-cache-dir'];
@@ -206,6 +207,7 @@ describe('pipSelfInstallArgs', () => {
       '/priv/ca.pem',
       '--',
       `pip==${PIP_VERSION}`,
+      `uv==${UV_VERSION}`,
     ]);
     expect(PIP_VERSION).toBe('26.3');
   });

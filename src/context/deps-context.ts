@@ -1,0 +1,152 @@
+// The dependency part of a build context: uv, each platform's locks, and each platform's dependency Containerfile,
+// with the tags its dependency images are named by.
+
+import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import type { DependencyPlan } from '../deps/plan/plan.js';
+import { PhaseError } from '../errors.js';
+import type { PinnedBase } from '../images/base-image.js';
+import { contentTag, type DepsRole, depsContentHash, inputsTag } from '../images/deps-image.js';
+import type { Job } from '../job.js';
+import { TEMPLATES_DIR } from '../paths.js';
+import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
+import { type Lock, pins } from '../resolve/lock.js';
+import type { PlatformLock } from '../resolve/platform-lock.js';
+import { optionWords, uvPythonPlatform } from '../tools/uv-args.js';
+import { renderTemplate } from './render.js';
+
+/** One platform's dependency images: how to build them, and their tags. */
+export interface DepsPlatform {
+  readonly platform: PlatformInfo;
+  /** The Containerfile in the context. */
+  readonly containerfile: string;
+  readonly base: PinnedBase;
+  /** Each role's content tag in the dependency repository. */
+  readonly tags: Readonly<Partial<Record<DepsRole, string>>>;
+  /** The tag that finds the locks again (on the role holding them), when the platform is locked. */
+  readonly inputsTag: string | undefined;
+  /** The locks' text, for the images' labels. */
+  readonly lock: Lock | undefined;
+  readonly extras: Lock | undefined;
+  readonly unlocked: readonly string[];
+}
+
+/** What the dependency images are made from. */
+export interface DepsInput {
+  readonly plan: DependencyPlan;
+  /** The locks of each platform; undefined without a lock (--skip-resolve) and on the conda path. */
+  readonly locks: readonly PlatformLock[] | undefined;
+  readonly roles: readonly DepsRole[];
+  /** Each requested platform's base, and the build platform's (the install stage runs there). */
+  readonly bases: readonly PinnedBase[];
+  readonly uv: string;
+}
+
+/** Writes uv, the locks and the Containerfiles; returns each platform's tags. */
+export async function writeDepsContext(job: Job, contextDir: string, input: DepsInput): Promise<DepsPlatform[]> {
+  const { plan } = input;
+  const host = hostPlatform();
+  if (plan.installer === 'conda' && job.config.platforms.some((platform) => platform !== host.platform)) {
+    throw new PhaseError(
+      'PLATFORM_UNSUPPORTED',
+      `the repo needs conda (its conda-only packages), which installs only on the build's own platform, ${host.platform}; ask for ${host.platform} alone, or move the packages to pip`,
+    );
+  }
+  await mkdir(join(contextDir, 'tools'), { recursive: true });
+  await linkOrCopy(input.uv, join(contextDir, 'tools', 'uv'));
+  const hostBase = input.bases.find((base) => base.platform === host.platform);
+  if (hostBase === undefined) throw new Error('internal: the base of the build platform was not looked up');
+  const template = await readFile(
+    join(TEMPLATES_DIR, plan.installer === 'conda' ? 'deps-conda.Containerfile' : 'deps.Containerfile'),
+    'utf8',
+  );
+
+  const result: DepsPlatform[] = [];
+  for (const platformName of job.config.platforms) {
+    const platform = platformInfo(platformName) ?? host;
+    const base = input.bases.find((item) => item.platform === platformName);
+    if (base === undefined) throw new Error(`internal: no base for ${platformName}`);
+    const locked = input.locks?.find((lock) => lock.platform === platformName);
+    const lockDir = join(contextDir, 'locks', platform.architecture);
+    await mkdir(lockDir, { recursive: true });
+    const files = lockFiles(plan, locked);
+    for (const [name, text] of Object.entries(files)) await writeFile(join(lockDir, name), text);
+    const containerfile = renderOrFail(template, {
+      HOST_PLATFORM: host.platform,
+      HOST_BASE: hostBase.ref,
+      TARGET_PLATFORM: platform.platform,
+      TARGET_BASE: base.ref,
+      ARCH: platform.architecture,
+      UV_PLATFORM: uvPythonPlatform(platform.machine),
+      HOST_PYTHON: `python${plan.python}`,
+      LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
+    });
+    const file = `deps-${platform.architecture}.Containerfile`;
+    await writeFile(join(contextDir, file), containerfile);
+    const tags = Object.fromEntries(
+      input.roles.map((role) => {
+        const hash = depsContentHash({
+          role,
+          platform: platform.platform,
+          python: plan.python,
+          locks: role === 'aggregator' ? [files['base.txt'], files['extras.txt']] : [files['base.txt']],
+          unlocked: locked?.unlocked ?? [],
+          baseDigest: base.digest,
+          containerfile,
+        });
+        return [role, contentTag(role, platform.architecture, hash)];
+      }),
+    );
+    const holder: DepsRole = input.roles.includes('aggregator') ? 'aggregator' : (input.roles[0] ?? 'model');
+    result.push({
+      platform,
+      containerfile: file,
+      base,
+      tags,
+      inputsTag: locked ? inputsTag(holder, platform.architecture, locked.inputsHash) : undefined,
+      lock: locked?.base,
+      extras: locked?.extras,
+      unlocked: locked?.unlocked ?? [],
+    });
+  }
+  return result;
+}
+
+/**
+ * The files of one platform's locks folder. With a lock: the repo's index options (uv's spelling) and the lock. Without
+ * (--skip-resolve, conda): the requirements themselves, resolved in the build.
+ */
+function lockFiles(plan: DependencyPlan, locked: PlatformLock | undefined): Record<string, string> {
+  const options = plan.pipOptions.map((line) => optionWords(line).join(' ')).filter(Boolean);
+  const text = (lines: readonly string[]): string => lines.map((line) => `${line}\n`).join('');
+  const files: Record<string, string> = {
+    'constraints.txt': text(constraintsFileLines(plan)),
+    'unlocked.txt': text(locked?.unlocked ?? []),
+  };
+  if (locked) {
+    files['base.txt'] = text(options) + locked.base.text;
+    files['extras.txt'] = text(options) + locked.extras.text;
+    files['base-pins.txt'] = text(pins(locked.base));
+  } else {
+    files['base.txt'] = text([...requirementsFileLines(plan), ...builderPins(plan)]);
+    files['extras.txt'] = text([...options, ...plan.aggregatorPins]);
+    files['base-pins.txt'] = '';
+  }
+  if (plan.condaEnvironment !== undefined) files['environment.yaml'] = stringify(plan.condaEnvironment);
+  return files;
+}
+
+function renderOrFail(template: string, values: Record<string, string>): string {
+  try {
+    return renderTemplate(template, values);
+  } catch (error) {
+    throw new PhaseError('TEMPLATE_FAILED', `deps.Containerfile: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** A hard link where the context is on the same file system as uv (no 40 MB copy per build), else a copy. */
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  await link(source, target).catch(() => copyFile(source, target));
+}

@@ -1,0 +1,125 @@
+// Assembles an image in the registry from its dependency image and the layers the builder wrote, without pulling
+// anything: the dependency image's blobs are mounted into the image's repository, only new layers travel.
+
+import { createHash } from 'node:crypto';
+import type { RegistryClient } from '../tools/registry-api.js';
+import type { WrittenLayer } from './layer.js';
+import { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, MEDIA_TYPES } from './oci.js';
+
+/** What the new image adds to its dependency image's config. */
+export interface ConfigChanges {
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly workingDir: string;
+  readonly user: string;
+  readonly entrypoint: readonly string[];
+  readonly exposedPorts: readonly string[];
+}
+
+/** One platform's image to assemble. */
+export interface Assembly {
+  readonly platform: string;
+  /** The dependency image: its repository and tag in the same registry. */
+  readonly depsRepository: string;
+  readonly depsTag: string;
+  readonly layers: readonly WrittenLayer[];
+  readonly changes: ConfigChanges;
+  readonly created: Date;
+}
+
+/** Assembles the image in `repository` (stored by digest) and returns its descriptor, platform included. */
+export async function assemble(registry: RegistryClient, repository: string, assembly: Assembly): Promise<Descriptor> {
+  const deps = await registry.platformImage(assembly.depsRepository, assembly.depsTag, assembly.platform);
+  if (deps === undefined) {
+    throw new Error(
+      `the dependency image ${assembly.depsRepository}:${assembly.depsTag} has no ${assembly.platform} image`,
+    );
+  }
+  for (const layer of deps.manifest.layers) {
+    if (await registry.hasBlob(repository, layer.digest)) continue;
+    if (await registry.mountBlob(repository, layer.digest, assembly.depsRepository)) continue;
+    // A registry that does not mount across repositories gets the bytes again.
+    await registry.uploadBlob(repository, layer.digest, await registry.blob(assembly.depsRepository, layer.digest));
+  }
+  for (const layer of assembly.layers) await registry.uploadBlob(repository, layer.digest, layer.file);
+
+  const config = nextConfig(deps.config, assembly);
+  const configBody = Buffer.from(JSON.stringify(config));
+  const configDigest = sha256(configBody);
+  await registry.uploadBlob(repository, configDigest, configBody);
+  const manifest: ImageManifest = {
+    schemaVersion: 2,
+    mediaType: MEDIA_TYPES.manifest,
+    config: { mediaType: MEDIA_TYPES.config, digest: configDigest, size: configBody.length },
+    layers: [
+      ...deps.manifest.layers,
+      ...assembly.layers.map((layer) => ({ mediaType: MEDIA_TYPES.layer, digest: layer.digest, size: layer.size })),
+    ],
+  };
+  const body = Buffer.from(JSON.stringify(manifest));
+  const digest = sha256(body);
+  await registry.putManifest(repository, digest, MEDIA_TYPES.manifest, body);
+  const [os = 'linux', architecture = '', variant] = assembly.platform.split('/');
+  return {
+    mediaType: MEDIA_TYPES.manifest,
+    digest,
+    size: body.length,
+    platform: { os, architecture, ...(variant ? { variant } : {}) },
+  };
+}
+
+/**
+ * Tags the images of one role: one platform's manifest as it is, several behind an OCI image index. Returns the
+ * tag's digest.
+ */
+export async function tagImages(
+  registry: RegistryClient,
+  repository: string,
+  tag: string,
+  images: readonly Descriptor[],
+): Promise<string> {
+  const [only] = images;
+  if (images.length === 1 && only !== undefined) {
+    const manifest = await registry.manifest(repository, only.digest);
+    if (manifest === undefined) throw new Error(`${repository}@${only.digest} vanished before it was tagged`);
+    return registry.putManifest(repository, tag, MEDIA_TYPES.manifest, manifest.body);
+  }
+  const index: ImageIndex = { schemaVersion: 2, mediaType: MEDIA_TYPES.index, manifests: images };
+  return registry.putManifest(repository, tag, MEDIA_TYPES.index, Buffer.from(JSON.stringify(index)));
+}
+
+/** The dependency image's config with the new layers, environment, labels and entrypoint. */
+function nextConfig(base: ImageConfig, assembly: Assembly): ImageConfig {
+  const { changes } = assembly;
+  const created = assembly.created.toISOString();
+  const env = new Map((base.config?.Env ?? []).map((line) => [line.split('=')[0] ?? '', line] as const));
+  for (const [name, value] of Object.entries(changes.env)) env.set(name, `${name}=${value}`);
+  return {
+    ...base,
+    created,
+    config: {
+      ...base.config,
+      User: changes.user,
+      Env: [...env.values()],
+      Entrypoint: [...changes.entrypoint],
+      Cmd: null,
+      WorkingDir: changes.workingDir,
+      Labels: { ...inherited(base.config?.Labels ?? {}), ...changes.labels },
+      ExposedPorts: Object.fromEntries(changes.exposedPorts.map((port) => [port, {}])),
+    },
+    rootfs: { type: 'layers', diff_ids: [...base.rootfs.diff_ids, ...assembly.layers.map((layer) => layer.diffId)] },
+    history: [
+      ...(base.history ?? []),
+      ...assembly.layers.map((layer) => ({ created, created_by: `flops-image-builder: ${layer.comment}` })),
+    ],
+  };
+}
+
+/** The dependency image's labels but its locks (an image names its lock by digest instead). */
+function inherited(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('io.flops.deps.')));
+}
+
+function sha256(body: Buffer): string {
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+}

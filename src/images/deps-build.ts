@@ -1,0 +1,84 @@
+// Makes sure every dependency image of a context exists: found in the registry by its content tag, or built now
+// (and, for a platform the builder does not run on, checked there before anything is pushed).
+
+import { join } from 'node:path';
+import type { ImageContext } from '../context/image-context.js';
+import type { Job } from '../job.js';
+import { hostPlatform, type PlatformInfo } from '../platforms.js';
+import type { Logger } from '../report/logger.js';
+import { lockDigest } from '../resolve/lock.js';
+import { buildImage } from './build-image.js';
+import { DEPS_LABELS, type DepsRole } from './deps-image.js';
+import { LABELS } from './labels.js';
+import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
+
+/** One dependency image: where it is (registry, or built locally and still to push). */
+export interface DepsImage {
+  readonly role: DepsRole;
+  readonly platform: PlatformInfo;
+  readonly tag: string;
+  /** `registry/repository:tag`. */
+  readonly reference: string;
+  /** Built by this job: the push phase pushes it. */
+  readonly built: boolean;
+  /** A second tag that finds this image's locks again (on the role holding them). */
+  readonly inputsTag: string | undefined;
+}
+
+/** The dependency images of every platform, and the platform checks that ran. */
+export interface DepsBuild {
+  readonly images: readonly DepsImage[];
+  readonly checks: readonly PlatformCheck[];
+}
+
+/** The modules every image must import on its platform, besides its installed packages. */
+const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
+  learner: ['flwr', 'paho.mqtt.client', 'flops_common', 'flops_utils', 'flops_learner'],
+  aggregator: ['flwr', 'paho.mqtt.client', 'mlflow', 'flops_common', 'flops_utils', 'flops_aggregator'],
+  model: ['mlflow.pyfunc'],
+};
+
+/** Finds or builds each dependency image, learner before aggregator (which builds on it), platform by platform. */
+export async function ensureDepsImages(job: Job, context: ImageContext, log: Logger): Promise<DepsBuild> {
+  const images: DepsImage[] = [];
+  const checks: PlatformCheck[] = [];
+  const host = hostPlatform().platform;
+  for (const deps of context.deps) {
+    const roles = (['learner', 'aggregator', 'model'] as const).filter((role) => deps.tags[role] !== undefined);
+    const holder = roles.includes('aggregator') ? 'aggregator' : roles[0];
+    for (const role of roles) {
+      const tag = deps.tags[role] as string;
+      const reference = `${job.config.registry.hostPort}/${context.depsRepository}:${tag}`;
+      const inputsTag = role === holder ? deps.inputsTag : undefined;
+      const found = job.config.force ? undefined : await job.registry.manifest(context.depsRepository, tag);
+      if (found !== undefined) {
+        log.info({ image: reference }, 'Reusing the dependency image from the registry');
+        images.push({ role, platform: deps.platform, tag, reference, built: false, inputsTag });
+        continue;
+      }
+      const labels: Record<string, string> = {
+        [LABELS.title]: `FLOps ${role} dependencies`,
+        [LABELS.builderVersion]: job.builderVersion,
+        [LABELS.platforms]: deps.platform.platform,
+        ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
+      };
+      await buildImage(
+        job,
+        {
+          contextDir: context.contextDir,
+          containerfile: deps.containerfile,
+          tag: reference,
+          labels,
+          target: `${role === 'model' ? 'learner' : role}-deps`,
+        },
+        log,
+      );
+      images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag });
+      if (deps.platform.platform !== host) {
+        const runtime = join(context.contextDir, 'flops');
+        checks.push(await verifyPlatform(job, reference, deps.platform, RUNTIME_MODULES[role], runtime, log));
+      }
+    }
+  }
+  return { images, checks };
+}

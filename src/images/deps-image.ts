@@ -1,0 +1,50 @@
+// Dependency images: a base image plus an installed lock, named by a hash of everything that decides their content,
+// kept in the registry beside the images built on them, so a fresh builder finds them and installs nothing.
+
+import { createHash } from 'node:crypto';
+
+/** What a dependency image is for: the learner (the base set), the aggregator (base set and its own layer), a model. */
+export type DepsRole = 'learner' | 'aggregator' | 'model';
+
+/** Labels of a dependency image: the locks it installed, so a later job can reuse them without resolving. */
+export const DEPS_LABELS = Object.freeze({
+  lock: 'io.flops.deps.lock',
+  extras: 'io.flops.deps.lock-extras',
+  unlocked: 'io.flops.deps.unlocked',
+  lockDigest: 'io.flops.deps.lock-digest',
+  inputs: 'io.flops.deps.inputs',
+});
+
+/** The repository holding the dependency images of the images under `path` (`alice/mnist/flops-deps`). */
+export function depsRepository(path: string): string {
+  return `${path}/flops-deps`;
+}
+
+/** The tag of the dependency image a lock's inputs lead to: how a fresh builder finds the lock it made before. */
+export function inputsTag(role: DepsRole, architecture: string, inputsHash: string): string {
+  return `${role}-${architecture}-in-${inputsHash.slice(0, 32)}`;
+}
+
+/** The tag of a dependency image by its content. */
+export function contentTag(role: DepsRole, architecture: string, contentHash: string): string {
+  return `${role}-${architecture}-${contentHash.slice(0, 32)}`;
+}
+
+/** What decides a dependency image's content. */
+export interface DepsContent {
+  readonly role: DepsRole;
+  readonly platform: string;
+  readonly python: string;
+  /** The locks installed (base, then the role's own layer), and what is installed unlocked (source-only). */
+  readonly locks: readonly string[];
+  readonly unlocked: readonly string[];
+  /** The digest of the base image's manifest for the platform. */
+  readonly baseDigest: string;
+  /** The rendered Containerfile of the dependency stages (the templates' own version). */
+  readonly containerfile: string;
+}
+
+/** The hash a dependency image is named by. */
+export function depsContentHash(content: DepsContent): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}

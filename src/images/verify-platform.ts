@@ -1,0 +1,96 @@
+// Before anything is pushed: an image built for a platform the builder does not run on must load there. Its own
+// python imports Flower, the FL runtime and every installed package under user-mode emulation (an unpacked
+// qemu-user-static, nothing registered with the kernel); without an emulator, every extension module's ELF machine
+// is checked instead. A failing check fails the build.
+
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { PhaseError } from '../errors.js';
+import type { Job } from '../job.js';
+import { TEMPLATES_DIR } from '../paths.js';
+import type { PlatformInfo } from '../platforms.js';
+import type { Logger } from '../report/logger.js';
+
+/** Which check ran on which image, and what it found. */
+export interface PlatformCheck {
+  readonly platform: string;
+  readonly image: string;
+  readonly method: 'qemu' | 'elf';
+  /** Modules imported (qemu) or extension modules read (elf). */
+  readonly checked: number;
+  /** Modules that need an optional package the image does not have: reported, not fatal. */
+  readonly warnings: readonly string[];
+}
+
+interface Report {
+  readonly method: 'qemu' | 'elf';
+  readonly checked: number;
+  readonly failed: readonly { readonly module: string; readonly error: string }[];
+  readonly warnings: readonly { readonly module: string; readonly error: string }[];
+}
+
+const VERIFY = join(TEMPLATES_DIR, 'checks', 'verify_platform.py');
+const CHECK_MS = 20 * 60_000;
+
+/** Mounts the local image, runs the check on it, and fails the phase naming what did not load. */
+export async function verifyPlatform(
+  job: Job,
+  image: string,
+  platform: PlatformInfo,
+  modules: readonly string[],
+  runtimeDir: string,
+  log: Logger,
+): Promise<PlatformCheck> {
+  const call = { timeoutMs: CHECK_MS, signal: job.signal };
+  const container = (await job.buildah.run(['from', '--pull=never', '--quiet', '--', image], call)).stdout.trim();
+  try {
+    const qemu = findEmulator(job, platform);
+    const args = [
+      VERIFY,
+      '--elf-machine',
+      String(platform.elfMachine),
+      ...(qemu ? ['--qemu', qemu] : []),
+      '--python-path',
+      runtimeDir,
+      '--',
+      ...modules,
+    ];
+    // A rootless buildah mounts only inside its user namespace: the check runs there, with the mount as its root.
+    const script = 'root=$(buildah mount "$1") && shift && exec python3 "$@" --root "$root"';
+    const { stdout } = await job.buildah.run(['unshare', '--', 'sh', '-c', script, 'sh', container, ...args], call);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report;
+    if (report.failed.length > 0) {
+      const what = report.failed.map((item) => `${item.module} (${item.error.split('\n').at(-1)})`).join('; ');
+      throw new PhaseError(
+        'PLATFORM_CHECK_FAILED',
+        `the ${platform.platform} image ${image} does not load: ${what}; the ${report.method === 'qemu' ? 'emulated import' : 'ELF'} check ran before anything was pushed`,
+      );
+    }
+    const warnings = report.warnings.map((item) => `${item.module}: ${item.error}`);
+    log.info(
+      { image, platform: platform.platform, method: report.method, checked: report.checked, warnings: warnings.length },
+      'Checked the image on its platform',
+    );
+    return { platform: platform.platform, image, method: report.method, checked: report.checked, warnings };
+  } finally {
+    await job.buildah.run(['rm', '--', container], call).catch(() => undefined);
+  }
+}
+
+/** `qemu-aarch64-static` from FLOPS_QEMU_DIR or PATH, or undefined when this machine has none. */
+function findEmulator(job: Job, platform: PlatformInfo): string | undefined {
+  const name = `qemu-${platform.qemu}-static`;
+  const dirs = [job.config.qemuDir, ...(job.config.toolEnv.PATH ?? '').split(delimiter)].filter(
+    (dir): dir is string => dir !== undefined && dir !== '',
+  );
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,89 @@
+// pip's dry-run check of a dependency set for one target: what fails gets a message naming the pins to change.
+// pip stays for this because its report and its "conflict is caused by" lines are what the explanations read.
+
+import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import type { DependencyPlan } from '../deps/plan/plan.js';
+import { PhaseError } from '../errors.js';
+import type { PipIndex } from '../tools/pip-args.js';
+import type { ResolvedPackage } from '../tools/pip-output.js';
+import {
+  type ExplainContext,
+  explainConflict,
+  explainIndexFailure,
+  explainNotChecked,
+  explainNotFound,
+} from './explain.js';
+import { type NotChecked, resolveSet } from './resolve-set.js';
+
+/** How to run the builder's pip. */
+export interface PipCheckSetup {
+  readonly python: string;
+  readonly shim: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly index: PipIndex;
+  readonly certFile: string | undefined;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly onLine?: (line: string) => void;
+}
+
+/** What pip found installable, and what it left out of the check. */
+export interface PipChecked {
+  readonly packages: readonly ResolvedPackage[];
+  readonly pipVersion: string;
+  readonly markerPython: string;
+  /** Readable lines, for the report. */
+  readonly notChecked: readonly string[];
+  /** The same, as values (source-only requirements lead to what is left out of a lock). */
+  readonly notCheckedItems: readonly NotChecked[];
+}
+
+/** Checks the plan's whole set for one target; a failure is a PhaseError with the explanation. */
+export async function checkWithPip(
+  plan: DependencyPlan,
+  architecture: string,
+  extras: readonly string[],
+  context: ExplainContext,
+  workDir: string,
+  pip: PipCheckSetup,
+): Promise<PipChecked> {
+  const outcome = await resolveSet(
+    {
+      target: { python: plan.python, architecture },
+      requirements: requirementsFileLines(plan),
+      constraints: constraintsFileLines(plan),
+      packages: [...builderPins(plan), ...extras],
+      workDir,
+    },
+    pip,
+  );
+  switch (outcome.status) {
+    case 'installable':
+      return {
+        packages: outcome.packages,
+        pipVersion: outcome.pipVersion,
+        markerPython: outcome.markerPython,
+        notChecked: outcome.notChecked.map((item) => explainNotChecked(item, context)),
+        notCheckedItems: outcome.notChecked,
+      };
+    case 'unchecked':
+      return {
+        packages: [],
+        pipVersion: '',
+        markerPython: '',
+        notChecked: outcome.notChecked.map((item) => explainNotChecked(item, context)),
+        notCheckedItems: outcome.notChecked,
+      };
+    case 'conflict':
+      throw new PhaseError('DEPENDENCY_CONFLICT', explainConflict(outcome, context));
+    case 'not-found':
+      throw new PhaseError('DEPENDENCY_CONFLICT', explainNotFound(outcome, context));
+    case 'index-failed':
+      throw new PhaseError('RESOLVE_FAILED', explainIndexFailure(outcome, context));
+    case 'failed':
+      throw new PhaseError(
+        'RESOLVE_FAILED',
+        `pip could not check the dependencies: ${outcome.detail}. Use --skip-resolve to build without this check.`,
+      );
+  }
+}
