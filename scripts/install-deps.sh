@@ -19,6 +19,26 @@ for service in mosquitto docker-registry; do
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now "$service" >/dev/null 2>&1 || true; fi
 done
 
+# qemu-user-static's emulators, for tests that run arm64 programs (FLOPS_QEMU_DIR=<cache>/qemu/usr/bin):
+# unpacked, never installed, because installing it may register binfmt handlers with the kernel, which
+# the builder must never rely on. test/helpers/qemu.ts unpacks the same when this has not run.
+cache_dir="${FLOPS_TEST_CACHE:-$HOME/.cache/flops-image-builder}"
+if [[ ! -x "$cache_dir/qemu/usr/bin/qemu-aarch64-static" ]]; then
+  echo "Unpacking qemu-user-static into $cache_dir/qemu"
+  mkdir -p "$cache_dir"
+  download="$(mktemp -d "$cache_dir/qemu-download.XXXXXX")"
+  # As root: apt's sandbox user could not write into the private download folder.
+  fetch_qemu() { (cd "$download" && apt-get download -qq -o APT::Sandbox::User=root qemu-user-static); }
+  if ! fetch_qemu; then
+    apt-get update -qq
+    fetch_qemu
+  fi
+  dpkg -x "$download"/qemu-user-static_*.deb "$download/root"
+  rm -rf "$cache_dir/qemu"
+  mv "$download/root" "$cache_dir/qemu"
+  rm -rf "$download"
+fi
+
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
   npm ci --no-audit --no-fund
 fi

@@ -14,7 +14,7 @@ import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
 import { type Lock, pins } from '../resolve/lock.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
-import { optionWords, uvPythonPlatform } from '../tools/uv-args.js';
+import { optionWords, UV_VERSION, uvPythonPlatform } from '../tools/uv-args.js';
 import { renderTemplate } from './render.js';
 
 /** One platform's dependency images: how to build them, and their tags. */
@@ -81,6 +81,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       ARCH: platform.architecture,
       UV_PLATFORM: uvPythonPlatform(platform.machine),
       HOST_PYTHON: `python${plan.python}`,
+      UV_VERSION,
       LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
     });
     const file = `deps-${platform.architecture}.Containerfile`;

@@ -46,7 +46,10 @@ export async function writeImageContext(job: Job, input: ImageContextInput): Pro
   });
   const host = hostPlatform().platform;
   const platforms = [...new Set([...job.config.platforms, host])];
-  const bases = await pinBase(job, plan.baseImage, platforms);
+  // A dry run contacts no registry: its Containerfiles name the base by tag, where a build pins its digest.
+  const bases = job.config.dryRun
+    ? platforms.map((platform) => ({ platform, ref: plan.baseImage, digest: 'unpinned (dry run)' }))
+    : await pinBase(job, plan.baseImage, platforms);
   const roles = [...new Set(input.roles.map((role): DepsRole => ROLE_IMAGES[role].deps))];
   const deps = await writeDepsContext(job, contextDir, { plan, locks: input.locks, roles, bases, uv: await uvOf(job) });
   for (const platform of deps) {

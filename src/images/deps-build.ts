@@ -50,8 +50,7 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       const tag = deps.tags[role] as string;
       const reference = `${job.config.registry.hostPort}/${context.depsRepository}:${tag}`;
       const inputsTag = role === holder ? deps.inputsTag : undefined;
-      const found = job.config.force ? undefined : await job.registry.manifest(context.depsRepository, tag);
-      if (found !== undefined) {
+      if (!job.config.force && (await isComplete(job, context.depsRepository, tag, deps.platform.platform, log))) {
         log.info({ image: reference }, 'Reusing the dependency image from the registry');
         images.push({ role, platform: deps.platform, tag, reference, built: false, inputsTag });
         continue;
@@ -81,4 +80,26 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
     }
   }
   return { images, checks };
+}
+
+/**
+ * Whether the registry holds the dependency image whole: its manifest for the platform and every layer. One that
+ * lost a blob (a registry's garbage collection, a failed upload) is built again, with a warning, never a failure.
+ */
+async function isComplete(job: Job, repository: string, tag: string, platform: string, log: Logger): Promise<boolean> {
+  const image = await job.registry.platformImage(repository, tag, platform).catch((error: unknown) => {
+    log.warn({ image: `${repository}:${tag}`, err: error }, 'The dependency image cannot be read; building it again');
+    return undefined;
+  });
+  if (image === undefined) return false;
+  for (const layer of image.manifest.layers) {
+    if (!(await job.registry.hasBlob(repository, layer.digest))) {
+      log.warn(
+        { image: `${repository}:${tag}`, missing: layer.digest },
+        'The dependency image in the registry lacks a layer; building it again',
+      );
+      return false;
+    }
+  }
+  return true;
 }

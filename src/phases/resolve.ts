@@ -272,9 +272,13 @@ async function findLock(
   const role = input.plan.purpose === 'fl' ? 'aggregator' : 'model';
   const tag = inputsTag(role, platform.architecture, inputsHash);
   const image = await job.registry.platformImage(input.depsRepository, tag, platform.platform).catch(() => undefined);
-  const labels = image?.config.config?.Labels ?? {};
+  if (image === undefined) return undefined;
+  const labels = image.config.config?.Labels ?? {};
   const base = labels[DEPS_LABELS.lock];
-  if (base === undefined) return undefined;
+  if (base === undefined || readLock(base).packages.length === 0) {
+    job.log.warn({ tag, platform: platform.platform }, 'The lock kept in the registry is unreadable; locking again');
+    return undefined;
+  }
   return {
     platform: platform.platform,
     base: readLock(base),

@@ -92,3 +92,40 @@ export async function getConfigLabels(
   const parsed = JSON.parse(res.bytes.toString('utf8')) as { config?: { Labels?: Record<string, string> | null } };
   return parsed.config?.Labels ?? {};
 }
+
+// The full image config of `repo:ref` for `platform` (an index is followed to that platform's manifest).
+export async function getImageConfig(
+  endpoint: RegistryEndpoint,
+  repo: string,
+  ref: string,
+  platform = 'linux/amd64',
+): Promise<ImageConfigBody> {
+  let manifest = await getManifest(endpoint, repo, ref);
+  if (manifest.body.manifests !== undefined) {
+    const entry = (
+      manifest.body.manifests as readonly { digest: string; platform?: { os: string; architecture: string } }[]
+    ).find((item) => `${item.platform?.os}/${item.platform?.architecture}` === platform);
+    if (entry === undefined) throw new Error(`${repo}:${ref} has no ${platform} image`);
+    manifest = await getManifest(endpoint, repo, entry.digest);
+  }
+  const config = manifest.body.config;
+  if (config === undefined) throw new Error(`${repo}:${ref} has no config`);
+  const res = await get(endpoint, `/v2/${repo}/blobs/${config.digest}`);
+  if (res.status !== 200) throw failure(`get config blob ${config.digest} of ${repo}:${ref}`, res.status, res.bytes);
+  return JSON.parse(res.bytes.toString('utf8')) as ImageConfigBody;
+}
+
+// The image config fields tests read.
+export interface ImageConfigBody {
+  readonly architecture: string;
+  readonly os: string;
+  readonly config: {
+    readonly Entrypoint?: string[];
+    readonly Cmd?: string[] | null;
+    readonly User?: string;
+    readonly WorkingDir?: string;
+    readonly Env?: string[];
+    readonly Labels?: Record<string, string>;
+  };
+  readonly history?: readonly { readonly created_by?: string }[];
+}

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { htpasswdLine } from './htpasswd.js';
 import { freePort, LOOPBACK } from './ports.js';
-import { type FetchedManifest, getConfigLabels, getManifest, listTags, type RegistryEndpoint } from './registry-api.js';
+import {
+  type FetchedManifest,
+  getConfigLabels,
+  getImageConfig,
+  getManifest,
+  type ImageConfigBody,
+  listTags,
+  type RegistryEndpoint,
+} from './registry-api.js';
 import { type ServiceProcess, spawnService } from './service-process.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
 import { waitUntilReady } from './wait.js';
@@ -29,6 +37,8 @@ export interface TestRegistry extends RegistryEndpoint {
   getManifest(repo: string, ref: string): Promise<FetchedManifest>;
   // The image-config labels of `repo:ref`.
   getConfigLabels(repo: string, ref: string): Promise<Record<string, string>>;
+  /** The image config of `repo:ref` for a platform (default linux/amd64), following an index. */
+  getImageConfig(repo: string, ref: string, platform?: string): Promise<ImageConfigBody>;
   // Stops the registry, waits for it to exit and deletes its storage; safe to call twice.
   stop(): Promise<void>;
   // Starts it again on the same port with the same storage (stopping it first if it runs).
@@ -113,6 +123,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     listTags: (repo) => listTags(endpoint, repo),
     getManifest: (repo, ref) => getManifest(endpoint, repo, ref),
     getConfigLabels: (repo, ref) => getConfigLabels(endpoint, repo, ref),
+    getImageConfig: (repo, ref, platform) => getImageConfig(endpoint, repo, ref, platform),
     async stop() {
       await service?.stop();
       service = undefined;

@@ -78,7 +78,8 @@ describe('--dry-run --workdir renders what would be built', () => {
       'pytorch',
       await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']),
     );
-    expect(await read(context, 'requirements.txt')).toBe(
+    // --skip-resolve: no lock, the build resolves the requirements themselves.
+    expect(await read(context, 'locks/amd64/base.txt')).toBe(
       [
         '--extra-index-url https://download.pytorch.org/whl/cpu',
         'setuptools==68.2.2',
@@ -86,32 +87,34 @@ describe('--dry-run --workdir renders what would be built', () => {
         'cloudpickle==3.0.0',
         'torch==2.1.1+cpu',
         'torchvision==0.16.1+cpu',
+        'flwr==1.30.0',
+        'paho-mqtt==2.2.0',
         '',
       ].join('\n'),
     );
-    expect(await read(context, 'constraints.txt')).toBe('');
-    const base = await read(context, 'base.Containerfile');
-    expect(base).toContain('FROM docker.io/library/python:3.10-slim\n');
-    expect(await read(context, 'runtime-requirements.txt')).toContain('flwr==1.30.0');
-    expect(base).toContain('-c /opt/flops/constraints.txt');
+    expect(await read(context, 'locks/amd64/constraints.txt')).toBe('');
+    const deps = await read(context, 'deps-amd64.Containerfile');
+    expect(deps).toContain('FROM --platform=linux/amd64 docker.io/library/python:3.10-slim AS install\n');
+    expect(deps).toContain('-c /opt/flops/locks/constraints.txt');
     expect(await read(context, 'repo/python_env.yaml')).toContain('python: 3.10.12');
   });
 
   it('a conda export with conda-only packages: environment.yaml and a conda base, nothing built', async () => {
     const { context } = await dryRun('conda-only', await corpusFiles('conda-only-mkl', ['environment.yml']));
-    expect(parse(await read(context, 'environment.yaml'))).toEqual({
+    expect(parse(await read(context, 'locks/amd64/environment.yaml'))).toEqual({
       name: 'flops',
       channels: ['defaults'],
       dependencies: ['python=3.11', 'pip', 'mkl=2023.1.0', 'numpy=1.26.4', 'r-base=4.3.1'],
     });
-    expect(await read(context, 'requirements.txt')).toBe('rpy2==3.5.15\nscikit-learn==1.4.1.post1\n');
-    const base = await read(context, 'base.Containerfile');
-    expect(base).toContain('FROM docker.io/condaforge/miniforge3:24.11.3-0\n');
-    expect(base).toContain('conda env update --prefix /opt/venv --file /opt/flops/environment.yaml');
-    expect(base).toContain('/opt/venv/bin/python -m pip install');
-    expect(await read(context, 'runtime-requirements.txt')).toContain('flwr==1.42.0');
-    expect(await read(context, 'learner.Containerfile')).toContain(
-      'ENTRYPOINT ["/opt/venv/bin/python", "-m", "flops_learner"]',
+    expect(await read(context, 'locks/amd64/base.txt')).toBe(
+      'rpy2==3.5.15\nscikit-learn==1.4.1.post1\nflwr==1.42.0\npaho-mqtt==2.2.0\n',
+    );
+    const deps = await read(context, 'deps-amd64.Containerfile');
+    expect(deps).toContain('FROM --platform=linux/amd64 docker.io/condaforge/miniforge3:24.11.3-0 AS learner-deps\n');
+    expect(deps).toContain('conda env update --prefix /opt/venv --file /opt/flops/locks/environment.yaml');
+    expect(deps).toContain('/opt/venv/bin/python -m pip install');
+    expect(await read(context, 'learner-amd64.Containerfile')).toContain(
+      'ENTRYPOINT ["/opt/venv/bin/python","-m","flops_learner"]',
     );
   });
 
@@ -120,22 +123,28 @@ describe('--dry-run --workdir renders what would be built', () => {
       '--conda-base-image',
       'registry.local/miniforge3:24.11.3-0',
     ]);
-    expect(await read(context, 'base.Containerfile')).toContain('FROM registry.local/miniforge3:24.11.3-0\n');
+    expect(await read(context, 'deps-amd64.Containerfile')).toContain(
+      'FROM --platform=linux/amd64 registry.local/miniforge3:24.11.3-0 AS learner-deps\n',
+    );
   });
 
   it('a Poetry project: python 3.11 (torch 2.1 has no 3.12 wheels), the ranges as PEP 440', async () => {
     const { context } = await dryRun('poetry', await corpusFiles('poetry-project', ['pyproject.toml']));
-    expect(await read(context, 'requirements.txt')).toBe(
+    expect(await read(context, 'locks/amd64/base.txt')).toBe(
       [
         '--extra-index-url https://download.pytorch.org/whl/cpu',
         'numpy>=1.24.0,<2.0.0',
         'torch==2.1.0+cpu',
         'pandas[performance]>=2.1.0,<2.2.0',
         'tomli>=2.0.0,<3.0.0; python_version < "3.11"',
+        'flwr==1.42.0',
+        'paho-mqtt==2.2.0',
         '',
       ].join('\n'),
     );
-    expect(await read(context, 'base.Containerfile')).toContain('FROM docker.io/library/python:3.11-slim\n');
+    expect(await read(context, 'deps-amd64.Containerfile')).toContain(
+      'FROM --platform=linux/amd64 docker.io/library/python:3.11-slim AS learner-deps\n',
+    );
   });
 
   it("--torch-cuda keeps PyPI's torch wheels", async () => {
@@ -144,8 +153,8 @@ describe('--dry-run --workdir renders what would be built', () => {
       await corpusFiles('mlflow-pytorch', ['python_env.yaml', 'requirements.txt']),
       ['--torch-cuda'],
     );
-    expect(await read(context, 'requirements.txt')).toBe(
-      'setuptools==68.2.2\nwheel==0.41.3\ncloudpickle==3.0.0\ntorch==2.1.1\ntorchvision==0.16.1\n',
+    expect(await read(context, 'locks/amd64/base.txt')).toBe(
+      'setuptools==68.2.2\nwheel==0.41.3\ncloudpickle==3.0.0\ntorch==2.1.1\ntorchvision==0.16.1\nflwr==1.30.0\npaho-mqtt==2.2.0\n',
     );
   });
 
