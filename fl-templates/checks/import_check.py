@@ -1,6 +1,6 @@
 """Imports every installed distribution's top-level modules with the image's own python, to prove they load.
 
-Usage: <the image's python> import_check.py <site-packages folder> <module>...
+Usage: <the image's python> import_check.py <site-packages folder> [--only <distribution>,...] <module>...
 Run by the builder under user-mode emulation for a platform it does not run on. Extra modules (Flower, the FL
 runtime) must import; of the installed distributions', a failure to load native code fails the check, while a
 module that needs an optional package it does not have only goes on the list of warnings.
@@ -14,17 +14,23 @@ import json
 import site
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional, Set
 
 # An import that fails with one of these cannot load its compiled code on this platform.
 NATIVE_FAILURES = ("ELF", "shared object", "undefined symbol", "GLIBC", "Exec format", "wrong architecture", ".so")
 SKIPPED = {"__pycache__", "_distutils_hack", "bin", "tests", "test"}
 
 
-def top_level_modules(site_packages: Path) -> List[str]:
-    """The top-level modules the distributions install, read from their RECORD files."""
+def normalise(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def top_level_modules(site_packages: Path, only: Optional[Set[str]]) -> List[str]:
+    """The top-level modules the distributions install (those named in `only`, if given), read from RECORD files."""
     found = set()
     for record in site_packages.glob("*.dist-info/RECORD"):
+        if only is not None and normalise(record.parent.name.split("-", 1)[0]) not in only:
+            continue
         for line in record.read_text(encoding="utf-8").splitlines():
             path = line.split(",", 1)[0]
             first = path.split("/", 1)[0]
@@ -45,7 +51,7 @@ def try_import(name: str) -> str:
     return ""
 
 
-def main(site_packages: str, required: List[str]) -> int:
+def main(site_packages: str, required: List[str], only: Optional[Set[str]]) -> int:
     site.addsitedir(site_packages)
     imported: List[str] = []
     failed: List[Dict[str, str]] = []
@@ -53,7 +59,7 @@ def main(site_packages: str, required: List[str]) -> int:
     for name in required:
         error = try_import(name)
         (failed.append({"module": name, "error": error}) if error else imported.append(name))
-    for name in top_level_modules(Path(site_packages)):
+    for name in top_level_modules(Path(site_packages), only):
         error = try_import(name)
         if not error:
             imported.append(name)
@@ -66,4 +72,9 @@ def main(site_packages: str, required: List[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2:]))
+    arguments = sys.argv[2:]
+    chosen: Optional[Set[str]] = None
+    if arguments[:1] == ["--only"]:
+        chosen = {normalise(name) for name in arguments[1].split(",") if name}
+        arguments = arguments[2:]
+    sys.exit(main(sys.argv[1], arguments, chosen))

@@ -1,7 +1,7 @@
 """Proves that an image's installed packages load on its platform, before the image is pushed.
 
 Usage: python3 verify_platform.py --root <mounted image> --elf-machine <n> [--qemu <qemu-user binary>]
-           [--python-path <host folder>] -- <module>...
+           [--python-path <host folder>] [--only <distribution>,...] -- <module>...
 With a user-mode emulator (nothing registered with the kernel), the image's own python imports the given modules
 and every installed distribution's (import_check.py). Without one, every extension module's ELF machine is compared
 with the platform's. Prints one JSON object: {"method": "qemu"|"elf", "checked": n, "failed": [...], "warnings": [...]}.
@@ -43,13 +43,16 @@ def site_packages(root: Path) -> str:
     return "/" + str(found[0].relative_to(root))
 
 
-def with_qemu(root: Path, qemu: str, python_path: Optional[str], modules: List[str]) -> Dict[str, object]:
+def with_qemu(
+    root: Path, qemu: str, python_path: Optional[str], only: Optional[str], modules: List[str]
+) -> Dict[str, object]:
     python = inside(root, f"{VENV}/bin/python")
     env = {"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8"}
     if python_path:
         env["PYTHONPATH"] = python_path
     # -L makes the image the emulated program's root; paths it lacks (this script, the runtime) fall back to the host.
-    argv = [qemu, "-L", str(root), str(python), str(IMPORT_CHECK), site_packages(root), *modules]
+    chosen = ["--only", only] if only else []
+    argv = [qemu, "-L", str(root), str(python), str(IMPORT_CHECK), site_packages(root), *chosen, *modules]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=EMULATED_SECONDS, check=False)
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
@@ -81,10 +84,14 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--elf-machine", type=int, required=True)
     parser.add_argument("--qemu")
     parser.add_argument("--python-path")
+    parser.add_argument("--only", help="the distributions to import (comma-separated): the image's own layer")
     parser.add_argument("modules", nargs="*")
     args = parser.parse_args(argv)
     root = Path(args.root)
-    report = with_qemu(root, args.qemu, args.python_path, args.modules) if args.qemu else with_elf(root, args.elf_machine)
+    if args.qemu:
+        report = with_qemu(root, args.qemu, args.python_path, args.only, args.modules)
+    else:
+        report = with_elf(root, args.elf_machine)
     print(json.dumps(report))
     return 0
 

@@ -74,8 +74,12 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       );
       images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag });
       if (deps.platform.platform !== host) {
+        // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
+        const own = role === 'aggregator' ? deps.extras : deps.lock;
+        const distributions = own?.packages.map((pkg) => pkg.name);
         const runtime = join(context.contextDir, 'flops');
-        checks.push(await verifyPlatform(job, reference, deps.platform, RUNTIME_MODULES[role], runtime, log));
+        const check = { modules: RUNTIME_MODULES[role], distributions };
+        checks.push(await verifyPlatform(job, reference, deps.platform, check, runtime, log));
       }
     }
   }

@@ -37,7 +37,7 @@ export async function verifyPlatform(
   job: Job,
   image: string,
   platform: PlatformInfo,
-  modules: readonly string[],
+  check: { readonly modules: readonly string[]; readonly distributions: readonly string[] | undefined },
   runtimeDir: string,
   log: Logger,
 ): Promise<PlatformCheck> {
@@ -52,12 +52,14 @@ export async function verifyPlatform(
       ...(qemu ? ['--qemu', qemu] : []),
       '--python-path',
       runtimeDir,
+      ...(check.distributions === undefined ? [] : ['--only', check.distributions.join(',')]),
       '--',
-      ...modules,
+      ...check.modules,
     ];
     // A rootless buildah mounts only inside its user namespace: the check runs there, with the mount as its root.
-    const script = 'root=$(buildah mount "$1") && shift && exec python3 "$@" --root "$root"';
-    const { stdout } = await job.buildah.run(['unshare', '--', 'sh', '-c', script, 'sh', container, ...args], call);
+    // Arguments: container, check script, its options; `--root` goes before the options' `--` and the modules.
+    const script = 'root=$(buildah mount "$1") && verify=$2 && shift 2 && exec python3 "$verify" --root "$root" "$@"';
+    const { stdout } = await job.buildah.runWithMounts(script, [container, ...args], call);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report;
     if (report.failed.length > 0) {
       const what = report.failed.map((item) => `${item.module} (${item.error.split('\n').at(-1)})`).join('; ');

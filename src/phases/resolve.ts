@@ -226,6 +226,15 @@ async function lockPlatform(
     }
   }
   let unlocked: string[] = [];
+  const noWheel = attempt.ok
+    ? undefined
+    : /(\S+?)==(\S+) has no wheels with a matching platform tag/.exec(attempt.detail);
+  if (noWheel && platform.platform !== hostPlatform().platform) {
+    throw new PhaseError(
+      'NO_WHEEL_FOR_PLATFORM',
+      `${noWheel[1]} ${noWheel[2]} has no wheel for ${platform.platform} (python ${request.python}), and the builder installs ${platform.platform} packages without emulating that platform; pin a release of ${noWheel[1]} that publishes ${platform.machine} wheels, or leave ${platform.platform} out of --supported_platforms`,
+    );
+  }
   if (!attempt.ok) {
     const left = (await explain()).filter((item) => item.reason === 'source-only');
     if (left.length === 0) {

@@ -29,6 +29,16 @@ export class Buildah {
   }
 
   /**
+   * Runs a shell script where buildah's mounts are visible: directly as root, inside `buildah unshare` (the user
+   * namespace where a rootless buildah mounts) otherwise; `buildah unshare` as root fails on some kernels.
+   */
+  runWithMounts(script: string, args: readonly string[], call: BuildahCall): Promise<RunResult> {
+    const shell = ['-c', script, 'sh', ...args];
+    if (process.getuid?.() === 0) return run('sh', shell, { cwd: this.cwd, env: this.env, ...call });
+    return this.run(['unshare', '--', 'sh', ...shell], call);
+  }
+
+  /**
    * Runs `buildah args…`; a command that fails (not one that timed out or was cancelled, which the pipeline reports
    * itself) becomes a PhaseError with `code` and a message naming `what` and quoting buildah's last lines.
    */

@@ -12,19 +12,19 @@ import { makeTempDir, removeTempDir } from './temp-dir.js';
 export interface SimpleIndex {
   /** `http://127.0.0.1:port/simple` */
   readonly url: string;
-  /** Writes a pure-python wheel `name-version-py3-none-any.whl` whose module says its version, and serves it. */
-  publish(name: string, version: string): Promise<void>;
+  /** Writes a wheel `name-version-<tag>.whl` (pure python unless the tag says otherwise) and serves it. */
+  publish(name: string, version: string, tag?: string): Promise<void>;
   close(): Promise<void>;
 }
 
 // A wheel is a zip with the module and its dist-info; python's zipfile writes it.
 const MAKE_WHEEL = `
 import sys, zipfile, hashlib, base64
-path, name, version = sys.argv[1:4]
+path, name, version, tag = sys.argv[1:5]
 files = {
     f"{name}/__init__.py": f"__version__ = {version!r}\\n",
     f"{name}-{version}.dist-info/METADATA": f"Metadata-Version: 2.1\\nName: {name}\\nVersion: {version}\\n",
-    f"{name}-{version}.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: flops-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+    f"{name}-{version}.dist-info/WHEEL": f"Wheel-Version: 1.0\\nGenerator: flops-test\\nRoot-Is-Purelib: {str(tag == 'py3-none-any').lower()}\\nTag: {tag}\\n",
 }
 def digest(text):
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
@@ -68,8 +68,8 @@ export async function startSimpleIndex(): Promise<SimpleIndex> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${port}/simple`,
-    async publish(name, version) {
-      await execa('python3', ['-c', MAKE_WHEEL, join(dir, `${name}-${version}-py3-none-any.whl`), name, version]);
+    async publish(name, version, tag = 'py3-none-any') {
+      await execa('python3', ['-c', MAKE_WHEEL, join(dir, `${name}-${version}-${tag}.whl`), name, version, tag]);
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
