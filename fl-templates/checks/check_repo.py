@@ -1,7 +1,16 @@
-"""Checks a cloned ML repo without importing or running any of its code.
+"""Checks a cloned ML repo without importing or running any of its code: it reads syntax trees only.
 
 Usage: python3 check_repo.py <repo_dir> <python_minor, e.g. 11>
-Prints one JSON object: {"python_files": int, "syntax_errors": [...], "model_manager": {...}}.
+Prints one JSON object:
+  {"python_files": int,
+   "syntax_errors": [{"file", "line", "message"}],
+   "model_manager": {"found": bool, "missing_methods": [str], "subclasses_template": bool},
+   "imports": {"ml_repo_building_blocks": [file], "mlflow": [file]},
+   "root_main_py": bool,
+   "modules": [str]}
+``imports`` lists the repo's files (sorted) that import flops_utils.ml_repo_building_blocks
+(so the image needs datasets, pyarrow and pillow) or mlflow, in any import form. ``modules`` is every absolute
+module path the repo's code imports (``a``, ``a.b``), sorted, for the packages implied by an import.
 """
 
 from __future__ import annotations
@@ -10,15 +19,18 @@ import ast
 import json
 import sys
 from pathlib import Path
-from typing import TypedDict
+from typing import Dict, Iterator, List, Optional, Set, Tuple, TypedDict
 
 REQUIRED_METHODS = (
+    "get_model",
     "get_model_parameters",
     "set_model_parameters",
     "fit_model",
     "evaluate_model",
     "set_model_data",
 )
+TEMPLATE = "ModelManagerTemplate"
+BUILDING_BLOCKS = "flops_utils.ml_repo_building_blocks"
 SKIPPED_DIRS = {".git", "__pycache__", ".venv", "venv", "node_modules"}
 
 
@@ -30,10 +42,11 @@ class SyntaxProblem(TypedDict):
 
 class ModelManagerReport(TypedDict):
     found: bool
-    missing_methods: list[str]
+    missing_methods: List[str]
+    subclasses_template: bool
 
 
-def python_files(repo: Path) -> list[Path]:
+def python_files(repo: Path) -> List[Path]:
     """Every .py file of the repo, outside folders that are never part of the code."""
     return sorted(
         path
@@ -47,37 +60,130 @@ def parse(path: Path, minor: int) -> ast.Module:
     return ast.parse(path.read_bytes(), filename=str(path), feature_version=(3, minor))
 
 
-def check_model_manager(tree: ast.Module) -> ModelManagerReport:
-    """Looks for class ModelManager and the methods the FL learner calls."""
+def imported_modules(tree: ast.Module) -> Set[str]:
+    """Every absolute module an import statement anywhere in ``tree`` names, with its parents.
+
+    ``from a.b import c`` yields a, a.b and a.b.c (c may be a module); relative imports are the repo's own.
+    """
+    names: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            dotted = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            dotted = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in dotted:
+            parts = name.split(".")
+            names.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+    return names
+
+
+def base_name(node: ast.expr) -> str:
+    """``ModelManagerTemplate`` for both ``ModelManagerTemplate`` and ``templates.ModelManagerTemplate``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def find_class(tree: ast.Module, name: str) -> Optional[ast.ClassDef]:
+    return next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+
+
+def imported_class(tree: ast.Module, name: str) -> Tuple[str, str]:
+    """Module and original name of ``from <module> import <original> [as name]`` at the top of ``tree``."""
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "ModelManager":
-            defined = {
-                item.name
-                for item in node.body
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-            }
-            return {"found": True, "missing_methods": [m for m in REQUIRED_METHODS if m not in defined]}
-    return {"found": False, "missing_methods": list(REQUIRED_METHODS)}
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    return node.module, alias.name
+    return "", name
+
+
+def lineage(cls: ast.ClassDef, tree: ast.Module, trees: Dict[str, ast.Module]) -> Iterator[ast.ClassDef]:
+    """``cls`` and the base classes the repo itself defines (in the same module or one imported by name)."""
+    seen: Set[int] = set()
+    pending = [(cls, tree)]
+    while pending:
+        current, module = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for base in current.bases:
+            name = base_name(base)
+            if find_class(module, name):
+                owner: Optional[ast.Module] = module
+            else:
+                source, name = imported_class(module, name)
+                owner = trees.get(source)
+            parent = find_class(owner, name) if owner else None
+            if parent is not None and owner is not None:
+                pending.append((parent, owner))
+
+
+def check_model_manager(trees: Dict[str, ast.Module]) -> ModelManagerReport:
+    """Looks for class ModelManager in model_manager.py and the methods FLOps calls.
+
+    The template's methods are abstract, so each must be defined by the repo's
+    code: in ModelManager or in a base class the repo defines.
+    """
+    tree = trees.get("model_manager")
+    cls = find_class(tree, "ModelManager") if tree else None
+    if tree is None or cls is None:
+        return {"found": False, "missing_methods": list(REQUIRED_METHODS), "subclasses_template": False}
+    classes = list(lineage(cls, tree, trees))
+    defined = {
+        item.name
+        for c in classes
+        for item in c.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    return {
+        "found": True,
+        "missing_methods": [m for m in REQUIRED_METHODS if m not in defined],
+        "subclasses_template": any(base_name(b) == TEMPLATE for c in classes for b in c.bases),
+    }
+
+
+def module_name(relative: Path) -> str:
+    """``pkg/mod.py`` → ``pkg.mod``; ``pkg/__init__.py`` → ``pkg``."""
+    parts = list(relative.with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def main(repo_dir: str, minor_text: str) -> int:
     repo = Path(repo_dir)
     minor = int(minor_text)
-    problems: list[SyntaxProblem] = []
-    model_manager: ModelManagerReport = {"found": False, "missing_methods": list(REQUIRED_METHODS)}
+    problems: List[SyntaxProblem] = []
+    trees: Dict[str, ast.Module] = {}
+    imports: Dict[str, List[str]] = {"ml_repo_building_blocks": [], "mlflow": []}
+    every_module: Set[str] = set()
     files = python_files(repo)
     for path in files:
-        relative = str(path.relative_to(repo))
+        relative = path.relative_to(repo)
         try:
             tree = parse(path, minor)
         except (SyntaxError, ValueError) as error:
             line = error.lineno if isinstance(error, SyntaxError) and error.lineno else 0
             message = error.msg if isinstance(error, SyntaxError) else str(error)
-            problems.append({"file": relative, "line": line, "message": message})
+            problems.append({"file": str(relative), "line": line, "message": message})
             continue
-        if relative == "model_manager.py":
-            model_manager = check_model_manager(tree)
-    print(json.dumps({"python_files": len(files), "syntax_errors": problems, "model_manager": model_manager}))
+        trees[module_name(relative)] = tree
+        modules = imported_modules(tree)
+        every_module.update(modules)
+        if BUILDING_BLOCKS in modules:
+            imports["ml_repo_building_blocks"].append(str(relative))
+        if "mlflow" in modules:
+            imports["mlflow"].append(str(relative))
+    print(json.dumps({
+        "python_files": len(files),
+        "syntax_errors": problems,
+        "model_manager": check_model_manager(trees),
+        "imports": imports,
+        "root_main_py": (repo / "main.py").is_file(),
+        "modules": sorted(every_module),
+    }))
     return 0
 
 

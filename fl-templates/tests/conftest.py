@@ -1,9 +1,8 @@
-"""Real services for the tests: a mosquitto broker, an observer, subprocess helpers."""
+"""Real services for the tests: mosquitto, an observer, the Flight data server, an MLflow server."""
 
 from __future__ import annotations
 
 import json
-import os
 import queue
 import shutil
 import socket
@@ -12,20 +11,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator, List, Optional
 
 import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from flops_common.address import Address
+from roles import SERVERS, Running, start_server
 
-TEMPLATES = Path(__file__).resolve().parent.parent
-RUNTIME = TEMPLATES / "runtime"
-EXAMPLE_REPO = TEMPLATES.parent / "examples" / "numpy-regression"
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+# Data tags on the test's Flight server: two MNIST-shaped learners' worth and a CIFAR-shaped one.
+MNIST_TAGS = ("mnist-a", "mnist-b")
+CIFAR_TAG = "cifar"
 
 
 def free_port() -> int:
@@ -77,6 +75,9 @@ class Subscription:
     def next(self, timeout: float = 5.0) -> Any:
         return self.messages.get(timeout=timeout)
 
+    def empty(self) -> bool:
+        return self.messages.empty()
+
     def close(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
@@ -87,7 +88,7 @@ Subscribe = Callable[[str], Subscription]
 
 @pytest.fixture
 def subscribe(broker: Address) -> Iterator[Subscribe]:
-    subscriptions: list[Subscription] = []
+    subscriptions: List[Subscription] = []
 
     def make(topic: str) -> Subscription:
         subscriptions.append(Subscription(broker, topic))
@@ -106,7 +107,7 @@ class Observer(socketserver.ThreadingTCPServer):
     def __init__(self) -> None:
         # Connections are handled on their own threads, so lines may arrive in any
         # order; every line is kept so that waiting for one never drops another.
-        self.lines: list[str] = []
+        self.lines: List[str] = []
         self.arrived = threading.Condition()
         super().__init__(("127.0.0.1", 0), ObserverHandler)
 
@@ -123,17 +124,18 @@ class Observer(socketserver.ThreadingTCPServer):
     def hostport(self) -> str:
         return f"127.0.0.1:{self.server_address[1]}"
 
-    def wait_for(self, needle: str, timeout: float) -> str:
-        """The first line received so far (or within ``timeout``) containing ``needle``."""
+    def wait_for(self, needle: str, timeout: float, count: int = 1) -> str:
+        """The ``count``-th line received so far (or within ``timeout``) containing ``needle``."""
 
-        def first_match() -> str | None:
-            return next((line for line in self.lines if needle in line), None)
+        def nth_match() -> Optional[str]:
+            matches = [line for line in self.lines if needle in line]
+            return matches[count - 1] if len(matches) >= count else None
 
         with self.arrived:
-            line = self.arrived.wait_for(first_match, timeout)
+            line = self.arrived.wait_for(nth_match, timeout)
         if line is not None:
             return line
-        raise AssertionError(f"the observer got no line containing {needle!r}")
+        raise AssertionError(f"the observer got fewer than {count} line(s) with {needle!r}: {self.lines}")
 
 
 class ObserverHandler(socketserver.StreamRequestHandler):
@@ -152,28 +154,36 @@ def observer() -> Iterator[Observer]:
     server.server_close()
 
 
-def start_module(module: str, *args: str, cwd: Path, repo: Path = EXAMPLE_REPO,
-                 extra_env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """Start ``python -m module args`` as the images do, with the repo on PYTHONPATH."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(RUNTIME), str(repo)]),
-        "FLWR_TELEMETRY_ENABLED": "0",
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+@pytest.fixture(scope="session")
+def flight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Address]:
+    """The Flight data server holding MNIST_TAGS (one of them in two partitions) and CIFAR_TAG."""
+    data = tmp_path_factory.mktemp("ml-data")
+    for tag, shape, rows, partitions in (
+        (MNIST_TAGS[0], "mnist", 200, 2), (MNIST_TAGS[1], "mnist", 200, 1), (CIFAR_TAG, "cifar", 20, 1),
+    ):
+        subprocess.run(
+            [sys.executable, str(SERVERS / "make_datasets.py"), "--data-dir", str(data), "--shape", shape,
+             "--tag", tag, "--rows", str(rows), "--partitions", str(partitions)],
+            check=True, capture_output=True, timeout=120,
+        )
+    server, port = start_server("flight_data_server.py", "--port", "0", "--data-dir", str(data), timeout=60)
+    yield Address("127.0.0.1", port)
+    server.stop()
 
 
-def finish(process: subprocess.Popen[str], timeout: float = 60) -> tuple[int, str]:
-    """Wait for ``process``; return its exit code and output (killing it on timeout)."""
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+@pytest.fixture(scope="session")
+def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real MLflow 2.x tracking server (made once into the test cache; minutes the first time)."""
+    server, port = start_server("mlflow_server.py", "--port", "0", "--dir", str(tmp_path_factory.mktemp("mlflow")))
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def processes() -> Iterator[List[Running]]:
+    """Register started roles here: whatever a test leaves running is killed."""
+    started: List[Running] = []
+    yield started
+    for process in started:
         process.kill()
-        output, _ = process.communicate()
-        pytest.fail(f"{process.args!r} did not end within {timeout} s:\n{output[-4000:]}")
-    return process.returncode, output
+

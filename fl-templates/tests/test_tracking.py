@@ -1,95 +1,72 @@
-"""The tracking client against a stand-in that answers like MLflow's REST API."""
+"""Tracking against a real MLflow 2.x tracking server, and against one that is down."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
+import mlflow
+import numpy as np
 import pytest
+from mlflow.tracking import MlflowClient
+from sklearn.linear_model import LogisticRegression
 
 from conftest import free_port
-from flops_aggregator.tracking import Tracker
-
-API = "/api/2.0/mlflow"
-REPLIES: dict[str, tuple[int, dict[str, Any]]] = {
-    "/experiments/get-by-name": (404, {"error_code": "RESOURCE_DOES_NOT_EXIST"}),
-    "/experiments/create": (200, {"experiment_id": "7"}),
-    "/runs/create": (200, {"run": {"info": {"run_id": "run-1"}}}),
-    "/runs/log-batch": (200, {}),
-    "/runs/update": (200, {}),
-}
+from flops_aggregator.strategy import RoundResult
+from flops_aggregator.tracking import TRACKED_MODEL_PATH, Tracker, TrackingFailed
+from flops_utils.types import MLModelFlavor
 
 
-class FakeMlflow(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str, Any]] = []
-        super().__init__(("127.0.0.1", 0), FakeMlflowHandler)
+def fitted_model() -> LogisticRegression:
+    rng = np.random.default_rng(0)
+    return LogisticRegression().fit(rng.random((20, 4)), np.arange(20) % 2)
 
 
-class FakeMlflowHandler(BaseHTTPRequestHandler):
-    def _answer(self) -> None:
-        assert isinstance(self.server, FakeMlflow)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        self.server.calls.append((self.command, self.path, body))
-        status, reply = REPLIES[self.path.removeprefix(API).split("?")[0]]
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def rounds(*accuracies: float) -> list:
+    return [RoundResult(i, 1 - a, a, [], 10, 5) for i, a in enumerate(accuracies, start=1)]
 
 
-@pytest.fixture
-def mlflow() -> Iterator[FakeMlflow]:
-    server = FakeMlflow()
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def test_a_run_per_round_and_the_model_in_the_winners_run(mlflow_server: str) -> None:
+    tracker = Tracker(mlflow_server, "p-tracking", {"rounds": 3})
+    tracker.start()
+    results = rounds(0.5, 0.9, 0.7)
+    for result in results:
+        tracker.log_round(result)
+    tracked = tracker.finish(results[1], fitted_model(), MLModelFlavor.SKLEARN)
+
+    client = MlflowClient(mlflow_server)
+    experiment = client.get_experiment_by_name("FLOps Project p-tracking")
+    assert experiment is not None and tracked.experiment_id == experiment.experiment_id
+    runs = {run.info.run_name: run for run in client.search_runs([experiment.experiment_id])}
+    assert sorted(runs) == ["FLOps FL round 1", "FLOps FL round 2", "FLOps FL round 3"]
+    winner = runs["FLOps FL round 2"]
+    assert tracked.run_id == winner.info.run_id
+    assert winner.data.metrics == {"loss": pytest.approx(0.1), "accuracy": 0.9}
+    assert winner.data.params == {"rounds": "3"}
+    assert [a.path for a in client.list_artifacts(tracked.run_id)] == [TRACKED_MODEL_PATH]
+    mlflow.set_tracking_uri(mlflow_server)
+    model = mlflow.pyfunc.load_model(f"runs:/{tracked.run_id}/{TRACKED_MODEL_PATH}")
+    assert model.predict(np.zeros((2, 4))).shape == (2,)
 
 
-def test_logs_a_run_with_params_and_per_round_metrics(mlflow: FakeMlflow) -> None:
-    tracker = Tracker(f"http://127.0.0.1:{mlflow.server_address[1]}")
-    tracker.start("p1", {"rounds": 2})
-    tracker.log_round(1, {"loss": 0.5, "accuracy": 0.75})
-    tracker.finish(succeeded=True)
-
-    paths = [(method, path) for method, path, _ in mlflow.calls]
-    assert paths == [
-        ("GET", f"{API}/experiments/get-by-name?experiment_name=p1"),
-        ("POST", f"{API}/experiments/create"),
-        ("POST", f"{API}/runs/create"),
-        ("POST", f"{API}/runs/log-batch"),
-        ("POST", f"{API}/runs/log-batch"),
-        ("POST", f"{API}/runs/update"),
-    ]
-    bodies = [body for _, _, body in mlflow.calls]
-    assert bodies[1] == {"name": "p1"}
-    assert bodies[2]["experiment_id"] == "7"
-    assert bodies[3] == {"run_id": "run-1", "params": [{"key": "rounds", "value": "2"}]}
-    assert [(m["key"], m["value"], m["step"]) for m in bodies[4]["metrics"]] == [
-        ("loss", 0.5, 1), ("accuracy", 0.75, 1),
-    ]
-    assert bodies[5]["run_id"] == "run-1"
-    assert bodies[5]["status"] == "FINISHED"
+def test_without_a_flavor_the_run_has_metrics_and_no_model(mlflow_server: str) -> None:
+    tracker = Tracker(mlflow_server, "p-no-flavor", {})
+    tracker.start()
+    (only,) = rounds(0.6)
+    tracker.log_round(only)
+    tracked = tracker.finish(only, fitted_model(), None)
+    assert MlflowClient(mlflow_server).list_artifacts(tracked.run_id) == []
 
 
-def test_an_unreachable_server_is_tried_once_then_left_alone() -> None:
-    tracker = Tracker(f"http://127.0.0.1:{free_port()}")
+def test_a_server_that_is_down_costs_a_bounded_wait_and_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "0.1")
+    down = f"http://127.0.0.1:{free_port()}"
     started = time.monotonic()
-    tracker.start("p1", {"rounds": 1})
-    tracker.log_round(1, {"loss": 0.5})
-    tracker.finish(succeeded=False)
-    assert tracker.uri is None
-    assert time.monotonic() - started < 2
-
+    tracker = Tracker(down, "p-down", {})
+    tracker.start()
+    results = rounds(0.5, 0.6)
+    for result in results:
+        tracker.log_round(result)
+    with pytest.raises(TrackingFailed, match=f"open the experiment .* at the MLflow tracking server {down}"):
+        tracker.finish(results[1], fitted_model(), MLModelFlavor.SKLEARN)
+    assert time.monotonic() - started < 30

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import RUNTIME
+from roles import RUNTIME
 
 SCRIPT = RUNTIME / "with-build-secrets.sh"
 SYSTEM_ROOTS = Path("/etc/ssl/certs/ca-certificates.crt")

@@ -26,15 +26,17 @@ export interface ValidateResult {
   readonly imports: readonly string[];
 }
 
+/** What fl-templates/checks/check_repo.py prints. */
 interface RepoCheck {
   python_files: number;
   syntax_errors: { file: string; line: number; message: string }[];
-  model_manager: { found: boolean; missing_methods: string[] };
+  /** Methods count when ModelManager or a base class of the repo's own defines them, never the template's. */
+  model_manager: { found: boolean; missing_methods: string[]; subclasses_template: boolean };
   /** The files that import each of the modules the builder cares about. */
-  imports: Record<string, string[]>;
+  imports: { ml_repo_building_blocks: string[]; mlflow: string[] };
   /** Every module path the repo's code imports (`a`, `a.b`). */
-  modules?: string[];
-  root_main_py?: boolean;
+  modules: string[];
+  root_main_py: boolean;
 }
 
 const CHECK_SCRIPT = join(TEMPLATES_DIR, 'checks', 'check_repo.py');
@@ -149,8 +151,5 @@ async function checkCode(job: FlActorsJob, repoDir: string, python: string): Pro
 
 /** The module paths the repo imports, as the dependency plan reads them. */
 function importedModules(check: RepoCheck): string[] {
-  const named = Object.entries(check.imports)
-    .filter(([, files]) => files.length > 0)
-    .map(([key]) => (key === 'ml_repo_building_blocks' ? 'flops_utils.ml_repo_building_blocks' : key));
-  return [...new Set([...named, ...(check.modules ?? [])])];
+  return [...new Set(check.modules)];
 }

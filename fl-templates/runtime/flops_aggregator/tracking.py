@@ -1,99 +1,113 @@
-"""Log a session to an MLflow tracking server through its REST API.
+"""Track a project to MLflow as upstream does, and log the winner model.
 
-The images do not install mlflow (it is large and pins much of what a user's
-repo also pins), so this speaks the few REST calls needed with urllib.
-Tracking is a side channel: the first failure is logged and switches it off,
-so an absent server costs one timeout, never the training.
+Experiment ``FLOps Project <project_id>``; one run per round (``FLOps FL round
+<n>``) with the round's ``loss`` and ``accuracy``; the winner model (best
+accuracy) logged as an MLflow model of the repo's flavor under
+``logged_model_artifact`` in the winning round's own run, whose id is the
+``run_id`` reported to the manager (upstream logs it into the last round's
+run). Tracking is a side channel while training runs: its first failure is
+remembered and ends tracking, training goes on, and the outcome reports it.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import logging
+import os
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Mapping, Optional
+
+from flops_aggregator.strategy import RoundResult
+from flops_utils.types import MLModelFlavor
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 5.0
-API_PATH = "/api/2.0/mlflow"
+TRACKED_MODEL_PATH = "logged_model_artifact"
+# MLflow's HTTP client retries for minutes by default (7 retries, backoff
+# factor 2, 120 s timeout); a tracking server that is down must cost training
+# a bounded wait. An operator's own settings win.
+HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "3",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
+class TrackingFailed(Exception):
+    """No run can carry the model; the message names the tracking server."""
+
+
+@dataclass(frozen=True)
+class TrackedModel:
+    experiment_id: str
+    run_id: str
 
 
 class Tracker:
-    """One MLflow run per session; a Tracker(None) does nothing."""
+    def __init__(self, uri: str, project_id: str, params: Mapping[str, Any]) -> None:
+        for name, value in HTTP_DEFAULTS.items():
+            os.environ.setdefault(name, value)
+        from mlflow.tracking import MlflowClient
 
-    def __init__(self, uri: str | None) -> None:
         self.uri = uri
-        self.run_id = ""
+        self.client = MlflowClient(tracking_uri=uri)
+        self.experiment_name = f"FLOps Project {project_id}"
+        self.params = {name: str(value) for name, value in params.items()}
+        self.experiment_id = ""
+        self.run_ids: Dict[int, str] = {}
+        self.problem: Optional[str] = None
 
-    def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
-        request = urllib.request.Request(
-            f"{self.uri}{API_PATH}{path}",
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return json.load(response)
-
-    def _safely(self, action: str, step: Callable[[], None]) -> None:
-        if self.uri is None:
+    def _attempt(self, what: str, step: Callable[[], None]) -> None:
+        if self.problem is not None:
             return
         try:
             step()
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("MLflow tracking at %s stopped: could not %s: %s", self.uri, action, error)
-            self.uri = None
+        # MLflow's client fails in many ways (HTTP, its own exceptions, OS
+        # errors); each means the same here: tracking is over.
+        except Exception as error:
+            self.problem = f"could not {what} at the MLflow tracking server {self.uri}: {error}"
+            log.warning("Tracking stopped: %s", self.problem)
 
-    def _experiment_id(self, name: str) -> str:
-        query = urllib.parse.urlencode({"experiment_name": name})
-        try:
-            found = self._call("GET", f"/experiments/get-by-name?{query}")
-            return str(found["experiment"]["experiment_id"])
-        except urllib.error.HTTPError as error:
-            if error.code != 404:  # MLflow's RESOURCE_DOES_NOT_EXIST
-                raise
-        return str(self._call("POST", "/experiments/create", {"name": name})["experiment_id"])
+    def start(self) -> None:
+        """Find or create the project's experiment."""
+        self._attempt(f"open the experiment {self.experiment_name!r}", self._open_experiment)
 
-    def _start(self, experiment: str, params: Mapping[str, object]) -> None:
-        run = self._call("POST", "/runs/create", {
-            "experiment_id": self._experiment_id(experiment),
-            "start_time": _now_ms(),
-            "tags": [{"key": "mlflow.runName", "value": experiment}],
-        })
-        self.run_id = str(run["run"]["info"]["run_id"])
-        self._call("POST", "/runs/log-batch", {
-            "run_id": self.run_id,
-            "params": [{"key": k, "value": str(v)} for k, v in params.items()],
-        })
+    def _open_experiment(self) -> None:
+        found = self.client.get_experiment_by_name(self.experiment_name)
+        self.experiment_id = found.experiment_id if found else self.client.create_experiment(self.experiment_name)
 
-    def start(self, experiment: str, params: Mapping[str, object]) -> None:
-        """Open a run in ``experiment`` (created if missing) and log ``params``."""
-        self._safely("start a run", lambda: self._start(experiment, params))
+    def log_round(self, result: RoundResult) -> None:
+        """One finished run for ``result``'s round, with its loss, accuracy and the session's params."""
+        self._attempt(f"log round {result.server_round}", lambda: self._log_round(result))
 
-    def log_round(self, server_round: int, metrics: Mapping[str, float]) -> None:
-        timestamp = _now_ms()
-        body = {
-            "run_id": self.run_id,
-            "metrics": [
-                {"key": k, "value": v, "timestamp": timestamp, "step": server_round}
-                for k, v in metrics.items()
+    def _log_round(self, result: RoundResult) -> None:
+        from mlflow.entities import Metric, Param
+
+        run = self.client.create_run(self.experiment_id, run_name=f"FLOps FL round {result.server_round}")
+        now = int(time.time() * 1000)
+        self.client.log_batch(
+            run.info.run_id,
+            metrics=[
+                Metric("loss", result.loss, now, result.server_round),
+                Metric("accuracy", result.accuracy, now, result.server_round),
             ],
-        }
-        self._safely(f"log round {server_round}", lambda: self._call("POST", "/runs/log-batch", body))
+            params=[Param(name, value) for name, value in self.params.items()],
+        )
+        self.client.set_terminated(run.info.run_id)
+        self.run_ids[result.server_round] = run.info.run_id
 
-    def finish(self, succeeded: bool) -> None:
-        body = {
-            "run_id": self.run_id,
-            "status": "FINISHED" if succeeded else "FAILED",
-            "end_time": _now_ms(),
-        }
-        self._safely("finish the run", lambda: self._call("POST", "/runs/update", body))
+    def finish(self, winner: RoundResult, model: Any, flavor: Optional[MLModelFlavor]) -> TrackedModel:
+        """Log ``model`` into the winner's run (unless there is no flavor); TrackingFailed if tracking failed."""
+        if flavor is not None:
+            self._attempt("log the winner model", lambda: self._log_model(winner, model, flavor))
+        if self.problem is not None:
+            raise TrackingFailed(self.problem)
+        return TrackedModel(self.experiment_id, self.run_ids[winner.server_round])
+
+    def _log_model(self, winner: RoundResult, model: Any, flavor: MLModelFlavor) -> None:
+        import mlflow
+
+        mlflow.set_tracking_uri(self.uri)
+        with mlflow.start_run(run_id=self.run_ids[winner.server_round]):
+            importlib.import_module(f"mlflow.{flavor.value}").log_model(model, TRACKED_MODEL_PATH)

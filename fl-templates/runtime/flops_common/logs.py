@@ -1,6 +1,25 @@
 """Log setup shared by both entry points."""
 
+from __future__ import annotations
+
 import logging
+import threading
+
+from flops_common.flwr_compat import quiet_deprecation_notices
+
+log = logging.getLogger(__name__)
+_thread_excepthook = threading.excepthook
+
+
+def _skip_grpc_channel_race(args: threading.ExceptHookArgs) -> None:
+    # When Flower's client closes its channel (a session ends, or the
+    # aggregator was not up yet), gRPC's thread that watches the channel's
+    # state may still poll it and die with "Cannot monitor channel state:
+    # Channel closed!". Nothing is lost; a traceback would only alarm people.
+    if isinstance(args.exc_value, ValueError) and "Channel closed" in str(args.exc_value):
+        log.debug("gRPC's channel watcher ended with the channel: %s", args.exc_value)
+        return
+    _thread_excepthook(args)
 
 
 def configure_logging() -> None:
@@ -9,3 +28,5 @@ def configure_logging() -> None:
     )
     # flwr has its own handler; propagating to ours too would print each line twice.
     logging.getLogger("flwr").propagate = False
+    quiet_deprecation_notices()
+    threading.excepthook = _skip_grpc_channel_race

@@ -1,29 +1,25 @@
 """Adapt the user's ModelManager to Flower's NumPyClient."""
 
-from collections.abc import Callable
-from typing import Protocol
+from __future__ import annotations
+
+from typing import Callable, Dict, Tuple
 
 import numpy as np
 from flwr.client import NumPyClient
 from flwr.common import NDArrays, Scalar
 
-
-class ModelManager(Protocol):
-    """What FLOps expects of ``model_manager.ModelManager`` in the user's repo."""
-
-    def set_model_data(self) -> None: ...
-    def get_model_parameters(self) -> NDArrays: ...
-    def set_model_parameters(self, parameters: NDArrays) -> None: ...
-    def fit_model(self) -> int: ...
-    def evaluate_model(self) -> tuple[float, float, int]: ...
+from flops_common.model import ModelManager
 
 
 class LearnerClient(NumPyClient):
     def __init__(self, model: ModelManager, on_first_contact: Callable[[], None]) -> None:
         self.model = model
         self.on_first_contact = on_first_contact
-        # Set on the first instruction: from then on a lost connection is a
-        # failure, not an aggregator that is still starting.
+        # Set on the session's first instruction: from then on a lost connection
+        # is not an aggregator that is still starting.
+        self.contacted = False
+
+    def new_session(self) -> None:
         self.contacted = False
 
     def _contact(self) -> None:
@@ -31,22 +27,23 @@ class LearnerClient(NumPyClient):
             self.contacted = True
             self.on_first_contact()
 
-    def get_parameters(self, config: dict[str, Scalar]) -> NDArrays:
+    def get_parameters(self, config: Dict[str, Scalar]) -> NDArrays:
         self._contact()
         return [np.asarray(p) for p in self.model.get_model_parameters()]
 
     def fit(
-        self, parameters: NDArrays, config: dict[str, Scalar]
-    ) -> tuple[NDArrays, int, dict[str, Scalar]]:
+        self, parameters: NDArrays, config: Dict[str, Scalar]
+    ) -> Tuple[NDArrays, int, Dict[str, Scalar]]:
         self._contact()
         self.model.set_model_parameters(parameters)
         n_train = self.model.fit_model()
         return self.get_parameters(config), int(n_train), {}
 
     def evaluate(
-        self, parameters: NDArrays, config: dict[str, Scalar]
-    ) -> tuple[float, int, dict[str, Scalar]]:
+        self, parameters: NDArrays, config: Dict[str, Scalar]
+    ) -> Tuple[float, int, Dict[str, Scalar]]:
         self._contact()
         self.model.set_model_parameters(parameters)
         loss, accuracy, n_test = self.model.evaluate_model()
         return float(loss), int(n_test), {"accuracy": float(accuracy)}
+

@@ -1,0 +1,74 @@
+"""Run Flower client sessions, waiting while their server is unreachable."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import grpc
+
+from flops_common.stop import raise_if_stopped, stop_on_signals
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Patience:
+    """How to wait for a server that does not answer."""
+
+    interval: float  # seconds between attempts
+    timeout: Optional[float]  # give up after this many seconds; None waits until stopped
+
+
+class ServerUnreachable(Exception):
+    """The server did not answer before the patience ran out."""
+
+
+def run_session(
+    start: Callable[[], None],
+    contacted: Callable[[], bool],
+    patience: Patience,
+    keep_serving: bool,
+) -> None:
+    """Run one session (``start``), starting it again while the server is unreachable.
+
+    Learners and aggregators are deployed together, so a client often starts
+    first. The gRPC-bidi transport behind ``start_client`` gives up at once
+    when nothing answers (its retry settings do not apply to it), so the
+    waiting is done here.
+
+    ``keep_serving`` (the manager's form): every gRPC error is waited out and a
+    server lost mid-session ends the session, as upstream's learners do; the
+    caller then waits for the next one. Otherwise only an unavailable server
+    before its first instruction is waited out: a connection lost later is a
+    failure and raised as it is.
+    """
+    deadline = None if patience.timeout is None else time.monotonic() + patience.timeout
+    while True:
+        failure: Optional[grpc.RpcError] = None
+        try:
+            start()
+        except grpc.RpcError as error:
+            failure = error
+        finally:
+            # flwr 1.10 to 1.18 put their own signal handlers in place in start_client.
+            stop_on_signals()
+            raise_if_stopped()
+        if failure is None:
+            return
+        code = failure.code() if isinstance(failure, grpc.Call) else None
+        if keep_serving and contacted():
+            log.warning("Lost the server mid-session (%s); the session is over", code)
+            return
+        if not keep_serving and (contacted() or code != grpc.StatusCode.UNAVAILABLE):
+            raise failure
+        wait = patience.interval
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ServerUnreachable(f"no answer within {patience.timeout:g} s") from failure
+            wait = min(wait, remaining)
+        log.info("Server not reachable yet (%s); retrying in %.1f s", code, wait)
+        time.sleep(wait)

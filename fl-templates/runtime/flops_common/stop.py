@@ -1,0 +1,55 @@
+"""End a role cleanly when the orchestrator stops its container."""
+
+from __future__ import annotations
+
+import os
+import signal
+from types import FrameType
+from typing import Optional
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# Every signal that reaches a Python handler is also written here, whoever's
+# handler it is: Flower's, while one of its start_* calls runs, too.
+_signals_read, _signals_written = os.pipe()
+os.set_blocking(_signals_read, False)
+os.set_blocking(_signals_written, False)
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGINT arrived.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` in
+    Flower or in the repo's code swallows it on its way to the entry point.
+    """
+
+
+def _raise_stopped(signum: int, _frame: Optional[FrameType]) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGINT into Stopped; call again after Flower installed its own handlers."""
+    signal.set_wakeup_fd(_signals_written, warn_on_full_buffer=False)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_stopped)
+
+
+def raise_if_stopped() -> None:
+    """Raise Stopped if SIGTERM or SIGINT came while a handler of Flower's was in place.
+
+    Some flwr releases (1.10 to 1.18) install their own handlers in
+    start_client, which end the session quietly; without this check, a
+    learner that serves session after session would carry on.
+    """
+    try:
+        arrived = os.read(_signals_read, 512)
+    except BlockingIOError:
+        return
+    stops = [signum for signum in arrived if signum in STOP_SIGNALS]
+    if stops:
+        raise Stopped(signal.Signals(stops[0]).name)
+
+
+def stopped_by_flower(error: SystemExit) -> bool:
+    """Whether Flower's own signal handler ended ``start_server`` (it exits with status 0)."""
+    return error.code in (0, None)

@@ -1,0 +1,117 @@
+"""The validate phase's repo check: syntax trees only, never importing the repo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+from roles import FLOPS_REPOS, TEMPLATES
+
+CHECK = TEMPLATES / "checks" / "check_repo.py"
+# In the order the check reports missing ones.
+REQUIRED = ["get_model", "get_model_parameters", "set_model_parameters", "fit_model", "evaluate_model", "set_model_data"]
+
+
+def methods(*names: str) -> str:
+    return "".join(f"    def {name}(self, *args):\n        pass\n" for name in names)
+
+
+def check(repo: Path, minor: int = 11) -> Dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-I", str(CHECK), str(repo), str(minor)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    report: Dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def write(repo: Path, files: Dict[str, str]) -> Path:
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    return repo
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    pytest.param(
+        {"model_manager.py": "from flops_utils.ml_repo_templates import ModelManagerTemplate\n"
+                             "class ModelManager(ModelManagerTemplate):\n" + methods(*REQUIRED)},
+        {"found": True, "missing_methods": [], "subclasses_template": True},
+        id="subclasses the template, defines all six",
+    ),
+    pytest.param(
+        {"model_manager.py": "import flops_utils.ml_repo_templates as t\n"
+                             "class ModelManager(t.ModelManagerTemplate):\n" + methods(*REQUIRED[1:])},
+        {"found": True, "missing_methods": ["get_model"], "subclasses_template": True},
+        id="the template's abstract get_model does not count",
+    ),
+    pytest.param(
+        {"model_manager.py": "class ModelManager:\n" + methods(*REQUIRED)},
+        {"found": True, "missing_methods": [], "subclasses_template": False},
+        id="duck-typed",
+    ),
+    pytest.param(
+        {"base.py": "from flops_utils.ml_repo_templates import ModelManagerTemplate\n"
+                    "class Base(ModelManagerTemplate):\n" + methods("get_model", "fit_model"),
+         "model_manager.py": "from base import Base as Parent\nclass Helper:\n" + methods("evaluate_model")
+                             + "class ModelManager(Parent, Helper):\n"
+                             + methods("set_model_data", "get_model_parameters", "set_model_parameters")},
+        {"found": True, "missing_methods": [], "subclasses_template": True},
+        id="methods from the repo's own base classes, here and imported",
+    ),
+    pytest.param(
+        {"model_manager.py": "class Other:\n    pass\n"},
+        {"found": False, "missing_methods": REQUIRED, "subclasses_template": False},
+        id="no ModelManager",
+    ),
+])
+def test_model_manager(tmp_path: Path, files: Dict[str, str], expected: Dict[str, Any]) -> None:
+    report = check(write(tmp_path, files))
+    assert report["model_manager"] == expected
+
+
+@pytest.mark.parametrize(("source", "building_blocks", "mlflow"), [
+    ("from flops_utils.ml_repo_building_blocks import load_dataset\n", True, False),
+    ("from flops_utils import ml_repo_building_blocks\n", True, False),
+    ("import flops_utils.ml_repo_building_blocks as blocks\n", True, False),
+    ("def f():\n    from flops_utils.ml_repo_building_blocks import load_dataset\n", True, False),
+    ("from flops_utils.ml_repo_templates import DataManagerTemplate\n", False, False),
+    ("import mlflow\n", False, True),
+    ("import mlflow.sklearn\n", False, True),
+    ("from mlflow.models import infer_signature\n", False, True),
+    ("import mlflow_helpers\nfrom .mlflow import x\n", False, False),
+])
+def test_imports_in_any_form(tmp_path: Path, source: str, building_blocks: bool, mlflow: bool) -> None:
+    report = check(write(tmp_path, {"pkg/data.py": source}))
+    assert report["imports"] == {
+        "ml_repo_building_blocks": ["pkg/data.py"] if building_blocks else [],
+        "mlflow": ["pkg/data.py"] if mlflow else [],
+    }
+
+
+def test_root_main_py_and_syntax_errors(tmp_path: Path) -> None:
+    write(tmp_path, {"main.py": "x = 1\n", "sub/main.py": "", "new.py": "match x:\n    case 1:\n        pass\n"})
+    report = check(tmp_path, minor=9)
+    assert report["root_main_py"] is True
+    assert report["python_files"] == 3
+    assert [problem["file"] for problem in report["syntax_errors"]] == ["new.py"]
+    assert check(write(tmp_path / "other", {"sub/main.py": ""}))["root_main_py"] is False
+
+
+@pytest.mark.parametrize("name", ["sklearn-mnist", "keras-cifar10", "pytorch-cifar10"])
+def test_the_flops_style_fixture_repos_pass(name: str) -> None:
+    report = check(FLOPS_REPOS / name, minor=10)
+    assert report["syntax_errors"] == []
+    assert report["model_manager"] == {"found": True, "missing_methods": [], "subclasses_template": True}
+    assert report["imports"]["ml_repo_building_blocks"] == ["data_manager.py"]
+    assert report["imports"]["mlflow"] == (["model_manager.py"] if name == "sklearn-mnist" else [])
+
+
+def test_modules_lists_every_absolute_import_with_its_parents(tmp_path: Path) -> None:
+    write(tmp_path, {"a.py": "import PIL.Image\nfrom flwr_datasets import FederatedDataset\nfrom . import b\n"})
+    assert check(tmp_path)["modules"] == ["PIL", "PIL.Image", "flwr_datasets", "flwr_datasets.FederatedDataset"]

@@ -1,0 +1,52 @@
+"""Waiting for a Flower server that is not there (yet), with the real start_client."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Iterator, List
+
+import pytest
+from flwr.client import NumPyClient
+
+from conftest import free_port
+from flops_common.connect import Patience, ServerUnreachable, run_session
+from flops_common.flwr_compat import start_client
+from flops_common.stop import STOP_SIGNALS
+
+
+@pytest.fixture(autouse=True)
+def pytests_own_signal_handling() -> Iterator[None]:
+    """run_session puts the roles' stop handling in place; give pytest its own back."""
+    handlers = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    wakeup_fd = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(wakeup_fd)
+    yield
+    for signum, handler in handlers.items():
+        signal.signal(signum, handler)
+    signal.set_wakeup_fd(wakeup_fd)
+
+
+def absent_server_session(attempts: List[float]) -> None:
+    attempts.append(time.monotonic())
+    start_client(server_address=f"127.0.0.1:{free_port()}", client=NumPyClient().to_client())
+
+
+def test_gives_up_on_an_absent_server_after_the_timeout() -> None:
+    attempts: List[float] = []
+    started = time.monotonic()
+    with pytest.raises(ServerUnreachable, match="within 2 s"):
+        run_session(lambda: absent_server_session(attempts), lambda: False, Patience(0.5, 2.0), keep_serving=False)
+    assert time.monotonic() - started >= 2
+    assert len(attempts) >= 3
+    assert attempts[1] - attempts[0] >= 0.5  # the interval; the last wait may be cut short by the timeout
+
+
+def test_a_server_lost_mid_session_is_a_failure_in_our_form_and_the_end_of_the_session_in_the_managers() -> None:
+    def lost() -> None:
+        absent_server_session([])
+
+    with pytest.raises(Exception) as raised:
+        run_session(lost, lambda: True, Patience(0.1, None), keep_serving=False)
+    assert not isinstance(raised.value, ServerUnreachable)
+    run_session(lost, lambda: True, Patience(0.1, None), keep_serving=True)  # returns: session over

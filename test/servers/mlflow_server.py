@@ -1,0 +1,122 @@
+"""Start a real MLflow 2.x tracking server for tests, as FLOps' tracking server runs.
+
+Upstream's server is MLflow 2.12 with a database backend and proxied artifacts
+(``mlflow-artifacts:``); this one runs MLflow 2.x from a virtual environment made
+once and cached in ``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv``
+(by uv, which the test venv has), with a sqlite backend ``<dir>/mlflow.db`` and
+artifacts under ``<dir>/artifacts``, on 127.0.0.1.
+
+Usage: python mlflow_server.py --port N --dir D
+Prints ``ready <port>`` once /health answers (port 0 picks a free one); SIGTERM
+or SIGINT stops the server and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import FrameType
+from typing import Optional
+
+# MLflow 3 keeps logged models outside the run's artifacts; FLOps' post-training
+# build looks for them inside. SQLAlchemy 2.1 came after MLflow 2.
+PINS = ("mlflow==2.22.5", "sqlalchemy==2.0.58")
+START_TIMEOUT_SECONDS = 180.0
+
+
+def cache_dir() -> Path:
+    default = Path.home() / ".cache" / "flops-image-builder"
+    return Path(os.environ.get("FLOPS_TEST_CACHE") or default)
+
+
+def mlflow_venv() -> Path:
+    """The cached venv with PINS, made first if missing or made with other pins."""
+    venv = cache_dir() / "mlflow-venv"
+    marker = venv / ".flops-pins"
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / "mlflow-venv.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another test process may be making it too
+        if not marker.is_file() or marker.read_text() != "\n".join(PINS):
+            shutil.rmtree(venv, ignore_errors=True)
+            uv = [sys.executable, "-m", "uv"]
+            subprocess.run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+            subprocess.run(
+                [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *PINS],
+                check=True,
+            )
+            marker.write_text("\n".join(PINS))
+    return venv
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--dir", type=Path, required=True, help="holds mlflow.db and artifacts/")
+    args = parser.parse_args()
+    port = args.port or free_port()
+    data = args.dir.resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    server = subprocess.Popen(
+        [
+            str(mlflow_venv() / "bin" / "mlflow"), "server",
+            "--backend-store-uri", f"sqlite:///{data / 'mlflow.db'}",
+            "--serve-artifacts", "--artifacts-destination", str(data / "artifacts"),
+            "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+        ],
+        start_new_session=True,  # its own process group: gunicorn and its worker stop together
+    )
+
+    stopping = []
+
+    def stop(_signum: int, _frame: Optional[FrameType]) -> None:
+        # Only signal here: the main thread's wait() reaps the server.
+        stopping.append(True)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while not healthy(port):
+        if server.poll() is not None:
+            if stopping:
+                return 0
+            print(f"mlflow server exited with status {server.returncode}", file=sys.stderr)
+            return 1
+        if time.monotonic() > deadline:
+            print(f"mlflow server did not answer within {START_TIMEOUT_SECONDS:g} s", file=sys.stderr)
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+            return 1
+        time.sleep(0.5)
+    print(f"ready {port}", flush=True)
+    status = server.wait()
+    return 0 if stopping else status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
