@@ -6,6 +6,7 @@ import type { FlActorsResults } from '../plans/fl-actors.js';
 import type { Finished } from '../plans/plan.js';
 import { platformInfo } from '../platforms.js';
 import type { FlActorsSuccessPayload, ImageOutcome } from '../report/messages.js';
+import { lockedVersion } from '../resolve/lock.js';
 
 /** The `success` payload. */
 export function flActorsSuccess(
@@ -29,7 +30,11 @@ export function flActorsSuccess(
     ml_model_flavor: config.flavor ?? existing?.learner.labels[LABELS.mlModelFlavor] ?? null,
     platforms: config.platforms,
     python_version: done.patch?.python ?? existing?.learner.labels[LABELS.pythonVersion] ?? '',
-    flwr_version: done.patch?.flwrVersion ?? existing?.learner.labels[LABELS.flwrVersion] ?? '',
+    flwr_version:
+      lockedVersion(done.resolve?.locks[0]?.base, 'flwr') ??
+      done.patch?.flwrVersion ??
+      existing?.learner.labels[LABELS.flwrVersion] ??
+      '',
     architecture: existing?.learner.architecture ?? platformInfo(config.platforms[0] ?? '')?.architecture ?? '',
     builder_version: builderVersion,
     durations_ms: finished.durations,

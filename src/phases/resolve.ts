@@ -14,11 +14,12 @@ import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
 import type { ExplainContext } from '../resolve/explain.js';
+import { lockBesideFlower } from '../resolve/flower-fallback.js';
 import { differences, lockDigest, pins, readLock } from '../resolve/lock.js';
 import { checkWithPip, type PipCheckSetup } from '../resolve/pip-check.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { type ToolAccess, toolAccess } from '../resolve/tool-access.js';
-import { type LockRequest, lockInputsHash, lockTarget, type UvSetup } from '../resolve/uv-lock.js';
+import { type LockAttempt, type LockRequest, lockInputsHash, lockTarget, type UvSetup } from '../resolve/uv-lock.js';
 import { ensurePipVenv, type PipVenv, PipVenvError } from '../tools/pip-venv.js';
 import { UV_VERSION } from '../tools/uv-args.js';
 import type { PhaseBehaviour } from './phase.js';
@@ -160,9 +161,11 @@ export async function resolve(job: Job, input: ResolveInput, log: Logger): Promi
   const locks: PlatformLock[] = [];
   const notChecked: string[] = [];
   const notes: string[] = [];
+  // Reuse is keyed on what the repo and the builder asked for, not on what a fallback below changed.
+  const asked = request;
   for (const platform of platforms) {
     const first = locks[0];
-    const inputsHash = lockInputsHash(request, platform.machine, access.index);
+    const inputsHash = lockInputsHash(asked, platform.machine, access.index);
     const found = await findLock(job, input, platform, inputsHash);
     if (found !== undefined) {
       locks.push({ ...found, differs: first ? differences(first.base, found.base) : [], inputsHash });
@@ -181,11 +184,9 @@ export async function resolve(job: Job, input: ResolveInput, log: Logger): Promi
       notChecked.push(...checked.notChecked);
       return checked.notCheckedItems;
     });
-    const { note, ...lock } = made;
-    if (note !== undefined) {
-      notes.push(note);
-      request = { ...request, extras: [DEFAULT_AGGREGATOR_MLFLOW] };
-    }
+    const { note, request: used, ...lock } = made;
+    if (note !== undefined) notes.push(note);
+    request = used;
     locks.push({ ...lock, inputsHash, reused: false });
   }
   return {
@@ -210,20 +211,38 @@ async function lockPlatform(
   first: PlatformLock | undefined,
   uv: UvSetup,
   explain: () => Promise<readonly { requirement: string; reason: string; parent?: string }[]>,
-): Promise<Omit<PlatformLock, 'inputsHash' | 'reused'> & { readonly note?: string }> {
+): Promise<Omit<PlatformLock, 'inputsHash' | 'reused'> & { readonly note?: string; readonly request: LockRequest }> {
   const alsoPin = first ? pins(first.base).concat(pins(first.extras)) : [];
   let attempt = await lockTarget(request, platform.machine, alsoPin, uv);
   // The first platform's versions may have no wheel here: then this platform resolves on its own, and says so.
   if (!attempt.ok && alsoPin.length > 0) attempt = await lockTarget(request, platform.machine, [], uv);
+  const locked = (done: Extract<LockAttempt, { ok: true }>, used: LockRequest, note: string) => ({
+    platform: platform.platform,
+    base: done.base,
+    extras: done.extras,
+    unlocked: [],
+    differs: first ? differences(first.base, done.base) : [],
+    note,
+    request: used,
+  });
   // The repo's MLflow pin is the aggregator's client only if it fits the rest (mlflow 2.9 needs protobuf<5,
   // recent Flower protobuf>=5): else the newest 2.x client, which talks to the same 2.x tracking server.
-  if (!attempt.ok && request.extras.some((line) => /^mlflow==/.test(line))) {
-    const retried = await lockTarget({ ...request, extras: [DEFAULT_AGGREGATOR_MLFLOW] }, platform.machine, [], uv);
-    if (retried.ok) {
-      const note = `the repo's ${request.extras.join(', ')} does not install beside the images' other packages; the aggregator gets ${DEFAULT_AGGREGATOR_MLFLOW} instead`;
-      const differs = first ? differences(first.base, retried.base) : [];
-      return { platform: platform.platform, base: retried.base, extras: retried.extras, unlocked: [], differs, note };
-    }
+  let candidate = request;
+  let failure = attempt.ok ? '' : attempt.detail;
+  const notes: string[] = [];
+  if (!attempt.ok && /\bmlflow\b/.test(failure) && request.extras.some((line) => /^mlflow==/.test(line))) {
+    candidate = { ...request, extras: [DEFAULT_AGGREGATOR_MLFLOW] };
+    notes.push(
+      `the repo's ${request.extras.join(', ')} does not install beside the images' other packages; the aggregator gets ${DEFAULT_AGGREGATOR_MLFLOW} instead`,
+    );
+    const retried = await lockTarget(candidate, platform.machine, [], uv);
+    if (retried.ok) return locked(retried, candidate, notes.join('; '));
+    failure = retried.detail;
+  }
+  // Then Flower: an older release, or a pin raised within its major version (see resolve/flower-fallback).
+  if (!attempt.ok) {
+    const fallback = await lockBesideFlower(candidate, platform.machine, failure, uv);
+    if (fallback) return locked(fallback.attempt, fallback.request, [...notes, fallback.note].join('; '));
   }
   let unlocked: string[] = [];
   const noWheel = attempt.ok
@@ -267,6 +286,7 @@ async function lockPlatform(
     extras: attempt.extras,
     unlocked,
     differs: first ? differences(first.base, attempt.base) : [],
+    request,
   };
 }
 

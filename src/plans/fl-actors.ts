@@ -12,7 +12,7 @@ import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
-import { lockDigest } from '../resolve/lock.js';
+import { lockDigest, lockedVersion } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
 
@@ -96,7 +96,8 @@ function labelsOf(
       created: new Date(),
       title: `FLOps ${role}`,
       builderVersion: job.builderVersion,
-      flwrVersion: plan.flwrVersion,
+      // resolve may have fallen back to an older Flower release than the plan chose (see resolve/flower-fallback).
+      flwrVersion: lockedVersion(lock?.base, 'flwr') ?? plan.flwrVersion,
       pythonVersion: plan.python,
       mlModelFlavor: job.config.flavor,
       platforms: job.config.platforms,

@@ -58,3 +58,8 @@ function blocks(text: string): { pkg: LockedPackage; text: string }[] {
   }
   return found;
 }
+
+/** The version `lock` pins for the package `name`, if it pins it. */
+export function lockedVersion(lock: Lock | undefined, name: string): string | undefined {
+  return lock?.packages.find((pkg) => normaliseName(pkg.name) === normaliseName(name))?.version;
+}

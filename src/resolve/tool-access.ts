@@ -31,6 +31,9 @@ export async function toolAccess(job: Job): Promise<ToolAccess> {
   const certFile = await caBundle(job);
   // pip takes the bundle as --cert; uv reads SSL_CERT_FILE.
   if (certFile !== undefined) env.SSL_CERT_FILE = certFile;
+  // pip trusts the machine's store (truststore); uv only its own roots unless told, and a machine behind a
+  // TLS-intercepting proxy trusts that proxy in its store alone.
+  if (env.SSL_CERT_FILE === undefined) env.UV_SYSTEM_CERTS = '1';
   return { index, certFile, env };
 }
 

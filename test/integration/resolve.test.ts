@@ -308,12 +308,13 @@ describe('the builder with a conflicting pin', () => {
   it(
     'stops in resolve with exit code 16 and DEPENDENCY_CONFLICT, before rendering or building anything',
     async () => {
-      // A pin the patch phase leaves alone (it raises numpy, protobuf and grpcio pins to fit Flower): flwr 1.42 needs requests>=2.33.
+      // A pin no Flower release for python 3.11 accepts, and one major version below what they need (click>=8):
+      // neither an older Flower nor a raise within the major version helps.
       const repo = await createFixtureRepo(services.git, {
         owner: 'conflict',
-        name: 'requests-pin',
+        name: 'click-pin',
         from: EXAMPLE,
-        files: { 'conda.yaml': condaWith('requests==2.31.0') },
+        files: { 'conda.yaml': condaWith('click==7.1.2') },
       });
       const run = await runBuilder(builderArgs(services, repo.url, 'resolve-conflict', ['--dry-run']), {}, 5 * 60_000);
       expect(run.exitCode, run.stdout.slice(-3000)).toBe(16);
@@ -325,7 +326,7 @@ describe('the builder with a conflicting pin', () => {
       ).json();
       expect(failed).toMatchObject({ phase: 'resolve', code: 'DEPENDENCY_CONFLICT', exit_code: 16 });
       expect(String(failed.error_msg)).toMatch(
-        /^resolve failed: flwr==1\.42\.0 and requests==2\.31\.0 cannot be installed together .*Relax or remove the pin requests==2\.31\.0 in conda\.yaml/,
+        /^resolve failed: click==7\.1\.2 and flwr==1\.42\.0 cannot be installed together .*Relax or remove the pin click==7\.1\.2 in conda\.yaml/,
       );
       const events = forProject('resolve-conflict').map((event) => `${event.phase}:${event.state}`);
       expect(events).toEqual([
@@ -344,6 +345,27 @@ describe('the builder with a conflicting pin', () => {
   );
 
   it(
+    "raises a pin Flower needs higher within its major version, as upstream's MLflow-written pyyaml 6.0.1, and says so",
+    async () => {
+      const repo = await createFixtureRepo(services.git, {
+        owner: 'raise',
+        name: 'pyyaml-pin',
+        from: EXAMPLE,
+        files: { 'conda.yaml': condaWith('pyyaml==6.0.1') },
+      });
+      const run = await runBuilder(builderArgs(services, repo.url, 'resolve-raise', ['--dry-run']), {}, 5 * 60_000);
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
+      await services.mqtt.waitFor(
+        (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'resolve-raise',
+      );
+      const done = forProject('resolve-raise').find((event) => event.phase === 'resolve' && event.state === 'done');
+      expect(done?.detail.versions.flwr).toBe('1.42.0');
+      expect(done?.detail.notes.join('\n')).toContain('raised pyyaml==6.0.1 to pyyaml>=6.0.2,<7');
+    },
+    6 * 60_000,
+  );
+
+  it(
     'resolves the example in a dry run and reports what would be installed',
     async () => {
       const repo = await createFixtureRepo(services.git, { owner: 'ok', name: 'resolves', from: EXAMPLE });
@@ -357,7 +379,7 @@ describe('the builder with a conflicting pin', () => {
         verified: true,
         versions: { flwr: '1.42.0', numpy: '1.26.4' },
         python_version: '3.11',
-        pip_version: PIP_VERSION,
+        tool: expect.stringMatching(/^uv \d/),
       });
     },
     6 * 60_000,
