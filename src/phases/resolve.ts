@@ -230,10 +230,12 @@ async function lockPlatform(
   let candidate = request;
   let failure = attempt.ok ? '' : attempt.detail;
   const notes: string[] = [];
-  if (!attempt.ok && /\bmlflow\b/.test(failure) && request.extras.some((line) => /^mlflow==/.test(line))) {
-    candidate = { ...request, extras: [DEFAULT_AGGREGATOR_MLFLOW] };
+  const repoMlflow = request.extras.find((line) => /^mlflow==/.test(line));
+  if (!attempt.ok && /\bmlflow\b/.test(failure) && repoMlflow !== undefined) {
+    const extras = request.extras.map((line) => (line === repoMlflow ? DEFAULT_AGGREGATOR_MLFLOW : line));
+    candidate = { ...request, extras };
     notes.push(
-      `the repo's ${request.extras.join(', ')} does not install beside the images' other packages; the aggregator gets ${DEFAULT_AGGREGATOR_MLFLOW} instead`,
+      `the repo's ${repoMlflow} does not install beside the images' other packages; the aggregator gets ${DEFAULT_AGGREGATOR_MLFLOW} instead`,
     );
     const retried = await lockTarget(candidate, platform.machine, [], uv);
     if (retried.ok) return locked(retried, candidate, notes.join('; '));

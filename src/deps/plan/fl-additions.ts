@@ -62,3 +62,24 @@ export function mlflowForAggregator(state: PlanState): void {
   const standIn = imported ? 'the learner imports a stand-in for mlflow that reports nowhere; ' : '';
   state.patches.push(`${standIn}the aggregator gets the MLflow client ${client}${repo}, in a layer of its own`);
 }
+
+/**
+ * MLflow releases before 2.13 or so import pkg_resources without requiring setuptools, which provides it: conda's
+ * environments (upstream's) always hold setuptools, the builder's do not. Added wherever MLflow goes in and the repo
+ * lists no setuptools; below 81, the release that may remove pkg_resources.
+ */
+export const PKG_RESOURCES = 'setuptools<81';
+
+export function pkgResourcesForMlflow(state: PlanState): void {
+  if (named(state.items, 'setuptools').length > 0) return;
+  const mlflowIn = (lines: readonly string[]) => lines.some((line) => /^mlflow\b/.test(line));
+  if (state.options.purpose === 'fl') {
+    if (mlflowIn(state.aggregatorAdditions)) state.aggregatorAdditions.push(PKG_RESOURCES);
+    return;
+  }
+  if (named(state.items, 'mlflow').length === 0 && named(state.items, 'mlflow-skinny').length === 0) return;
+  state.additions.push(PKG_RESOURCES);
+  state.patches.push(
+    `added ${PKG_RESOURCES}: MLflow releases before 2.13 import pkg_resources, which only setuptools provides`,
+  );
+}

@@ -6,7 +6,7 @@ import { PAHO_MQTT_VERSION } from '../flwr-releases.js';
 import { markerMachine } from '../known-packages.js';
 import { evaluateMarker, parseRequirement } from '../pep508.js';
 import { chooseInstaller, condaEnvironment } from './conda-step.js';
-import { addImpliedPackages, mlflowForAggregator } from './fl-additions.js';
+import { addImpliedPackages, mlflowForAggregator, pkgResourcesForMlflow } from './fl-additions.js';
 import { chooseFlower } from './flower-step.js';
 import { dropHashes, refuseLocalAndVcs, removeFlopsUtils, removeProvidedPackages } from './requirement-steps.js';
 import { type Item, type PlanState, type PlanStep, text, where } from './state.js';
@@ -30,6 +30,7 @@ const STEPS: Readonly<Record<PlanPurpose, readonly PlanStep[]>> = {
     chooseFlower,
     addImpliedPackages,
     mlflowForAggregator,
+    pkgResourcesForMlflow,
   ],
   // A trained model's requirements are what MLflow recorded; mlflow itself stays, as it serves the model.
   serving: [
@@ -39,6 +40,7 @@ const STEPS: Readonly<Record<PlanPurpose, readonly PlanStep[]>> = {
     refuseFrameworksWithoutPython,
     pairTorchCompanions,
     cpuTorch,
+    pkgResourcesForMlflow,
   ],
 };
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findEnvFile, readEnvFile } from '../../../src/deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../../../src/deps/env-spec.js';
+import { PKG_RESOURCES } from '../../../src/deps/plan/fl-additions.js';
 import {
   type DependencyPlan,
   DependencyRefusal,
@@ -83,7 +84,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow==2.9.2'],
+      aggregatorPins: ['mlflow==2.9.2', PKG_RESOURCES],
       patches: [
         `removed mlflow==2.9.2 (conda.yaml:7) from the learner: ${PRIVACY}`,
         "the aggregator gets the MLflow client mlflow==2.9.2, the repo's pin mlflow==2.9.2 (conda.yaml:7), in a layer of its own",
@@ -118,7 +119,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow==2.8.1'],
+      aggregatorPins: ['mlflow==2.8.1', PKG_RESOURCES],
       patches: [
         `removed mlflow==2.8.1 (conda.yaml:7) from the learner: ${PRIVACY}`,
         "pinned flwr 1.23.0 rather than 1.42.0, the newest for python 3.11, to keep the repo's pins: flwr 1.42.0 needs protobuf>=5.28.0,<7.0.0, which protobuf==4.25.1 (conda.yaml:10) and tensorflow==2.15.0 (conda.yaml:11) rule out",
@@ -232,7 +233,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         `removed the CUDA packages pytorch-cuda=12.1 (environment.yml:11): ${CPU}`,
         'installed the conda packages pytorch=2.2.2 (as torch), torchvision=0.17.2, numpy<2 with pip: none of them needs conda, and a slim python image with pip is smaller and faster',
@@ -258,7 +259,7 @@ const CASES: readonly Case[] = [
         channels: ['pytorch', 'nvidia', 'conda-forge'],
         dependencies: ['python=3.11', 'pip', 'pytorch=2.2.2', 'torchvision=0.17.2', 'pytorch-cuda=12.1', 'numpy<2'],
       },
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         `installed the conda packages with conda env update on ${MINIFORGE}: pytorch-cuda=12.1 (environment.yml:11) needs conda's own binaries`,
         'renamed the conda environment "mnist-gpu" to "flops"',
@@ -332,7 +333,7 @@ const CASES: readonly Case[] = [
         channels: ['defaults'],
         dependencies: ['python=3.11', 'pip', 'mkl=2023.1.0', 'numpy=1.26.4', 'r-base=4.3.1'],
       },
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         "left _libgcc_mutex, _openmp_mutex, ca-certificates, intel-openmp, libgcc-ng, openssl to conda's solver: they are python's own runtime and native libraries, and their pinned builds belong to the machine that exported them",
         `installed the conda packages with conda env update on ${MINIFORGE}: mkl=2023.1.0=h213fc3f_46344 (environment.yml:10), r-base=4.3.1=h0f5a3d7_0 (environment.yml:14) need conda's own binaries`,
@@ -373,7 +374,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         `installed torch as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.1.0+cpu): ${CPU}`,
       ],
@@ -406,7 +407,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         `removed mlflow-skinny>=2.9 (pyproject.toml:12) from the learner: ${PRIVACY}`,
         'the aggregator gets the MLflow client mlflow<3 in place of mlflow-skinny>=2.9 (pyproject.toml:12), in a layer of its own',
@@ -451,7 +452,7 @@ const CASES: readonly Case[] = [
       constraints: ['protobuf<5'],
       pipOptions: ['--extra-index-url https://pypi.internal.example/simple'],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         'dropped the --hash options of scikit-learn==1.3.2 (requirements/base.txt:1): hashes are checked for every package or none, and Flower and paho-mqtt are added without them (the versions stay pinned; the lock the builder makes has hashes for every package)',
         'pinned flwr 1.12.0 rather than 1.42.0, the newest for python 3.11, to keep the repo\'s pins: flwr 1.42.0 needs numpy>=1.26.0,<3.0.0, which numpy==1.24.4; python_version < "3.12" (requirements.txt:6) rules out; protobuf>=5.28.0,<7.0.0, which protobuf<5 (constraints.txt:1) rules out',
@@ -480,7 +481,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         "raised protobuf==3.20.3 (conda.yaml:6) to protobuf>=4.21.6,<5.0.0: no Flower release fits python 3.12 and every pin as written, and flwr 1.23.0 needs protobuf>=4.21.6,<5.0.0, which the repo's other packages accept",
       ],
@@ -508,7 +509,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         "pinned flwr 1.12.0 rather than 1.42.0, the newest for python 3.11, to keep the repo's pins: flwr 1.42.0 needs numpy>=1.26.0,<3.0.0, which tensorflow==2.13.1 (pyproject.toml:5) rules out; protobuf>=5.28.0,<7.0.0, which tensorflow==2.13.1 (pyproject.toml:5) rules out",
       ],
@@ -540,7 +541,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         'installed the conda packages numpy=1.26 with pip: none of them needs conda, and a slim python image with pip is smaller and faster',
       ],
@@ -570,7 +571,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [CPU_INDEX],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: [
         `removed --extra-index-url https://download.pytorch.org/whl/cu118: ${CPU}`,
         `installed torch, torchaudio as CPU-only wheels from https://download.pytorch.org/whl/cpu (torch==2.0.1+cpu, torchaudio==2.0.2+cpu): ${CPU}`,
@@ -599,7 +600,7 @@ const CASES: readonly Case[] = [
       constraints: [],
       pipOptions: [],
       condaEnvironment: undefined,
-      aggregatorPins: ['mlflow<3'],
+      aggregatorPins: ['mlflow<3', PKG_RESOURCES],
       patches: ['removed the repo itself ("." at requirements.txt:1): its code is at /app, on the images\' PYTHONPATH'],
     },
   },

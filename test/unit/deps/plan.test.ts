@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CondaPackage, EnvSpec, Requirement } from '../../../src/deps/env-spec.js';
+import { PKG_RESOURCES } from '../../../src/deps/plan/fl-additions.js';
 import {
   DependencyRefusal,
   type PlanOptions,
@@ -119,13 +120,13 @@ describe('planDependencies', () => {
     ])('with %j the learner has no mlflow and the aggregator gets %s', (line, client, said) => {
       const result = plan(spec([line]));
       expect(result.requirements).toEqual([]);
-      expect(result.aggregatorPins).toEqual([client]);
+      expect(result.aggregatorPins).toEqual([client, PKG_RESOURCES]);
       expect(result.patches.at(-1)).toContain(said);
     });
 
     it('gives the aggregator the newest MLflow 2.x client, without a patch line, when the repo never mentions mlflow', () => {
       const result = plan(spec(['numpy']));
-      expect([result.aggregatorPins, result.patches]).toEqual([['mlflow<3'], []]);
+      expect([result.aggregatorPins, result.patches]).toEqual([['mlflow<3', PKG_RESOURCES], []]);
     });
 
     it('says the learner gets a stand-in when the code imports mlflow', () => {
@@ -162,10 +163,19 @@ describe('planDependencies', () => {
       const result = plan(spec(['mlflow==2.12.1', 'scikit-learn==1.4.2']), { purpose: 'serving' });
       expect([result.requirements, result.runtimePins, result.aggregatorPins, result.flwrVersion]).toEqual([
         ['mlflow==2.12.1', 'scikit-learn==1.4.2'],
-        [],
+        [PKG_RESOURCES],
         [],
         undefined,
       ]);
+      expect(result.patches).toContain(
+        `added ${PKG_RESOURCES}: MLflow releases before 2.13 import pkg_resources, which only setuptools provides`,
+      );
+    });
+
+    it("adds no setuptools beside the repo's own", () => {
+      const result = plan(spec(['mlflow==2.12.1', 'setuptools==69.5.1']), { purpose: 'serving' });
+      expect(result.runtimePins).toEqual([]);
+      expect(plan(spec(['mlflow==2.12.1', 'setuptools==69.5.1'])).aggregatorPins).toEqual(['mlflow==2.12.1']);
     });
   });
 

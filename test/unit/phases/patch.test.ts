@@ -43,7 +43,7 @@ describe('patchPhase', () => {
       base_image: 'docker.io/library/python:3.11-slim',
       installer: 'pip',
       runtime_pins: ['flwr==1.42.0', 'paho-mqtt==2.2.0'],
-      aggregator_pins: ['mlflow==2.9.2'],
+      aggregator_pins: ['mlflow==2.9.2', 'setuptools<81'],
     });
     expect(result).toMatchObject({
       requirements: ['torch==2.1.1+cpu', 'numpy==1.26.4'],

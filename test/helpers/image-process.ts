@@ -1,0 +1,83 @@
+// An image's process started the way Oakestra starts FLOps' images: the SLA's command in place of the entrypoint,
+// in the image's WORKDIR, as the image's user, on the host network (buildah run, chroot isolation).
+
+import { readdir, readFile } from 'node:fs/promises';
+import { execa, type ResultPromise } from 'execa';
+import { buildah } from './buildah.js';
+import { withTimeout } from './service-process.js';
+
+const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+
+export interface ImageRun {
+  readonly exitCode: number | undefined;
+  /** stdout and stderr, interleaved. */
+  readonly output: string;
+}
+
+/** A command running in a working container of an image. */
+export interface ImageProcess {
+  readonly finished: Promise<ImageRun>;
+  /** SIGTERM to the command itself (buildah run would SIGKILL it), then its end. */
+  terminate(timeoutMs?: number): Promise<ImageRun>;
+  /** Ends the command if it still runs and removes the container. */
+  remove(): Promise<void>;
+}
+
+/** Starts `command` (e.g. `python main.py …`) in a new container of the local image `ref`, with `env` added. */
+export async function startInImage(
+  ref: string,
+  command: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 300_000,
+): Promise<ImageProcess> {
+  const container = await buildah(['from', '--pull=never', '--quiet', ref]);
+  const envArgs = Object.entries(env).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
+  const child: ResultPromise = execa(
+    'buildah',
+    ['run', '--isolation', 'chroot', '--network', 'host', ...envArgs, container, '--', ...command],
+    { env: ENV, extendEnv: false, reject: false, all: true, timeout: timeoutMs },
+  );
+  const finished = child.then((result) => ({ exitCode: result.exitCode, output: String(result.all) }));
+  const signalCommand = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.pid === undefined) return;
+    for (const pid of await descendants(child.pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  const terminate = async (waitMs = 30_000): Promise<ImageRun> => {
+    await signalCommand('SIGTERM');
+    return withTimeout(finished, waitMs, `${command.join(' ')} did not end after SIGTERM`);
+  };
+  return {
+    finished,
+    terminate,
+    async remove() {
+      // buildah's chroot runtime outlives a killed buildah: the command is ended first.
+      await signalCommand('SIGKILL');
+      child.kill('SIGKILL');
+      await finished;
+      await buildah(['rm', container]).catch(() => '');
+    },
+  };
+}
+
+/** The processes below `root` (not `root` itself): buildah's runtime and the command it started. */
+async function descendants(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The command name may hold spaces and parentheses: the parent pid follows the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid > 0) parents.set(Number(entry), ppid);
+  }
+  const below = (pid: number): number[] =>
+    [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
+  // The command is the deepest process; signalling the runtime in between would end the command with SIGKILL.
+  const found = below(root);
+  return found.filter((pid) => !found.some((other) => parents.get(other) === pid));
+}

@@ -1,0 +1,70 @@
+// The Python servers of test/servers, run with the test venv: FLOps' ML data server (Arrow Flight) and an MLflow
+// tracking server. Each prints `ready <port>` once it serves.
+
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { type ServiceProcess, serviceEnv, spawnService } from './service-process.js';
+import { waitUntilReady } from './wait.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVERS = `${ROOT}test/servers`;
+/** The venv scripts/install-deps.sh makes from fl-templates/requirements-test.txt. */
+export const TEST_PYTHON = `${ROOT}.venv/bin/python`;
+
+/** A server of test/servers, with the port it serves on. */
+export interface PythonServer {
+  readonly port: number;
+  readonly url: string;
+  readonly process: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+async function startServer(
+  name: string,
+  script: string,
+  args: readonly string[],
+  scheme: string,
+  readyMs: number,
+): Promise<PythonServer> {
+  const env = serviceEnv({ HOME: process.env.HOME ?? '/root', ...sslEnv() });
+  const child = spawnService(name, TEST_PYTHON, [`${SERVERS}/${script}`, '--port', '0', ...args], { cwd: ROOT, env });
+  let port = 0;
+  const printedReady = async (): Promise<boolean> => {
+    port = Number(/^ready (\d+)$/m.exec(child.outputTail())?.[1] ?? 0);
+    return port > 0;
+  };
+  await waitUntilReady(child, 'it printed "ready <port>"', printedReady, readyMs);
+  return { port, url: `${scheme}://127.0.0.1:${port}`, process: child, stop: () => child.stop() };
+}
+
+/** The machine's CA settings, so that the MLflow server's first start can install its venv through the proxy. */
+function sslEnv(): Record<string, string> {
+  const names = ['SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'PIP_INDEX_URL', 'UV_INDEX_URL', 'HTTPS_PROXY', 'https_proxy'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
+/** The ML data server FLOps runs on each node, serving the parquet files of `dataDir` by tag. */
+export function startFlightServer(dataDir: string): Promise<PythonServer> {
+  return startServer('flight data server', 'flight_data_server.py', ['--data-dir', dataDir], 'grpc', 60_000);
+}
+
+/** An MLflow 2.x tracking server (sqlite, proxied artifacts) keeping its files in `dir`; the first start installs it. */
+export function startMlflowServer(dir: string): Promise<PythonServer> {
+  return startServer('MLflow server', 'mlflow_server.py', ['--dir', dir], 'http', 600_000);
+}
+
+/** Writes `rows` rows of MNIST- or CIFAR-shaped data under `tag`, as FLOps' mock data provider stores them. */
+export async function makeDatasets(
+  dataDir: string,
+  spec: { shape: 'mnist' | 'cifar'; tag: string; rows: number },
+): Promise<string[]> {
+  const args = ['--data-dir', dataDir, '--shape', spec.shape, '--tag', spec.tag, '--rows', String(spec.rows)];
+  const { stdout } = await execa(TEST_PYTHON, [`${SERVERS}/make_datasets.py`, ...args], { timeout: 120_000 });
+  return String(stdout).trim().split('\n');
+}
+
+/** Runs python `code` with the test venv (mlflow 2.x, pandas, numpy); returns its stdout. */
+export async function testPython(code: string, env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await execa(TEST_PYTHON, ['-c', code], { timeout: 300_000, env: { ...env } });
+  return String(stdout).trim();
+}
