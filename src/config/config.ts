@@ -10,6 +10,7 @@ import type { PhaseName, PlanName } from '../plans/phase-table.js';
 import { type ArgumentForm, readArgumentForm, withoutInterpreter } from './argument-forms.js';
 import {
   DEFAULT_DEADLINE_S,
+  DEFAULT_KEEP_DEPS,
   DEFAULT_MAX_REPO_FILES,
   DEFAULT_MAX_REPO_MB,
   DEFAULT_MQTT_PORT,
@@ -25,6 +26,7 @@ import {
   BUILD_ENV_PASSTHROUGH,
   collectSecrets,
   deepFreeze,
+  keepCount,
   type MlModelFlavor,
   nonEmpty,
   type Problem,
@@ -90,6 +92,8 @@ export interface CommonConfig {
   readonly phaseTimeoutsMs: Readonly<Record<PhaseName, number>>;
   /** The whole job's time limit, in milliseconds. */
   readonly deadlineMs: number;
+  /** Dependency images and locks kept per role and architecture in the registry; 0 keeps every one. */
+  readonly keepDeps: number;
   /** Remove the images this job built from local storage when it ends. */
   readonly pruneImages: boolean;
   /** Do not check the dependencies before building (offline use). */
@@ -268,6 +272,7 @@ function readCommon(
       Object.entries(phaseTimeoutsS).map(([phase, s]) => [phase, s * 1000]),
     ) as Record<PhaseName, number>,
     deadlineMs: deadlineS * 1000,
+    keepDeps: keepCount('--keep-deps', text('keep-deps') ?? nonEmpty(env.FLOPS_KEEP_DEPS), DEFAULT_KEEP_DEPS, problems),
     pruneImages: values['prune-images'] === true,
     skipResolve: values['skip-resolve'] === true,
     pipVenv: resolve(

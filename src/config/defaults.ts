@@ -9,6 +9,8 @@ export const DEFAULT_OBSERVER_PORT = 2727;
 /** Limits on the cloned repo's working tree (without `.git`), checked before anything is copied. */
 export const DEFAULT_MAX_REPO_MB = 500;
 export const DEFAULT_MAX_REPO_FILES = 20_000;
+/** Dependency images (and lock records) kept per role and architecture in a project's flops-deps repository. */
+export const DEFAULT_KEEP_DEPS = 5;
 /** The whole job's deadline, in seconds. */
 export const DEFAULT_DEADLINE_S = 5400;
 /** The image of the conda path (repos whose conda packages need conda): Miniforge, conda-forge only, pinned. */

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_CONDA_BASE_IMAGE,
   DEFAULT_DEADLINE_S,
+  DEFAULT_KEEP_DEPS,
   DEFAULT_MAX_REPO_FILES,
   DEFAULT_MAX_REPO_MB,
   DEFAULT_PLATFORMS,
@@ -130,6 +131,14 @@ export const OPTIONS = [
     env: 'FLOPS_DEADLINE',
     default: String(DEFAULT_DEADLINE_S),
     help: 'time limit of the whole job in seconds',
+  },
+  {
+    name: 'keep-deps',
+    type: 'string',
+    value: 'N',
+    env: 'FLOPS_KEEP_DEPS',
+    default: String(DEFAULT_KEEP_DEPS),
+    help: 'keep the newest N dependency images per role and architecture in the registry, delete older ones (0: keep all)',
   },
   { name: 'prune-images', type: 'boolean', help: 'remove the images this job built from local storage when it ends' },
   {

@@ -74,6 +74,16 @@ export function positiveInteger(name: string, text: string | undefined, fallback
   return value || fallback;
 }
 
+/** A count that may be 0 (`--keep-deps 0`: keep everything). */
+export function keepCount(name: string, text: string | undefined, fallback: number, problems: string[]): number {
+  if (text === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(text)) {
+    problems.push(`${name} "${text}": must be a whole number from 0 to 999999`);
+    return fallback;
+  }
+  return Number(text);
+}
+
 /** `PHASE=SECONDS` pairs from the environment (comma-separated) and then the options, which win. */
 export function parsePhaseTimeouts(
   plan: PlanName,

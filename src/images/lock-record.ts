@@ -16,7 +16,14 @@ export async function writeLockRecord(
 ): Promise<void> {
   const [os = 'linux', architecture = ''] = platform.split('/');
   const config = Buffer.from(
-    JSON.stringify({ architecture, os, config: { Labels: labels }, rootfs: { type: 'layers', diff_ids: [] } }),
+    // `created` orders the records for retention (deps-retention.ts).
+    JSON.stringify({
+      architecture,
+      os,
+      created: new Date().toISOString(),
+      config: { Labels: labels },
+      rootfs: { type: 'layers', diff_ids: [] },
+    }),
   );
   const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
   await registry.uploadBlob(repository, configDigest, config);

@@ -4,6 +4,7 @@
 import type { ImageContext } from '../context/image-context.js';
 import { assemble, tagImages } from '../images/assemble.js';
 import { DEPS_LABELS } from '../images/deps-image.js';
+import { pruneDepsRepository } from '../images/deps-retention.js';
 import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
 import { IMAGE_USER, type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
@@ -95,5 +96,10 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
     log.info({ image: reference, digest, platforms }, 'Pushed the image');
     result[role] = { reference, digest, platforms };
   }
+  const inUse = new Set([
+    ...built.images.map((image) => image.tag),
+    ...context.deps.flatMap((deps) => (deps.inputsTag === undefined ? [] : [deps.inputsTag])),
+  ]);
+  await pruneDepsRepository(job.registry, job.config.keepDeps, context.depsRepository, inUse, log);
   return result;
 }

@@ -177,6 +177,32 @@ export class RegistryClient {
   }
 
   /** Releases the connections. */
+  /** The tags of a repository; none when the repository does not exist. */
+  async tags(repository: string): Promise<string[]> {
+    const answer = await this.http.call(`/v2/${repository}/tags/list?n=10000`, {
+      scopes: [pull(repository)],
+      answers: [404],
+    });
+    if (answer.status === 404) return [];
+    return (JSON.parse(answer.body.toString('utf8')) as { tags?: string[] | null }).tags ?? [];
+  }
+
+  /** Deletes a manifest by digest: false when the registry does not allow deletion (405, or 403 for the scope). */
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    try {
+      const answer = await this.http.call(`/v2/${repository}/manifests/${digest}`, {
+        method: 'DELETE',
+        scopes: [`repository:${repository}:delete`],
+        answers: [404, 405],
+      });
+      return answer.status === 202 || answer.status === 404;
+    } catch (error) {
+      // Credentials that may push but not delete: the same as a registry that deletes nothing.
+      if (error instanceof RegistryError && error.kind === 'auth') return false;
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }
