@@ -10,9 +10,10 @@ import { FLWR_RELEASES } from '../deps/flwr-releases.js';
 import { compare, lowerBound, satisfies } from '../deps/pep440.js';
 import { newestPatch } from '../deps/python-version.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';
+import { lockedVersion } from './lock.js';
 import { type LockAttempt, type LockRequest, lockTarget, type UvSetup } from './uv-lock.js';
 
-/** How many older releases are tried (each costs a uv resolution of about a second). */
+/** How many older releases uv may choose from (in one resolution). */
 export const OLDER_FLOWER_TRIES = 6;
 /** How many pins may be raised, one clash after another. */
 export const MAX_RAISED_PINS = 5;
@@ -82,24 +83,25 @@ export async function lockBesideFlower(
   return (await withOlderFlower(request, machine, current, uv)) ?? raisePins(request, machine, current, failure, uv);
 }
 
+/** One resolution over the window of older releases: uv picks the newest that fits, or none does. */
 async function withOlderFlower(
   request: LockRequest,
   machine: string,
   current: string,
   uv: UvSetup,
 ): Promise<FlowerFallback | undefined> {
-  for (const version of olderFlowerReleases(current, request.python)) {
-    const requirements = request.requirements.map((line) =>
-      requirementName(line) === 'flwr' ? `flwr==${version}` : line,
-    );
-    const candidate = { ...request, requirements };
-    const attempt = await lockTarget(candidate, machine, [], uv);
-    if (attempt.ok) {
-      const note = `flwr ${version} in place of ${current}, the newest for python ${request.python}: ${current} does not install beside the repo's pins as written`;
-      return { request: candidate, attempt, note };
-    }
-  }
-  return undefined;
+  const oldest = olderFlowerReleases(current, request.python).at(-1);
+  if (oldest === undefined) return undefined;
+  const withFlower = (spec: string): LockRequest => ({
+    ...request,
+    requirements: request.requirements.map((line) => (requirementName(line) === 'flwr' ? `flwr${spec}` : line)),
+  });
+  const attempt = await lockTarget(withFlower(`>=${oldest},<${current}`), machine, [], uv);
+  const version = attempt.ok ? lockedVersion(attempt.base, 'flwr') : undefined;
+  if (!attempt.ok || version === undefined) return undefined;
+  const note = `flwr ${version} in place of ${current}, the newest for python ${request.python}: ${current} does not install beside the repo's pins as written`;
+  // Pinned again, so that the other platforms lock the same release.
+  return { request: withFlower(`==${version}`), attempt, note };
 }
 
 async function raisePins(
