@@ -1,5 +1,7 @@
 # The builder image: Debian with buildah, Node 20 and the built app; the CLI is the entrypoint.
-# Run it privileged (buildah needs mount and chroot): docker run --privileged IMAGE <repo_url> <registry_url> ...
+# As root (the default user), run it privileged: docker run --privileged IMAGE <args…>. As the user `builder`, which
+# has a subordinate id range, buildah builds rootless: docker run --user builder --security-opt seccomp=unconfined
+# --security-opt apparmor=unconfined --device /dev/fuse IMAGE <args…> (deploy/README.md says why each option).
 #
 # Behind a TLS-intercepting proxy, give its CA as a build secret; it is used by the steps that fetch and never
 # stored in a layer:  docker build --secret id=flops-ca,src=proxy-ca.pem -t flops-image-builder .
@@ -18,11 +20,22 @@ RUN npm run build && npm prune --omit=dev
 FROM ${NODE_IMAGE}
 # python3 parses the user's code in the validate phase and, in a virtual environment (python3-venv), runs the
 # resolve phase's pip; fuse-overlayfs lets buildah use overlay storage inside a container whose own root filesystem
-# is already an overlay.
+# is already an overlay; uidmap's newuidmap and newgidmap map the subordinate ids of a rootless build;
+# qemu-user-static runs an arm64 image's python to check it before the push (installed without binfmt-support, so
+# nothing is registered with the kernel: the builder calls the emulator itself).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends buildah fuse-overlayfs git python3 python3-venv ca-certificates \
+ && apt-get install -y --no-install-recommends buildah fuse-overlayfs uidmap qemu-user-static git python3 \
+        python3-venv ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY docker/storage.conf /etc/containers/storage.conf
+# The rootless user: UID and GID 1000 (the Node image's `node`, renamed), 65536 subordinate ids, and its storage
+# folder owned by it, so that a new volume mounted there is too.
+RUN if id node >/dev/null 2>&1; then userdel --remove node; fi \
+ && useradd --uid 1000 --user-group --create-home --shell /bin/sh builder \
+ && echo 'builder:100000:65536' > /etc/subuid \
+ && echo 'builder:100000:65536' > /etc/subgid \
+ && mkdir -p /home/builder/.local/share/containers \
+ && chown -R builder:builder /home/builder/.local
 # chroot isolation needs no runtime daemon and works in a privileged container; image layers go to a
 # volume so they are not stacked on the container's own overlay.
 ENV BUILDAH_ISOLATION=chroot NODE_ENV=production

@@ -10,6 +10,8 @@ export const EXIT_CODES = Object.freeze({
   success: 0,
   internal: 1,
   usage: 2,
+  /** buildah cannot build here (neither root nor a subordinate id range): found before any work. */
+  buildAccess: 3,
   // 128 + signal number, as shells report a process ended by that signal.
   SIGINT: 130,
   SIGTERM: 143,
@@ -48,6 +50,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'TIMED_OUT'
   | 'USAGE'
+  | 'BUILD_ACCESS_MISSING'
   | 'INTERNAL';
 
 /**

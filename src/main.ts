@@ -12,6 +12,7 @@ import { runPipeline } from './pipeline.js';
 import { FL_ACTORS_PLAN } from './plans/fl-actors.js';
 import type { Plan } from './plans/plan.js';
 import { TRAINED_MODEL_PLAN } from './plans/trained-model.js';
+import { type BuildAccess, BuildAccessError, checkBuildAccess } from './preflight/build-access.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import { openReporter } from './report/reporter.js';
@@ -49,8 +50,26 @@ async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: 
 
   let exitCode: number;
   let result: object;
-  const prepared = await prepareJob(config, log, deadline.signal).catch((error: unknown) => error as Error);
-  if (prepared instanceof Error) {
+  const access = await buildAccessOf(config, log, deadline.signal);
+  // A rootless build may need buildah's storage driver set for every buildah call of the job.
+  const built: C =
+    access !== undefined && !(access instanceof BuildAccessError) && access.mode === 'rootless'
+      ? { ...config, toolEnv: { ...config.toolEnv, ...access.env } }
+      : config;
+  const prepared =
+    access instanceof BuildAccessError
+      ? access
+      : await prepareJob(built, log, deadline.signal).catch((error: unknown) => error as Error);
+  if (prepared instanceof BuildAccessError) {
+    const payload = {
+      ...failedPayload(config.projectId, undefined, prepared.message, {}, elapsed()),
+      code: 'BUILD_ACCESS_MISSING' as const,
+      exit_code: EXIT_CODES.buildAccess,
+    };
+    reporter.failed(payload);
+    exitCode = payload.exit_code;
+    result = { status: 'failed', ...payload };
+  } else if (prepared instanceof Error) {
     const message = `the builder could not prepare its work folders: ${prepared.message}`;
     const payload = failedPayload(config.projectId, undefined, message, {}, elapsed());
     reporter.failed(payload);
@@ -92,6 +111,23 @@ async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: 
   await reporter.close();
   log.info({ exit_code: exitCode, total_ms: elapsed() }, 'Finished');
   return exitCode;
+}
+
+/** How buildah builds here (a dry run builds nothing, and asks nothing); the error when it cannot. */
+async function buildAccessOf(
+  config: Config,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<BuildAccess | BuildAccessError | undefined> {
+  if (config.dryRun) return undefined;
+  try {
+    const access = await checkBuildAccess(config.toolEnv, signal);
+    log.info(access, access.mode === 'root' ? 'Building as root' : 'Building rootless');
+    return access;
+  } catch (error) {
+    if (error instanceof BuildAccessError) return error;
+    throw error;
+  }
 }
 
 /**

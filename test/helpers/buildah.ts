@@ -143,12 +143,28 @@ export async function runPrivileged(
   command: readonly string[],
   volumes: readonly string[],
   timeoutMs: number,
+  options: { readonly user?: string; readonly workingDir?: string } = {},
 ): Promise<{ exitCode: number | undefined; stdout: string; all: string }> {
   const caps = (await privilegedCapabilities()).flatMap((cap) => ['--cap-add', cap]);
   const mounts = volumes.flatMap((volume) => ['--volume', volume]);
+  const user = options.user ? ['--user', options.user] : [];
+  const workingDir = options.workingDir ? ['--workingdir', options.workingDir] : [];
   const { exitCode, stdout, all } = await execa(
     'buildah',
-    ['run', '--isolation', 'chroot', '--network', 'host', ...caps, ...mounts, container, '--', ...command],
+    [
+      'run',
+      '--isolation',
+      'chroot',
+      '--network',
+      'host',
+      ...caps,
+      ...mounts,
+      ...user,
+      ...workingDir,
+      container,
+      '--',
+      ...command,
+    ],
     {
       env: ENV,
       extendEnv: false,

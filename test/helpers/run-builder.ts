@@ -3,6 +3,14 @@
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
+/** A user of this machine other than the test's own (see build-user.ts). */
+export interface BuildUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly home: string;
+}
+
 /** What one run of the builder did. */
 export interface BuilderRun {
   readonly exitCode: number;
@@ -20,8 +28,9 @@ export async function runBuilder(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 15 * 60_000,
+  as?: BuildUser,
 ): Promise<BuilderRun> {
-  return startBuilder(args, env, { timeoutMs }).result;
+  return startBuilder(args, env, { timeoutMs, ...(as ? { as } : {}) }).result;
 }
 
 /** A builder still running: its pid, its output so far, and its end. */
@@ -38,11 +47,19 @@ export interface RunningBuilder {
 export function startBuilder(
   args: readonly string[],
   env: Record<string, string> = {},
-  options: { readonly cwd?: string; readonly timeoutMs?: number } = {},
+  options: { readonly cwd?: string; readonly timeoutMs?: number; readonly as?: BuildUser } = {},
 ): RunningBuilder {
   const started = performance.now();
-  const child = execa(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', ...env },
+  const user = options.as;
+  // As another user: its own ids and home, and a PATH without root's folders (this machine's python3 is a shim
+  // under /root, which no other user may enter).
+  const [file, prefix] = user
+    ? ['setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--init-groups', '--', process.execPath]]
+    : [process.execPath, []];
+  const path = user ? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' : (process.env.PATH ?? '/usr/bin:/bin');
+  const home = user ? user.home : (process.env.HOME ?? '/root');
+  const child = execa(file, [...prefix, CLI, ...args], {
+    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...env },
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs ?? 15 * 60_000,
