@@ -1,15 +1,19 @@
-// Prints "N passed, N failed" from vitest's JSON report and pytest's JUnit XML, for CI to read.
+// Prints "N passed, N failed" from vitest's JSON reports (*.json) and pytest's JUnit XML (*.xml), for CI to read.
 import { readFileSync } from 'node:fs';
 
-const [vitestReport, junitReport] = process.argv.slice(2);
+const reports = process.argv.slice(2);
+const vitestReports = reports.filter((file) => file.endsWith('.json'));
+const junitReport = reports.find((file) => file.endsWith('.xml')) ?? '';
 let passed = 0;
 let failed = 0;
-try {
-  const vitest = JSON.parse(readFileSync(vitestReport, 'utf8'));
-  passed += vitest.numPassedTests;
-  failed += vitest.numFailedTests;
-} catch {
-  failed += 1; // no report means vitest did not run
+for (const vitestReport of vitestReports) {
+  try {
+    const vitest = JSON.parse(readFileSync(vitestReport, 'utf8'));
+    passed += vitest.numPassedTests;
+    failed += vitest.numFailedTests;
+  } catch {
+    failed += 1; // no report means that vitest run did not happen
+  }
 }
 try {
   const xml = readFileSync(junitReport, 'utf8');

@@ -11,10 +11,15 @@ mkdir -p test-results
 npm run lint --silent
 lint_status=$?
 
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
-vitest_status=$?
+# Unit tests in parallel, then the integration tests one file at a time (each has its own config).
+npx vitest run -c vitest.unit.config.ts --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+unit_status=$?
+npx vitest run -c vitest.integration.config.ts --reporter=default --reporter=json \
+  --outputFile.json=test-results/integration.json
+integration_status=$?
 .venv/bin/python -m pytest fl-templates/tests -q --junitxml=test-results/pytest.xml
 pytest_status=$?
 
-LINT_STATUS=$lint_status node scripts/count-results.mjs test-results/vitest.json test-results/pytest.xml
-if ((lint_status != 0 || vitest_status != 0 || pytest_status != 0)); then exit 1; fi
+LINT_STATUS=$lint_status node scripts/count-results.mjs test-results/unit.json test-results/integration.json \
+  test-results/pytest.xml
+if ((lint_status != 0 || unit_status != 0 || integration_status != 0 || pytest_status != 0)); then exit 1; fi

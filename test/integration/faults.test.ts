@@ -1,5 +1,5 @@
 // Faults injected into the real parts: registry, broker and observer down before or during a run, SIGTERM in
-// the middle of a build. Each run must end as the README's table says and leave no process, container or folder.
+// the middle of a build. Each run must end as docs/operating.md's table of failures says and leave no process, container or folder.
 
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
