@@ -253,6 +253,60 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
     40 * 60_000,
   );
 
+  it.each([
+    { name: 'an unknown plan word', tail: (url: string) => ['fl_actorz', url, 'sklearn'], exit: 2, code: 'USAGE' },
+    { name: 'an unknown flavor', tail: (url: string) => ['fl_actors', url, 'scikit'], exit: 2, code: 'USAGE' },
+    {
+      // Read as a platform, then refused by validate, before anything is resolved or built.
+      name: 'an unknown platform',
+      tail: (url: string) => ['--supported_platforms=linux/s390x', 'fl_actors', url, 'sklearn'],
+      exit: 11,
+      code: 'PLATFORM_UNSUPPORTED',
+    },
+  ])("refuses the manager's command line with $name: exit $exit and a failed message", async (bad) => {
+    const project = `deploy-bad-${bad.name.replaceAll(' ', '-')}`;
+    const run = await runBuilder(
+      ['python3', 'main.py', services.registry.url, project, mqtt(), observer(), ...bad.tail(repo.url)],
+      {},
+      60_000,
+    );
+    expect(run.exitCode, run.stderr).toBe(bad.exit);
+    const failed = (
+      await services.mqtt.waitFor(
+        (m) => m.topic === managerTopics('fl_actors').failed && m.json().flops_project_id === project,
+      )
+    ).json();
+    expect(failed).toMatchObject({ code: bad.code, exit_code: bad.exit });
+    expect(failed.error_msg.length).toBeGreaterThan(20);
+  });
+
+  it('fails trained_model for a run the tracking server does not have, naming it', async () => {
+    const run = await runBuilder(
+      [
+        'python3',
+        'main.py',
+        services.registry.url,
+        'deploy-no-run',
+        mqtt(),
+        observer(),
+        'trained_model',
+        'customer',
+        mlflow.url,
+        '0123456789abcdef0123456789abcdef',
+      ],
+      {},
+      120_000,
+    );
+    expect(run.exitCode).toBe(17);
+    const failed = (
+      await services.mqtt.waitFor(
+        (m) => m.topic === managerTopics('trained_model').failed && m.json().flops_project_id === 'deploy-no-run',
+      )
+    ).json();
+    expect(failed).toMatchObject({ code: 'RUN_NOT_FOUND', phase: 'fetch', exit_code: 17 });
+    expect(failed.error_msg).toContain('0123456789abcdef0123456789abcdef');
+  });
+
   it(
     'trains hierarchically: a root aggregator, a cluster aggregator and its two learners',
     async () => {
