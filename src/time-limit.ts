@@ -38,11 +38,29 @@ export async function settleOrStop<T>(work: Promise<T>, signal: AbortSignal, gra
       aborted,
     ]);
     if (first === 'settled') return await work;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    // The grace period: how `work` ended no longer matters, only that it had its chance to wind down.
+    await waitAtMost(
+      work.catch(() => undefined),
+      graceMs,
+    );
     throw signal.reason;
   } finally {
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Waits for `promise` at most `ms`: true when it resolved in time, false when the time ran out first; rejects as
+ * `promise` does when it rejects first. The timer is cleared either way, so a wait that ended early holds nothing open.
+ */
+export async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeRanOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeRanOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

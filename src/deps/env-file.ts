@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCondaEnv } from './conda.js';
 import { EnvFileError, type EnvSpec } from './env-spec.js';
-import { parseRequirement } from './pep508.js';
+import { parseRequirement } from './pep508-requirement.js';
 import { readPyProject } from './pyproject.js';
 import { readPythonEnv } from './python-env.js';
 import { readRequirements } from './requirements.js';

@@ -3,7 +3,8 @@
 import { architectureInfo } from '../platforms.js';
 import type { FlwrPinned } from './flwr-releases.js';
 import { intersects } from './pep440.js';
-import { evaluateMarker, parseRequirement } from './pep508.js';
+import { evaluateMarker } from './pep508-marker.js';
+import { parseRequirement } from './pep508-requirement.js';
 
 /** One minor series of a framework: the python minors it has Linux wheels for, and its bounds on Flower's packages. */
 export interface FrameworkSeries {

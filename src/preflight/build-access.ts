@@ -113,8 +113,9 @@ async function probeUserNamespace(
 ): Promise<{ storageDriver: string; env: Readonly<Record<string, string>> }> {
   const call = { cwd: tmpdir(), env, timeoutMs: PROBE_MS, signal };
   const driverWith = async (extra: Record<string, string>): Promise<string> =>
-    (await run('buildah', ['info', '--format', '{{.store.GraphDriverName}}'], { ...call, env: { ...env, ...extra } }))
-      .stdout.trim();
+    (
+      await run('buildah', ['info', '--format', '{{.store.GraphDriverName}}'], { ...call, env: { ...env, ...extra } })
+    ).stdout.trim();
   try {
     await run('buildah', ['unshare', 'true'], call);
   } catch (error) {

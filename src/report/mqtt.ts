@@ -2,6 +2,7 @@
 
 import { connect, type MqttClient } from 'mqtt';
 import type { Endpoint } from '../config/endpoint.js';
+import { waitAtMost } from '../time-limit.js';
 import type { Logger } from './logger.js';
 
 /** Time limits. A broker that is down costs the job at most `unreachableMs`, once, at the end. */
@@ -93,10 +94,10 @@ export class MqttPublisher {
   /** Waits (boundedly) for the broker to acknowledge what is outstanding, logs what it did not, and disconnects. */
   async close(): Promise<void> {
     if (this.pending.size > 0 && !this.client.connected) {
-      await within(new Promise((resolve) => this.client.once('connect', resolve)), this.timeouts.unreachableMs);
+      await waitAtMost(new Promise((resolve) => this.client.once('connect', resolve)), this.timeouts.unreachableMs);
     }
     if (this.pending.size > 0 && this.client.connected) {
-      await within(
+      await waitAtMost(
         Promise.allSettled([...this.pending.values()].map((message) => message.delivered)),
         this.timeouts.drainMs,
       );
@@ -110,11 +111,4 @@ export class MqttPublisher {
     }
     await this.client.endAsync(true);
   }
-}
-
-/** Waits for `promise` at most `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

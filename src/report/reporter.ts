@@ -2,6 +2,7 @@
 
 import type { Endpoint } from '../config/endpoint.js';
 import type { PlanName } from '../plans/phase-table.js';
+import { waitAtMost } from '../time-limit.js';
 import { hideInValue } from './hide-secrets.js';
 import { failedLine, phaseLine, startedLine, successLine } from './lines.js';
 import type { Logger } from './logger.js';
@@ -96,13 +97,8 @@ export async function openReporter(
       tell(failedLine(payload));
     },
     async close() {
-      let timer: NodeJS.Timeout | undefined;
-      const observerDone = Promise.race([
-        observerQueue,
-        new Promise((resolve) => (timer = setTimeout(resolve, OBSERVER_CLOSE_MS))),
-      ]);
       // Both at once: a dead observer and a dead broker cost the job one bounded wait, not two.
-      await Promise.all([observerDone.finally(() => clearTimeout(timer)), mqtt?.close()]);
+      await Promise.all([waitAtMost(observerQueue, OBSERVER_CLOSE_MS), mqtt?.close()]);
     },
   };
 }

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { satisfies } from '../deps/pep440.js';
-import { parseRequirement } from '../deps/pep508.js';
+import { parseRequirement } from '../deps/pep508-requirement.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';
 import { CommandError } from '../errors.js';
 import { run } from '../tools/exec.js';

@@ -30,7 +30,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   // its output pipes open, and the command would never be seen to end.
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const stop = AbortSignal.any([options.signal, timeout]);
-  const subprocess: ResultPromise = execa(file, [...args], {
+  const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     // The environment is exactly what the caller passes: nothing of ours (tokens, passwords) leaks in by default.
     env: options.env,
@@ -61,8 +61,11 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   subprocess.once('exit', (code) => {
     if (code !== 0) killGroup('SIGKILL');
   });
-  if (options.onLine) forwardLines(subprocess, options.onLine);
-  const result = await subprocess.finally(() => stop.removeEventListener('abort', onAbort));
+  // Awaited with the command, so every line has been handed over before `run` settles (callers keep them).
+  const [result] = await Promise.all([
+    subprocess.finally(() => stop.removeEventListener('abort', onAbort)),
+    options.onLine && forwardLines(subprocess, options.onLine),
+  ]);
   const timedOut = result.isCanceled && timeout.aborted && !options.signal.aborted;
   const durationMs = Math.round(performance.now() - started);
   const stdout = String(result.stdout ?? '');
@@ -91,17 +94,15 @@ export function tail(text: string, count: number): string {
     .join('\n');
 }
 
-function forwardLines(subprocess: ResultPromise, onLine: (line: string) => void): void {
-  for (const stream of [subprocess.stdout, subprocess.stderr]) {
-    let buffered = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) onLine(line);
-    });
-    stream?.on('end', () => {
-      if (buffered.trim()) onLine(buffered);
-    });
-  }
+/** A running command whose output reads as lines of text. */
+type TextLines = Pick<ResultPromise<{ encoding: 'utf8' }>, 'iterable'>;
+
+/** Hands every non-blank line of stdout and of stderr to `onLine`, as the command writes it. */
+async function forwardLines(subprocess: TextLines, onLine: (line: string) => void): Promise<void> {
+  // One iteration per stream, so a partial line on one is never glued to a line of the other. Iterating reads
+  // alongside execa's own buffering: `result.stdout` and `result.stderr` still hold everything.
+  const forward = async (from: 'stdout' | 'stderr'): Promise<void> => {
+    for await (const line of subprocess.iterable({ from })) if (line.trim()) onLine(line);
+  };
+  await Promise.all([forward('stdout'), forward('stderr')]);
 }

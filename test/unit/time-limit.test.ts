@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { settleOrStop, startTimeLimit } from '../../src/time-limit.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settleOrStop, startTimeLimit, waitAtMost } from '../../src/time-limit.js';
 
 describe('startTimeLimit', () => {
   it('aborts with its own reason when the time passes', async () => {
@@ -52,5 +52,33 @@ describe('settleOrStop', () => {
     controller.abort(new Error('received SIGINT'));
     await expect(stopped).rejects.toThrow('received SIGINT');
     expect(woundDown).toBe(true);
+  });
+});
+
+describe('waitAtMost', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('says true when the promise resolves in time, and leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    await expect(waitAtMost(Promise.resolve('done'), 1_000)).resolves.toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('says false when the time runs out first, and not before', async () => {
+    vi.useFakeTimers();
+    let answer: boolean | undefined;
+    void waitAtMost(new Promise(() => undefined), 1_000).then((value) => (answer = value));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(answer).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answer).toBe(false);
+  });
+
+  it('rejects as the promise does when it rejects first, and leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    await expect(waitAtMost(Promise.reject(new Error('boom')), 1_000)).rejects.toThrow('boom');
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

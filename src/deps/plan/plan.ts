@@ -4,7 +4,8 @@
 import type { EnvSpec, Requirement } from '../env-spec.js';
 import { PAHO_MQTT_VERSION } from '../flwr-releases.js';
 import { markerMachine } from '../known-packages.js';
-import { evaluateMarker, parseRequirement } from '../pep508.js';
+import { evaluateMarker } from '../pep508-marker.js';
+import { parseRequirement } from '../pep508-requirement.js';
 import { chooseInstaller, condaEnvironment } from './conda-step.js';
 import { addImpliedPackages, mlflowForAggregator, pkgResourcesForMlflow } from './fl-additions.js';
 import { chooseFlower } from './flower-step.js';

@@ -1,7 +1,7 @@
 // The working state the planning steps change, one requirement at a time, and how they describe what they changed.
 
 import type { EnvSpec, Requirement } from '../env-spec.js';
-import { formatRequirement, type ParsedRequirement } from '../pep508.js';
+import { formatRequirement, type ParsedRequirement } from '../pep508-requirement.js';
 import type { PlanOptions } from './types.js';
 
 /** One requirement or constraint of the repo, as the steps see and change it. */

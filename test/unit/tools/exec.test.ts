@@ -60,4 +60,34 @@ describe('run', () => {
     });
     expect(stdout).toBe('$(touch /tmp/flops-pwned)|`id`|a;b|');
   });
+
+  it('hands every non-blank line of stdout and stderr to onLine, and still returns the whole output', async () => {
+    const lines: string[] = [];
+    const result = await run('sh', ['-c', 'printf "a\\n\\nb\\n"; printf "c\\n" >&2; printf "last"'], {
+      cwd: '/',
+      env: ENV,
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+      onLine: (line) => lines.push(line),
+    });
+    expect(lines.sort()).toEqual(['a', 'b', 'c', 'last']);
+    expect(result.stdout).toBe('a\n\nb\nlast');
+    expect(result.stderr).toBe('c');
+  });
+
+  it('has handed over every line by the time a failed command throws', async () => {
+    const lines: string[] = [];
+    const error = await run('sh', ['-c', 'seq 1 5000; echo broken >&2; exit 3'], {
+      cwd: '/',
+      env: ENV,
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+      onLine: (line) => lines.push(line),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as CommandError).exitCode).toBe(3);
+    expect((error as CommandError).stderrTail).toBe('broken');
+    expect(lines).toHaveLength(5001);
+    expect(lines).toContain('broken');
+  });
 });

@@ -1,0 +1,81 @@
+// The fl_actors plan's own arguments: the ML repo, its model flavor, the ref to build and the repo's size limits.
+
+import type { ArgumentForm } from './argument-forms.js';
+import { isProblem, type OptionText, SAFE_VALUE } from './checks.js';
+import type { CommonConfig, CommonValues } from './common.js';
+import { DEFAULT_MAX_REPO_FILES, DEFAULT_MAX_REPO_MB } from './defaults.js';
+import type { OptionValues } from './options.js';
+import { parseRepoUrl, type RepoUrl } from './repo-url.js';
+import { collectSecrets, type MlModelFlavor, nonEmpty, parseFlavor, positiveInteger } from './values.js';
+
+/** The fl_actors plan: the learner and aggregator images of an ML repo. */
+export interface FlActorsConfig extends CommonConfig {
+  readonly plan: 'fl_actors';
+  readonly repo: RepoUrl;
+  /** The model's MLflow flavor; undefined in the first form when --ml-model-flavor is not given. */
+  readonly flavor: MlModelFlavor | undefined;
+  readonly ref: string | undefined;
+  readonly gitToken: string | undefined;
+  /** Fetch the repo's submodules (off unless `--submodules`). */
+  readonly submodules: boolean;
+  /** The repo's working tree (without `.git`) may hold at most this many bytes and files. */
+  readonly maxRepoBytes: number;
+  readonly maxRepoFiles: number;
+}
+
+/** Reads repo_url; pushes its problem (kept apart so the first form can report it first, as the command line reads). */
+export function readRepo(text: string, values: OptionValues, problems: string[]): RepoUrl | undefined {
+  const repo = parseRepoUrl(text, values['allow-file-url'] === true);
+  if (typeof repo !== 'string') return repo;
+  problems.push(`repo_url "${text}": ${repo}`);
+  return undefined;
+}
+
+/** Reads the rest of fl_actors; undefined when a problem leaves nothing to build. */
+export function readFlActors(
+  form: Extract<ArgumentForm, { plan: 'fl_actors' }>,
+  repo: RepoUrl | undefined,
+  common: CommonValues | undefined,
+  values: OptionValues,
+  text: OptionText,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): FlActorsConfig | undefined {
+  const flavorText = form.form === 'manager' ? form.flavor : text('ml-model-flavor');
+  const flavor = flavorText === undefined ? undefined : parseFlavor(flavorText);
+  if (isProblem(flavor)) {
+    problems.push(
+      `${form.form === 'manager' ? 'ml_model_flavor' : '--ml-model-flavor'} "${flavorText}": ${flavor.problem}`,
+    );
+  }
+  const ref = text('ref');
+  if (ref !== undefined && !SAFE_VALUE.test(ref))
+    problems.push(`--ref "${ref}": must not start with "-" or contain white space`);
+  const maxRepoMb = positiveInteger(
+    '--max-repo-mb',
+    text('max-repo-mb') ?? nonEmpty(env.FLOPS_MAX_REPO_MB),
+    DEFAULT_MAX_REPO_MB,
+    problems,
+  );
+  const maxRepoFiles = positiveInteger(
+    '--max-repo-files',
+    text('max-repo-files') ?? nonEmpty(env.FLOPS_MAX_REPO_FILES),
+    DEFAULT_MAX_REPO_FILES,
+    problems,
+  );
+  if (common === undefined || repo === undefined || isProblem(flavor)) return undefined;
+  const gitToken = nonEmpty(env.GIT_TOKEN);
+  const { secretValues, secretUrls, ...rest } = common;
+  return {
+    ...rest,
+    plan: 'fl_actors',
+    repo,
+    flavor,
+    ref,
+    gitToken,
+    submodules: values.submodules === true,
+    maxRepoBytes: maxRepoMb * 1024 * 1024,
+    maxRepoFiles,
+    secrets: collectSecrets([gitToken, ...secretValues], [repo.url, ...secretUrls]),
+  };
+}
