@@ -1,4 +1,4 @@
-"""Imports the installed distributions' compiled top-level modules with the image's own python, to prove they load.
+"""Imports every installed distribution's top-level modules with the image's own python, to prove they load.
 
 Usage: <the image's python> import_check.py <site-packages folder> [--only <distribution>,...] <module>...
 Run by the builder under user-mode emulation for a platform it does not run on. Extra modules (Flower, the FL
@@ -26,24 +26,21 @@ def normalise(name: str) -> str:
 
 
 def top_level_modules(site_packages: Path, only: Optional[Set[str]]) -> List[str]:
-    """The top-level modules with compiled code that the distributions install (those named in `only`, if given).
-
-    Read from RECORD files. A pure-Python module loads wherever its python runs, so importing it under emulation
-    proves nothing about the platform and would cost most of the check's time: only modules holding a shared object
-    are imported (the required modules, Flower and the FL runtime, still pull in what they use).
-    """
-    native = set()
+    """The top-level modules the distributions install (those named in `only`, if given), read from RECORD files."""
+    found = set()
     for record in site_packages.glob("*.dist-info/RECORD"):
         if only is not None and normalise(record.parent.name.split("-", 1)[0]) not in only:
             continue
         for line in record.read_text(encoding="utf-8").splitlines():
             path = line.split(",", 1)[0]
             first = path.split("/", 1)[0]
-            if first.endswith((".dist-info", ".data", ".libs")) or first.startswith(("..", "/")):
+            if first.endswith((".dist-info", ".data")) or first.startswith(("..", "/")):
                 continue
-            if path.endswith(".so") or ".so." in path.rsplit("/", 1)[-1]:
-                native.add(first.split(".", 1)[0])
-    return sorted(name for name in native if name.isidentifier() and name not in SKIPPED)
+            if "/" in path and path.endswith(".py"):
+                found.add(first)
+            elif path.endswith(".py") or ".cpython-" in path or path.endswith((".abi3.so", ".so")):
+                found.add(first.split(".", 1)[0])
+    return sorted(name for name in found if name.isidentifier() and name not in SKIPPED)
 
 
 def try_import(name: str) -> str:
