@@ -20,6 +20,9 @@ interface ImageEntry {
   readonly names: readonly string[] | null;
 }
 
+// buildah bud names a stage's working container "<image>-working-container", with "-N" added when that name is taken.
+const WORKING_CONTAINER = /-working-container(-\d+)?$/;
+
 // Clean-up runs after a cancel, when the job's own signal is aborted already: it gets its own bounds.
 const CLEANUP_COMMAND_MS = 60_000;
 
@@ -43,10 +46,8 @@ export async function removeLeftovers(
   if (!before) return;
   const log = job.log.child({ phase: 'cleanup' });
   try {
-    // buildah bud names a stage's working container "<image>-working-container".
     const containers = (await listContainers(job)).filter(
-      (entry) =>
-        entry.builder && !before.containers.has(entry.id) && entry.containername.endsWith('-working-container'),
+      (entry) => entry.builder && !before.containers.has(entry.id) && WORKING_CONTAINER.test(entry.containername),
     );
     if (containers.length > 0) {
       await buildah(job, buildahRmArgs(containers.map((entry) => entry.id)));
