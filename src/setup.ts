@@ -1,6 +1,6 @@
 // Prepares a job: work folders, credential and CA files for buildah, build secrets, the registry client; and removes them.
 
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config } from './config/config.js';
@@ -36,6 +36,7 @@ export async function prepareJob<C extends Config>(
   // time limit cannot clean up after itself, and this folder is removed however the job ends.
   const toolTmp = join(privateDir, 'tmp');
   await mkdir(toolTmp, { mode: 0o700 });
+  if (config.downloadCache) await linkDownloadCache(toolTmp, config.downloadCache);
   const jobConfig: C = Object.freeze<C>({
     ...config,
     toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }),
@@ -69,6 +70,17 @@ export async function prepareJob<C extends Config>(
     log.debug({ workdir, kept: keepWorkdir }, 'Cleaned up');
   };
   return { job, cleanup };
+}
+
+/**
+ * Points buildah's folder of cache mounts (the installer's download cache) at the operator's folder, so downloads
+ * outlive the job. buildah keeps that folder in its TMPDIR, named "buildah-cache" (1.28) or "buildah-cache-<uid>"
+ * (later releases): both names are linked. Removing the job's folder removes the links, never what they point at.
+ */
+async function linkDownloadCache(toolTmp: string, cacheDir: string): Promise<void> {
+  await mkdir(cacheDir, { recursive: true });
+  const uid = process.getuid?.() ?? 0;
+  for (const name of ['buildah-cache', `buildah-cache-${uid}`]) await symlink(cacheDir, join(toolTmp, name));
 }
 
 /** auth.json in the containers format, readable by this job alone: credentials never reach a command line. */

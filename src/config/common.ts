@@ -76,6 +76,8 @@ export interface CommonConfig {
   readonly toolEnv: Readonly<Record<string, string>>;
   /** A folder holding unpacked qemu-user-static emulators (FLOPS_QEMU_DIR); PATH is searched too. */
   readonly qemuDir: string | undefined;
+  /** Where the installer's downloads outlive the job (`--download-cache`); undefined: in the job's own folder. */
+  readonly downloadCache: string | undefined;
 }
 
 /** The common part as read, before a plan's reader adds its own secrets and names the plan. */
@@ -117,6 +119,9 @@ export function readCommon(
   const caCertFile = text('ca-cert') ?? nonEmpty(env.FLOPS_EXTRA_CA_CERTS);
   if (caCertFile !== undefined && !isReadable(caCertFile))
     problems.push(`--ca-cert "${caCertFile}": the file cannot be read`);
+  const downloadCache = text('download-cache') ?? nonEmpty(env.FLOPS_DOWNLOAD_CACHE);
+  if (downloadCache !== undefined && !isUsableFolder(downloadCache))
+    problems.push(`--download-cache "${downloadCache}": not a folder this user can write (it is made if missing)`);
   const deadlineS = positiveInteger(
     '--deadline',
     text('deadline') ?? nonEmpty(env.FLOPS_DEADLINE),
@@ -175,6 +180,7 @@ export function readCommon(
         join(nonEmpty(env.XDG_CACHE_HOME) ?? join(home, '.cache'), 'flops-image-builder', 'pip-venv'),
     ),
     qemuDir: nonEmpty(env.FLOPS_QEMU_DIR),
+    downloadCache: downloadCache === undefined ? undefined : resolve(downloadCache),
     toolEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined,
@@ -188,6 +194,17 @@ function safeReference(name: string, value: string | undefined, problems: string
     problems.push(`${name} "${value}": must be an image reference, not starting with "-"`);
   }
   return value;
+}
+
+/** A folder this user can write, or a path not there yet (the job makes it). */
+function isUsableFolder(path: string): boolean {
+  try {
+    if (!statSync(path).isDirectory()) return false;
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 function isReadable(path: string): boolean {

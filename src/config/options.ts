@@ -140,6 +140,13 @@ export const OPTIONS = [
     default: String(DEFAULT_KEEP_DEPS),
     help: 'keep the newest N dependency images per role and architecture in the registry, delete older ones (0: keep all)',
   },
+  {
+    name: 'download-cache',
+    type: 'string',
+    value: 'DIR',
+    env: 'FLOPS_DOWNLOAD_CACHE',
+    help: "keep the installer's download cache in DIR across jobs (a volume of the node); default: one per job",
+  },
   { name: 'prune-images', type: 'boolean', help: 'remove the images this job built from local storage when it ends' },
   {
     name: 'skip-resolve',

@@ -65,9 +65,10 @@ describe('faults', () => {
   ) => {
     const tmp = join(sandbox, projectId);
     await mkdir(tmp);
+    // A job's own download cache, as by default: the installs here must take as long as they do in production.
     const builder = startBuilder(
       builderArgs(services, url, projectId, extra),
-      { TMPDIR: tmp, ...env },
+      { TMPDIR: tmp, FLOPS_DOWNLOAD_CACHE: '', ...env },
       { timeoutMs: BUILD_TIMEOUT },
     );
     const processes = watchProcesses(builder.pid, [GIT_TOKEN, REGISTRY_PASSWORD]);

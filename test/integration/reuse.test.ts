@@ -1,7 +1,7 @@
 // Dependencies are locked once and installed exactly, and a fresh builder reuses what an earlier one left in the
 // registry: the lock and the dependency images. A damaged cache is rebuilt with a warning, never a failure.
 
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -69,6 +69,9 @@ describe('locks and dependency images, reused across builders', () => {
     expect(run.exitCode, run.stdout.slice(-4000)).toBe(0);
     return run;
   };
+  /** The download cache this file's first build fills, and the wheels unpacked in it. */
+  const downloads = () => join(tmp, 'downloads');
+  const downloaded = async () => (await readdir(join(downloads(), 'flops-uv-cache', 'archive-v0'))).sort();
   const buildahSteps = (run: BuilderRun) => run.logs.filter((line) => typeof line.buildah === 'string');
   const said = (run: BuilderRun, message: string) => run.logs.filter((line) => line.msg === message).length;
   const versionIn = async (sha: string): Promise<number> => {
@@ -86,7 +89,7 @@ describe('locks and dependency images, reused across builders', () => {
     async () => {
       const builder = startBuilder(
         builderArgs(services, repo.url, 'reuse-first', ['--ca-cert', MACHINE_CA_BUNDLE]),
-        {},
+        { ...(await freshStorageEnv()), FLOPS_DOWNLOAD_CACHE: downloads() },
         { timeoutMs: TIMEOUT },
       );
       await builder.waitForLine(
@@ -98,6 +101,9 @@ describe('locks and dependency images, reused across builders', () => {
       expect(run.exitCode, run.stdout.slice(-4000)).toBe(0);
       expect(buildahSteps(run).length).toBeGreaterThan(0);
       expect(await versionIn(repo.sha)).toBe(0);
+      // The job's folder is gone; uv's cache stayed in the folder --download-cache named.
+      expect(await readFile(join(downloads(), 'flops-uv-cache', 'CACHEDIR.TAG'), 'utf8')).toMatch(/^Signature: /);
+      expect((await downloaded()).length).toBeGreaterThan(5);
     },
     TIMEOUT,
   );
@@ -138,7 +144,10 @@ describe('locks and dependency images, reused across builders', () => {
       const gone = await request(`${services.registry.url}/v2/${deps}/blobs/${layer}`, { method: 'DELETE' });
       expect(gone.statusCode).toBe(202);
       await addCommit(repo, await codeChange('another code-only change'));
-      const run = await build('reuse-damaged', await freshStorageEnv());
+      const before = await downloaded();
+      const run = await build('reuse-damaged', { ...(await freshStorageEnv()), FLOPS_DOWNLOAD_CACHE: downloads() });
+      // The same lock again: every wheel came from the kept cache, none was added.
+      expect(await downloaded()).toEqual(before);
       // The aggregator's dependency image is built on the learner's: it lost the same layer.
       expect(said(run, 'The dependency image in the registry lacks a layer; building it again')).toBeGreaterThanOrEqual(
         1,

@@ -280,6 +280,16 @@ describe('loadConfig: environment', () => {
     expect(problems(ARGS, { FLOPS_EXTRA_CA_CERTS: join(scratch, 'missing.pem') }).map(named)).toEqual(['--ca-cert']);
   });
 
+  it('keeps the download cache in the folder --download-cache or FLOPS_DOWNLOAD_CACHE names, absolute', () => {
+    expect(run(ARGS).downloadCache).toBeUndefined();
+    expect(run(ARGS, { FLOPS_DOWNLOAD_CACHE: '' }).downloadCache).toBeUndefined();
+    expect(run(ARGS, { FLOPS_DOWNLOAD_CACHE: scratch }).downloadCache).toBe(scratch);
+    expect(run([...ARGS, '--download-cache', 'rel/cache']).downloadCache).toBe(join(process.cwd(), 'rel/cache'));
+    // Not there yet is fine (the job makes it); a file is not.
+    expect(run([...ARGS, '--download-cache', join(scratch, 'new')]).downloadCache).toBe(join(scratch, 'new'));
+    expect(problems([...ARGS, '--download-cache', caFile]).map(named)).toEqual(['--download-cache']);
+  });
+
   it('refuses a FLOPS_EXTRA_CA_CERTS that is a folder, not a file', () => {
     expect(problems(ARGS, { FLOPS_EXTRA_CA_CERTS: scratch }).map(named)).toEqual(['--ca-cert']);
   });

@@ -1,0 +1,34 @@
+// The job's folders: what --download-cache links into them, and that clean-up removes the links, not the cache.
+
+import { access, readFile, readlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareJob } from '../../src/setup.js';
+import { ARGS, run } from '../helpers/load-config.js';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+
+const scratch = await makeTempDir('unit-setup');
+afterAll(() => removeTempDir(scratch));
+
+describe('prepareJob', () => {
+  it("links buildah's cache-mount folders to --download-cache, and clean-up keeps what was cached", async () => {
+    const cache = join(scratch, 'downloads', 'made-if-missing');
+    const config = run([...ARGS, '--download-cache', cache]);
+    const { job, cleanup } = await prepareJob(config, pino({ level: 'silent' }), new AbortController().signal);
+    const toolTmp = job.config.toolEnv.TMPDIR as string;
+    const names = ['buildah-cache', `buildah-cache-${process.getuid?.() ?? 0}`];
+    for (const name of names) expect(await readlink(join(toolTmp, name))).toBe(cache);
+    await writeFile(join(toolTmp, 'buildah-cache', 'wheel'), 'cached');
+
+    await cleanup();
+    await expect(access(job.privateDir)).rejects.toThrow();
+    expect(await readFile(join(cache, 'wheel'), 'utf8')).toBe('cached');
+  });
+
+  it('keeps the cache in the job folder when no --download-cache is given', async () => {
+    const { job, cleanup } = await prepareJob(run(ARGS), pino({ level: 'silent' }), new AbortController().signal);
+    await expect(readlink(join(job.config.toolEnv.TMPDIR as string, 'buildah-cache'))).rejects.toThrow();
+    await cleanup();
+  });
+});
