@@ -117,6 +117,13 @@ describe('the images in a FLOps deployment', () => {
       MLFLOW_TRACKING_URI: `http://127.0.0.1:${trackingTrap.port}`,
     });
 
+  /** One learner per tag list, started one after the other, all dialling `aggregator`. */
+  const learners = async (project: string, aggregator: string, tagLists = ['mnist-a', 'mnist-b']) => {
+    const started: ImageProcess[] = [];
+    for (const tags of tagLists) started.push(await learner(project, aggregator, tags));
+    return started;
+  };
+
   const aggregator = (project: string, args: readonly string[]) =>
     start(aggregatorImage, [project, mqtt(), observer(), ...args], { FLOPS_RETRY_INTERVAL: '1' });
 
@@ -137,10 +144,7 @@ describe('the images in a FLOps deployment', () => {
     async () => {
       const port = await freePort();
       // The learners start first: they wait for the aggregator, as upstream's do, and train once it serves.
-      const learners = [
-        await learner('deploy-classic', `127.0.0.1:${port}`, 'mnist-a'),
-        await learner('deploy-classic', `127.0.0.1:${port}`, 'mnist-a,mnist-b'),
-      ];
+      const clients = await learners('deploy-classic', `127.0.0.1:${port}`, ['mnist-a', 'mnist-a,mnist-b']);
       await services.observer.waitFor((line) => line.includes('[deploy-classic] learner: started'), 120_000);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const server = await aggregator('deploy-classic', [
@@ -189,7 +193,7 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
       expect(tracked.metrics).toEqual(expect.arrayContaining(['accuracy', 'loss']));
 
       // In the manager's form the learners wait for the next session until stopped; SIGTERM ends them cleanly.
-      for (const one of learners) expectStoppedCleanly(await one.terminate());
+      for (const one of clients) expectStoppedCleanly(await one.terminate());
       expect(trackingTrap.connections).toBe(0);
       expect(services.observer.lines.some((line) => line.includes('[deploy-classic] learner: connected'))).toBe(true);
     },
@@ -332,10 +336,7 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
         '--port',
         String(clusterPort),
       ]);
-      const learners = [
-        await learner('deploy-hfl', `127.0.0.1:${clusterPort}`, 'mnist-a'),
-        await learner('deploy-hfl', `127.0.0.1:${clusterPort}`, 'mnist-b'),
-      ];
+      const clients = await learners('deploy-hfl', `127.0.0.1:${clusterPort}`);
       const rootRun = await root.finished;
       expect(rootRun.exitCode, rootRun.output.slice(-3000)).toBe(0);
       const success = (
@@ -345,7 +346,7 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
       // The cluster aggregator publishes nothing (a success from it would make the manager undeploy the learners).
       const published = messagesOf('deploy-hfl').filter((m) => m.topic.startsWith('flops_manager/aggregator/'));
       expect(published.map((m) => m.json().aggregator_type)).toEqual(['ROOT_AGGREGATOR', 'ROOT_AGGREGATOR']);
-      for (const one of [cluster, ...learners]) expectStoppedCleanly(await one.terminate());
+      for (const one of [cluster, ...clients]) expectStoppedCleanly(await one.terminate());
     },
     TIMEOUT,
   );
@@ -378,10 +379,7 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
         '--port',
         String(port),
       ]);
-      const learners = [
-        await learner('deploy-untracked', `127.0.0.1:${port}`, 'mnist-a'),
-        await learner('deploy-untracked', `127.0.0.1:${port}`, 'mnist-b'),
-      ];
+      const clients = await learners('deploy-untracked', `127.0.0.1:${port}`);
       const serverRun = await server.finished;
       expect(serverRun.exitCode).toBe(1);
       const failed = (
@@ -398,7 +396,7 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
       expect(
         services.observer.lines.some((line) => line.includes('[deploy-untracked] aggregator: round 2/2 done')),
       ).toBe(true);
-      for (const one of learners) expectStoppedCleanly(await one.terminate());
+      for (const one of clients) expectStoppedCleanly(await one.terminate());
     },
     TIMEOUT,
   );
