@@ -2,7 +2,7 @@
 // release while a build runs.
 
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -14,6 +14,8 @@ export interface SimpleIndex {
   readonly url: string;
   /** Writes a wheel `name-version-<tag>.whl` (pure python unless the tag says otherwise) and serves it. */
   publish(name: string, version: string, tag?: string): Promise<void>;
+  /** Stops serving every wheel of `name` at `version`, as if it had never been published. */
+  withdraw(name: string, version: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,11 @@ export async function startSimpleIndex(): Promise<SimpleIndex> {
     url: `http://127.0.0.1:${port}/simple`,
     async publish(name, version, tag = 'py3-none-any') {
       await execa('python3', ['-c', MAKE_WHEEL, join(dir, `${name}-${version}-${tag}.whl`), name, version, tag]);
+    },
+    async withdraw(name, version) {
+      const prefix = `${name.replace(/-/g, '_')}-${version}-`;
+      const gone = (await readdir(dir)).filter((file) => file.startsWith(prefix));
+      await Promise.all(gone.map((file) => rm(join(dir, file))));
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

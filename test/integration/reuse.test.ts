@@ -193,9 +193,14 @@ describe('locks and dependency images, reused across builders', () => {
       await put.body.dump();
       expect(put.statusCode).toBe(201);
       await addCommit(repo, await codeChange('a third code-only change'));
+      // With the release published mid-build withdrawn, the index is as it was at the first lock: locking again must
+      // give the same lock, so the dependency images built for it are found again and nothing is installed.
+      await index.withdraw('flopstestpkg', '1.1');
       const run = await build('reuse-no-lock', await freshStorageEnv());
       expect(said(run, 'The lock kept in the registry is unreadable; locking again')).toBe(1);
       expect(said(run, 'Reused the lock of an earlier build')).toBe(0);
+      expect(said(run, 'Reusing the dependency image from the registry')).toBe(2);
+      expect(buildahSteps(run)).toEqual([]);
     },
     TIMEOUT,
   );
