@@ -180,6 +180,11 @@ describe('the builder, end to end', () => {
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/data/train.csv'])).not.toBe(0);
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/exploration.ipynb'])).not.toBe(0);
       expect(await exitCodeIn(learner.name, ['test', '-e', '/app/data_manager.py'])).toBe(0);
+      // Nothing of the dependency install stays: not uv, not the locks (they may name a private index), no cache.
+      const buildLeftovers =
+        '{ find /run/flops -mindepth 1; ls -d /root/.cache /opt/flops/locks /opt/flops/bin/uv; } 2>/dev/null | grep .';
+      expect(await exitCodeIn(learner.name, ['sh', '-c', buildLeftovers])).not.toBe(0);
+      expect(await exitCodeIn(learner.name, ['sh', '-c', 'ls -A /opt/venv/bin | grep -x python'])).toBe(0);
       // The same search finds what is there, so its "not found" for the CA means something.
       expect(await imageContains(learner.name, 'class ModelManager')).toBe(true);
       expect(await imageContains(learner.name, ca.marker)).toBe(false);
