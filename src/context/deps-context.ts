@@ -1,7 +1,6 @@
 // The dependency part of a build context: uv, each platform's locks, and each platform's dependency Containerfile,
 // with the tags its dependency images are named by.
 
-import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -59,8 +58,10 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
   await linkOrCopy(input.uv, join(contextDir, 'tools', 'uv'));
   const hostBase = input.bases.find((base) => base.platform === host.platform);
   if (hostBase === undefined) throw new Error('internal: the base of the build platform was not looked up');
-  const templates = await readDepsTemplates(plan);
-  const secretsHelper = await readFile(join(TEMPLATES_DIR, 'runtime', 'with-build-secrets.sh'), 'utf8');
+  const template = await readFile(
+    join(TEMPLATES_DIR, plan.installer === 'conda' ? 'deps-conda.Containerfile' : 'deps.Containerfile'),
+    'utf8',
+  );
 
   const result: DepsPlatform[] = [];
   for (const platformName of job.config.platforms) {
@@ -72,7 +73,6 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
     await mkdir(lockDir, { recursive: true });
     const files = lockFiles(plan, locked);
     for (const [name, text] of Object.entries(files)) await writeFile(join(lockDir, name), text);
-    const template = platformName === host.platform ? templates.native : templates.cross;
     const containerfile = renderOrFail(template, {
       HOST_PLATFORM: host.platform,
       HOST_BASE: hostBase.ref,
@@ -82,8 +82,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       UV_PLATFORM: uvPythonPlatform(platform.machine),
       HOST_PYTHON: `python${plan.python}`,
       UV_VERSION,
-      LOCK_FLAGS: locked ? '--no-deps --require-hashes' : `-c ${template.locksDir}/constraints.txt`,
-      INPUTS_DIGEST: inputsDigest([...Object.values(files), secretsHelper]),
+      LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
     });
     const file = `deps-${platform.architecture}.Containerfile`;
     await writeFile(join(contextDir, file), containerfile);
@@ -140,45 +139,11 @@ function lockFiles(plan: DependencyPlan, locked: PlatformLock | undefined): Reco
   return files;
 }
 
-/** A dependency Containerfile template, and where its steps find the locks. */
-interface DepsTemplate {
-  readonly name: string;
-  readonly text: string;
-  readonly locksDir: string;
-}
-
-/**
- * The templates for the build's own platform (installed in place) and for another (installed here, copied onto the
- * target's base); on the conda path, both are the conda template (it builds for the build's own platform only).
- */
-async function readDepsTemplates(plan: DependencyPlan): Promise<{ native: DepsTemplate; cross: DepsTemplate }> {
-  const read = async (name: string, locksDir: string): Promise<DepsTemplate> => ({
-    name,
-    text: await readFile(join(TEMPLATES_DIR, name), 'utf8'),
-    locksDir,
-  });
-  if (plan.installer === 'conda') {
-    const conda = await read('deps-conda.Containerfile', '/opt/flops/locks');
-    return { native: conda, cross: conda };
-  }
-  return {
-    native: await read('deps-native.Containerfile', '/run/flops/locks'),
-    cross: await read('deps.Containerfile', '/opt/flops/locks'),
-  };
-}
-
-/** The digest of what a step mounts, written into the step so that buildah's layer cache tells builds apart. */
-function inputsDigest(texts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const text of texts) hash.update(`${Buffer.byteLength(text)}:${text}`);
-  return hash.digest('hex').slice(0, 32);
-}
-
-function renderOrFail(template: DepsTemplate, values: Record<string, string>): string {
+function renderOrFail(template: string, values: Record<string, string>): string {
   try {
-    return renderTemplate(template.text, values);
+    return renderTemplate(template, values);
   } catch (error) {
-    throw new PhaseError('TEMPLATE_FAILED', `${template.name}: ${(error as Error).message}`, { cause: error });
+    throw new PhaseError('TEMPLATE_FAILED', `deps.Containerfile: ${(error as Error).message}`, { cause: error });
   }
 }
 

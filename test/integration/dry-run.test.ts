@@ -94,8 +94,8 @@ describe('--dry-run --workdir renders what would be built', () => {
     );
     expect(await read(context, 'locks/amd64/constraints.txt')).toBe('');
     const deps = await read(context, 'deps-amd64.Containerfile');
-    expect(deps).toContain('FROM --platform=linux/amd64 docker.io/library/python:3.10-slim AS learner-deps\n');
-    expect(deps).toContain('-c /run/flops/locks/constraints.txt');
+    expect(deps).toContain('FROM --platform=linux/amd64 docker.io/library/python:3.10-slim AS install\n');
+    expect(deps).toContain('-c /opt/flops/locks/constraints.txt');
     expect(await read(context, 'repo/python_env.yaml')).toContain('python: 3.10.12');
   });
 
