@@ -10,6 +10,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from flops_common.address import Address
+from flops_common.stop import signals_held
 
 TIMEOUT_SECONDS = 5.0
 
@@ -21,7 +22,14 @@ def publish(broker: Address, topic: str, payload: Mapping[str, Any]) -> bool:
 
     Every wait is bounded so that a dead broker delays the caller by seconds,
     never hangs it: the notification is best effort, the training result is not.
+    A stop signal waits for the publish to end (seconds at most), so that the
+    client is never abandoned half set up.
     """
+    with signals_held():
+        return _publish(broker, topic, payload)
+
+
+def _publish(broker: Address, topic: str, payload: Mapping[str, Any]) -> bool:
     connected = threading.Event()
     refusals: list[str] = []
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
-from typing import Optional
+from typing import List, Optional
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # Every signal that reaches a Python handler is also written here, whoever's
@@ -53,3 +56,25 @@ def raise_if_stopped() -> None:
 def stopped_by_flower(error: SystemExit) -> bool:
     """Whether Flower's own signal handler ended ``start_server`` (it exits with status 0)."""
     return error.code in (0, None)
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT while the block runs, then hand them to the handlers that were in place.
+
+    For short, bounded work that must not be cut in half: an MQTT client torn
+    down in the middle of its set-up prints a traceback when it is collected.
+    Only the main thread receives signals; in another thread this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: List[int] = []
+    previous = {signum: signal.signal(signum, lambda got, _frame: held.append(got)) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if held:
+            signal.raise_signal(held[0])
