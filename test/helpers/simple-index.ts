@@ -74,8 +74,8 @@ export async function startSimpleIndex(): Promise<SimpleIndex> {
       await execa('python3', ['-c', MAKE_WHEEL, join(dir, `${name}-${version}-${tag}.whl`), name, version, tag]);
     },
     async withdraw(name, version) {
-      const prefix = `${name.replace(/-/g, '_')}-${version}-`;
-      const gone = (await readdir(dir)).filter((file) => file.startsWith(prefix));
+      // The file names publish() writes.
+      const gone = (await readdir(dir)).filter((file) => file.startsWith(`${name}-${version}-`));
       await Promise.all(gone.map((file) => rm(join(dir, file))));
     },
     async close() {
