@@ -1,24 +1,31 @@
 """Imports every installed distribution's top-level modules with the image's own python, to prove they load.
 
-Usage: <the image's python> import_check.py <site-packages folder> [--only <distribution>,...] <module>...
+Usage: <the image's python> import_check.py <site-packages folder> [--jobs <n>] [--only <distribution>,...] <module>...
 Run by the builder under user-mode emulation for a platform it does not run on. Extra modules (Flower, the FL
 runtime) must import; of the installed distributions', a failure to load native code fails the check, while a
 module that needs an optional package it does not have only goes on the list of warnings.
 Prints one JSON object: {"imported": [str], "failed": [{"module", "error"}], "warnings": [{"module", "error"}]}.
+
+Emulated imports are slow and use one core each: after the first extra module (Flower, which most others import
+too), `jobs` processes share the rest, each taking the next module when it is done with one.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import site
+import struct
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 # An import that fails with one of these cannot load its compiled code on this platform.
 NATIVE_FAILURES = ("ELF", "shared object", "undefined symbol", "GLIBC", "Exec format", "wrong architecture", ".so")
 SKIPPED = {"__pycache__", "_distutils_hack", "bin", "tests", "test"}
+
+Report = Dict[str, list]
 
 
 def normalise(name: str) -> str:
@@ -51,30 +58,121 @@ def try_import(name: str) -> str:
     return ""
 
 
-def main(site_packages: str, required: List[str], only: Optional[Set[str]]) -> int:
-    site.addsitedir(site_packages)
-    imported: List[str] = []
-    failed: List[Dict[str, str]] = []
-    warnings: List[Dict[str, str]] = []
-    for name in required:
+def empty_report() -> Report:
+    return {"imported": [], "failed": [], "warnings": []}
+
+
+def import_required(names: List[str], report: Report) -> None:
+    for name in names:
         error = try_import(name)
-        (failed.append({"module": name, "error": error}) if error else imported.append(name))
-    for name in top_level_modules(Path(site_packages), only):
+        (report["failed"].append({"module": name, "error": error}) if error else report["imported"].append(name))
+
+
+def import_installed(names: List[str], report: Report) -> None:
+    for name in names:
         error = try_import(name)
         if not error:
-            imported.append(name)
+            report["imported"].append(name)
         elif any(sign in error for sign in NATIVE_FAILURES):
-            failed.append({"module": name, "error": error})
+            report["failed"].append({"module": name, "error": error})
         else:
-            warnings.append({"module": name, "error": error})
-    print(json.dumps({"imported": imported, "failed": failed, "warnings": warnings}))
-    return 0
+            report["warnings"].append({"module": name, "error": error})
+
+
+# One module to import: whether it is required (any failure fails the check) or an installed distribution's.
+Work = Tuple[bool, str]
+TASK = struct.Struct("=I")
+
+
+def import_one(item: Work, report: Report) -> None:
+    required, name = item
+    (import_required if required else import_installed)([name], report)
+
+
+def next_task(tasks: int, work: List[Work]) -> Optional[Work]:
+    """The module whose task number comes next from the pipe, or None when it is empty."""
+    data = os.read(tasks, TASK.size)
+    return work[TASK.unpack(data)[0]] if data else None
+
+
+def in_child(tasks: int, work: List[Work]) -> Tuple[int, int]:
+    """
+    Forks a process that imports modules by task number until none is left. It writes each module's name before
+    importing it, so that a crash is known by the last name, then its report: (pid, read end of that output).
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        report = empty_report()
+        with os.fdopen(write, "w", encoding="utf-8") as out:
+            item = next_task(tasks, work)
+            while item is not None:
+                out.write(json.dumps({"took": item[1]}) + "\n")
+                out.flush()
+                import_one(item, report)
+                item = next_task(tasks, work)
+            out.write(json.dumps(report) + "\n")
+        os._exit(0)  # no atexit handlers or buffered output of the parent's, twice
+    os.close(write)
+    return pid, read
+
+
+def collect(pid: int, read: int, report: Report) -> None:
+    """Adds a child's report; a child that died (a crash in native code) fails the module it was importing."""
+    with os.fdopen(read, encoding="utf-8") as source:
+        lines = [json.loads(line) for line in source.read().splitlines()]
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 or not lines or "took" in lines[-1]:
+        last = lines[-1]["took"] if lines and "took" in lines[-1] else "python"
+        report["failed"].append({"module": last, "error": f"the import ended the process ({code})"})
+        return
+    for key in report:
+        report[key].extend(lines[-1][key])
+
+
+def check(site_packages: str, required: List[str], only: Optional[Set[str]], jobs: int) -> Report:
+    """
+    The first required module (Flower: what most others import too) loads before the processes fork; then each
+    process takes the next module from a pipe of task numbers, so that a slow import holds up no fixed share.
+    """
+    site.addsitedir(site_packages)
+    report = empty_report()
+    import_required(required[:1], report)
+    names = top_level_modules(Path(site_packages), only)
+    # What is loaded already is counted, not imported again in every process.
+    report["imported"].extend(name for name in names if name in sys.modules and name not in report["imported"])
+    installed = [name for name in names if name not in sys.modules and name not in required]
+    work: List[Work] = [(True, name) for name in required[1:]] + [(False, name) for name in installed]
+    tasks, feed = os.pipe()
+    # Written whole before anyone reads: a pipe holds 16 384 task numbers (64 KiB), far more modules than an image has.
+    os.set_blocking(feed, False)
+    numbers = b"".join(TASK.pack(index) for index in range(len(work)))
+    if os.write(feed, numbers) != len(numbers):
+        raise RuntimeError(f"{len(work)} modules to import: more than a pipe holds")
+    os.close(feed)
+    # Only the forked processes import: one that crashes in native code leaves this one to tell which module did it.
+    children = [in_child(tasks, work) for _ in range(max(1, jobs))]
+    os.close(tasks)
+    for pid, read in children:
+        collect(pid, read, report)
+    return report
+
+
+def parse(arguments: List[str]) -> Tuple[str, int, Optional[Set[str]], List[str]]:
+    site_packages, rest = arguments[0], arguments[1:]
+    jobs, only = 1, None
+    while rest[:1] in (["--jobs"], ["--only"]):
+        if rest[0] == "--jobs":
+            jobs = int(rest[1])
+        else:
+            only = {normalise(name) for name in rest[1].split(",") if name}
+        rest = rest[2:]
+    return site_packages, jobs, only, rest
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[2:]
-    chosen: Optional[Set[str]] = None
-    if arguments[:1] == ["--only"]:
-        chosen = {normalise(name) for name in arguments[1].split(",") if name}
-        arguments = arguments[2:]
-    sys.exit(main(sys.argv[1], arguments, chosen))
+    folder, job_count, chosen, modules = parse(sys.argv[1:])
+    print(json.dumps(check(folder, modules, chosen, job_count)))
+    sys.exit(0)

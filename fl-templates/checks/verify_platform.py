@@ -20,6 +20,7 @@ from typing import Dict, List, Optional
 VENV = "/opt/venv"
 IMPORT_CHECK = Path(__file__).with_name("import_check.py")
 EMULATED_SECONDS = 900
+MAX_IMPORT_JOBS = 4
 
 
 def inside(root: Path, path: str, hops: int = 40) -> Path:
@@ -43,6 +44,11 @@ def site_packages(root: Path) -> str:
     return "/" + str(found[0].relative_to(root))
 
 
+def import_jobs() -> int:
+    """Processes for the emulated imports: one per core this check may use (each is single-threaded), at most 4."""
+    return max(1, min(MAX_IMPORT_JOBS, len(os.sched_getaffinity(0))))
+
+
 def with_qemu(
     root: Path, qemu: str, python_path: Optional[str], only: Optional[str], modules: List[str]
 ) -> Dict[str, object]:
@@ -52,7 +58,8 @@ def with_qemu(
         env["PYTHONPATH"] = python_path
     # -L makes the image the emulated program's root; paths it lacks (this script, the runtime) fall back to the host.
     chosen = ["--only", only] if only else []
-    argv = [qemu, "-L", str(root), str(python), str(IMPORT_CHECK), site_packages(root), *chosen, *modules]
+    jobs = ["--jobs", str(import_jobs())]
+    argv = [qemu, "-L", str(root), str(python), str(IMPORT_CHECK), site_packages(root), *jobs, *chosen, *modules]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=EMULATED_SECONDS, check=False)
     if done.returncode != 0:
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
