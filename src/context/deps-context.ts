@@ -1,6 +1,7 @@
 // The dependency part of a build context: uv, each platform's locks, and each platform's dependency Containerfile,
 // with the tags its dependency images are named by.
 
+import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -31,6 +32,14 @@ export interface DepsPlatform {
   readonly lock: Lock | undefined;
   readonly extras: Lock | undefined;
   readonly unlocked: readonly string[];
+  /** The install stages to build and tag, in order, before each role's image: its steps copy from those tags. */
+  readonly installStages: Readonly<Partial<Record<DepsRole, readonly InstallStage[]>>>;
+}
+
+/** A stage of the dependency Containerfile that installs on the build's platform, and the local tag it gets. */
+export interface InstallStage {
+  readonly target: string;
+  readonly tag: string;
 }
 
 /** What the dependency images are made from. */
@@ -43,6 +52,9 @@ export interface DepsInput {
   readonly bases: readonly PinnedBase[];
   readonly uv: string;
 }
+
+/** Local tags of the install stages (never pushed): the target stages copy from them. */
+const INSTALL_REPOSITORY = 'localhost/flops-install';
 
 /** Writes uv, the locks and the Containerfiles; returns each platform's tags. */
 export async function writeDepsContext(job: Job, contextDir: string, input: DepsInput): Promise<DepsPlatform[]> {
@@ -62,6 +74,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
     join(TEMPLATES_DIR, plan.installer === 'conda' ? 'deps-conda.Containerfile' : 'deps.Containerfile'),
     'utf8',
   );
+  const secretsHelper = await readFile(join(TEMPLATES_DIR, 'runtime', 'with-build-secrets.sh'), 'utf8');
 
   const result: DepsPlatform[] = [];
   for (const platformName of job.config.platforms) {
@@ -73,7 +86,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
     await mkdir(lockDir, { recursive: true });
     const files = lockFiles(plan, locked);
     for (const [name, text] of Object.entries(files)) await writeFile(join(lockDir, name), text);
-    const containerfile = renderOrFail(template, {
+    const values = {
       HOST_PLATFORM: host.platform,
       HOST_BASE: hostBase.ref,
       TARGET_PLATFORM: platform.platform,
@@ -83,7 +96,19 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       HOST_PYTHON: `python${plan.python}`,
       UV_VERSION,
       LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
+    };
+    const inputs = inputsDigest([template, JSON.stringify(values), secretsHelper, ...Object.entries(files).flat()]);
+    const install = { target: 'install', tag: `${INSTALL_REPOSITORY}:${platform.architecture}-learner-${inputs}` };
+    const aggregatorInstall = {
+      target: 'aggregator-install',
+      tag: `${INSTALL_REPOSITORY}:${platform.architecture}-aggregator-${inputs}`,
+    };
+    const containerfile = renderOrFail(template, {
+      ...values,
+      INSTALL_IMAGE: install.tag,
+      AGGREGATOR_INSTALL_IMAGE: aggregatorInstall.tag,
     });
+    const copies = plan.installer !== 'conda';
     const file = `deps-${platform.architecture}.Containerfile`;
     await writeFile(join(contextDir, file), containerfile);
     const tags = Object.fromEntries(
@@ -110,6 +135,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       lock: locked?.base,
       extras: locked?.extras,
       unlocked: locked?.unlocked ?? [],
+      installStages: copies ? { learner: [install], model: [install], aggregator: [install, aggregatorInstall] } : {},
     });
   }
   return result;
@@ -137,6 +163,16 @@ function lockFiles(plan: DependencyPlan, locked: PlatformLock | undefined): Reco
   }
   if (plan.condaEnvironment !== undefined) files['environment.yaml'] = stringify(plan.condaEnvironment);
   return files;
+}
+
+/**
+ * The digest of everything the install stages are made of, in their local tags: a job with other locks never moves
+ * the tag of another's stage, which the images it builds copy from (src/images/install-stages.ts).
+ */
+function inputsDigest(texts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(`${Buffer.byteLength(text)}:${text}`);
+  return hash.digest('hex').slice(0, 32);
 }
 
 function renderOrFail(template: string, values: Record<string, string>): string {

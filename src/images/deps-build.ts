@@ -9,6 +9,7 @@ import type { Logger } from '../report/logger.js';
 import { lockDigest } from '../resolve/lock.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
+import { buildInstallStages } from './install-stages.js';
 import { LABELS } from './labels.js';
 import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
 
@@ -29,6 +30,14 @@ export interface DepsImage {
 export interface DepsBuild {
   readonly images: readonly DepsImage[];
   readonly checks: readonly PlatformCheck[];
+  /** Local tags of the install stages this job built (never pushed; pruned with the images). */
+  readonly installTags: readonly string[];
+}
+
+/** What a job's build left tagged in local storage: the dependency images it built and its install stages. */
+export function builtDepsTags(build: DepsBuild | undefined): string[] {
+  if (build === undefined) return [];
+  return [...build.images.filter((image) => image.built).map((image) => image.reference), ...build.installTags];
 }
 
 /** The modules every image must import on its platform, besides its installed packages. */
@@ -42,6 +51,7 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
 export async function ensureDepsImages(job: Job, context: ImageContext, log: Logger): Promise<DepsBuild> {
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
+  const installTags: string[] = [];
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
     const roles = (['learner', 'aggregator', 'model'] as const).filter((role) => deps.tags[role] !== undefined);
@@ -61,17 +71,11 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
         [LABELS.platforms]: deps.platform.platform,
         ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
       };
-      await buildImage(
-        job,
-        {
-          contextDir: context.contextDir,
-          containerfile: deps.containerfile,
-          tag: reference,
-          labels,
-          target: `${role === 'model' ? 'learner' : role}-deps`,
-        },
-        log,
-      );
+      const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
+      const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, log);
+      installTags.push(...stages.tags.filter((stageTag) => !installTags.includes(stageTag)));
+      const target = `${role === 'model' ? 'learner' : role}-deps`;
+      await buildImage(job, { ...build, containerfile: stages.containerfile, tag: reference, labels, target }, log);
       images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag });
       if (deps.platform.platform !== host) {
         // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
@@ -83,7 +87,7 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       }
     }
   }
-  return { images, checks };
+  return { images, checks, installTags };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The fl_actors plan: clone → validate → patch → resolve → inject → build → push, each fed what it needs.
 
 import type { FlActorsConfig } from '../config/config.js';
+import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { FlActorsJob } from '../job.js';
@@ -78,7 +79,7 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
     },
   },
   success: flActorsSuccess,
-  builtTags: (done) => done.build?.images.filter((image) => image.built).map((image) => image.reference) ?? [],
+  builtTags: (done) => builtDepsTags(done.build),
 };
 
 /** The labels of the learner or aggregator: where it comes from, what made it, what it holds. */

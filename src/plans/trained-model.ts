@@ -2,6 +2,7 @@
 
 import type { TrainedModelConfig } from '../config/config.js';
 import type { ImageContext } from '../context/image-context.js';
+import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { TrainedModelJob } from '../job.js';
@@ -76,7 +77,7 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
     },
   },
   success: trainedModelSuccess,
-  builtTags: (done) => done.build?.images.filter((image) => image.built).map((image) => image.reference) ?? [],
+  builtTags: (done) => builtDepsTags(done.build),
 };
 
 /** The fetched model's folder; fetch returns none only when the image exists, and then nothing runs after it. */

@@ -77,6 +77,35 @@ describe('writeDepsContext', () => {
     expect(deps[1]?.inputsTag).toBe(`aggregator-arm64-in-${'f'.repeat(32)}`);
   });
 
+  it('copies each environment from its install stage’s local tag, which names the digest of what it holds', async () => {
+    const arm64 = async (locks: PlatformLock[]) => {
+      const deps = await writeDepsContext(jobFor('linux/amd64,linux/arm64'), dir, {
+        plan: PLAN,
+        locks,
+        roles: ['learner', 'aggregator'],
+        bases: BASES,
+        uv,
+      });
+      return { deps: deps[1], text: await readFile(join(dir, 'deps-arm64.Containerfile'), 'utf8') };
+    };
+    const first = await arm64([lock('linux/amd64'), lock('linux/arm64')]);
+    const install = first.deps?.installStages.learner?.[0];
+    expect(install?.target).toBe('install');
+    expect(install?.tag).toMatch(/^localhost\/flops-install:arm64-learner-[0-9a-f]{32}$/);
+    expect(first.deps?.installStages.aggregator?.map((stage) => stage.target)).toEqual([
+      'install',
+      'aggregator-install',
+    ]);
+    const aggregatorTag = first.deps?.installStages.aggregator?.[1]?.tag;
+    expect(first.text).not.toMatch(/^COPY --from/m);
+    expect(first.text).toContain(`RUN --mount=type=bind,from=${install?.tag},source=/,target=/run/flops/install \\\n`);
+    expect(first.text).toContain(`RUN --mount=type=bind,from=${aggregatorTag},source=/,target=/run/flops/install \\\n`);
+    const again = await arm64([lock('linux/amd64'), lock('linux/arm64')]);
+    expect(again.deps?.installStages.learner?.[0]?.tag).toBe(install?.tag);
+    const other = await arm64([lock('linux/amd64'), lock('linux/arm64', '2.0.1')]);
+    expect(other.deps?.installStages.learner?.[0]?.tag).not.toBe(install?.tag);
+  });
+
   it('names a dependency image by everything in it: another lock or base is another tag', async () => {
     const tags = async (locks: PlatformLock[], bases = BASES) =>
       (await writeDepsContext(jobFor('linux/amd64'), dir, { plan: PLAN, locks, roles: ['learner'], bases, uv }))[0]

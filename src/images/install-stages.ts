@@ -1,0 +1,36 @@
+// The install stages of a dependency Containerfile: built first, each under its local tag, then named by image ID in
+// a copy of the Containerfile that builds a role's image. The copy steps cannot name the tag: buildah 1.28 looks a
+// tag up for the platform of the stage being built, and an install stage is the build platform's, not the target's;
+// nor the stage: buildah 1.28 mounts a stage taken from its cache as that stage's base image.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InstallStage } from '../context/deps-context.js';
+import type { Job } from '../job.js';
+import type { Logger } from '../report/logger.js';
+import { buildImage } from './build-image.js';
+
+/** The Containerfile to build a role's image from, its install stages built; and their tags. */
+export interface InstallStagesBuilt {
+  readonly containerfile: string;
+  readonly tags: readonly string[];
+}
+
+/** Builds `stages` in order and writes `<containerfile>` for `role` with their image IDs in place of their tags. */
+export async function buildInstallStages(
+  job: Job,
+  build: { readonly contextDir: string; readonly containerfile: string },
+  stages: readonly InstallStage[],
+  role: string,
+  log: Logger,
+): Promise<InstallStagesBuilt> {
+  if (stages.length === 0) return { containerfile: build.containerfile, tags: [] };
+  let text = await readFile(join(build.contextDir, build.containerfile), 'utf8');
+  for (const stage of stages) {
+    const built = await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log);
+    text = text.replaceAll(`from=${stage.tag},`, `from=${built.imageId},`);
+  }
+  const containerfile = build.containerfile.replace(/\.Containerfile$/, `-${role}.Containerfile`);
+  await writeFile(join(build.contextDir, containerfile), text);
+  return { containerfile, tags: stages.map((stage) => stage.tag) };
+}
