@@ -52,6 +52,8 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
   const installTags: string[] = [];
+  /** Install stages built so far, tag → image ID: each is built once per job. */
+  const stageIds = new Map<string, string>();
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
     const roles = (['learner', 'aggregator', 'model'] as const).filter((role) => deps.tags[role] !== undefined);
@@ -72,7 +74,7 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
         ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
       };
       const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
-      const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, log);
+      const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, stageIds, log);
       installTags.push(...stages.tags.filter((stageTag) => !installTags.includes(stageTag)));
       const target = `${role === 'model' ? 'learner' : role}-deps`;
       await buildImage(job, { ...build, containerfile: stages.containerfile, tag: reference, labels, target }, log);

@@ -16,19 +16,28 @@ export interface InstallStagesBuilt {
   readonly tags: readonly string[];
 }
 
-/** Builds `stages` in order and writes `<containerfile>` for `role` with their image IDs in place of their tags. */
+/**
+ * Builds `stages` in order and writes `<containerfile>` for `role` with their image IDs in place of their tags.
+ * `built` maps the tags of stages already built by this job to their IDs (the aggregator shares the learner's
+ * install stage): those are not built again, and the ones built now are added.
+ */
 export async function buildInstallStages(
   job: Job,
   build: { readonly contextDir: string; readonly containerfile: string },
   stages: readonly InstallStage[],
   role: string,
+  built: Map<string, string>,
   log: Logger,
 ): Promise<InstallStagesBuilt> {
   if (stages.length === 0) return { containerfile: build.containerfile, tags: [] };
   let text = await readFile(join(build.contextDir, build.containerfile), 'utf8');
   for (const stage of stages) {
-    const built = await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log);
-    text = text.replaceAll(`from=${stage.tag},`, `from=${built.imageId},`);
+    let imageId = built.get(stage.tag);
+    if (imageId === undefined) {
+      imageId = (await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log)).imageId;
+      built.set(stage.tag, imageId);
+    }
+    text = text.replaceAll(`from=${stage.tag},`, `from=${imageId},`);
   }
   const containerfile = build.containerfile.replace(/\.Containerfile$/, `-${role}.Containerfile`);
   await writeFile(join(build.contextDir, containerfile), text);
