@@ -4,7 +4,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageContext } from '../context/image-context.js';
-import { type DepsBuild, ensureDepsImages } from '../images/deps-build.js';
+import { ensureDepsImages } from '../images/deps-build.js';
+import type { ImagesBuilt } from '../images/images-built.js';
 import { type WrittenLayer, writeLayer } from '../images/layer.js';
 import { IMAGE_USER, type ImageRole, type Placement, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
@@ -12,9 +13,7 @@ import type { Logger } from '../report/logger.js';
 import type { PhaseBehaviour } from './phase.js';
 
 /** The dependency images, and each image's own layers, ready for the push. */
-export interface BuildResult extends DepsBuild {
-  readonly layers: Readonly<Partial<Record<ImageRole, readonly WrittenLayer[]>>>;
-}
+export type BuildResult = ImagesBuilt;
 
 export const buildPhase: PhaseBehaviour<BuildResult> = {
   failureCode: 'BUILD_FAILED',

@@ -5,13 +5,13 @@ import type { ImageContext } from '../context/image-context.js';
 import { assemble, tagImages } from '../images/assemble.js';
 import { DEPS_LABELS } from '../images/deps-image.js';
 import { pruneDepsRepository } from '../images/deps-retention.js';
+import type { ImagesBuilt } from '../images/images-built.js';
 import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
 import { IMAGE_USER, type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
-import type { BuildResult } from './build.js';
 import type { PhaseBehaviour } from './phase.js';
 
 /** Where an image goes. */
@@ -25,7 +25,7 @@ export interface ImageTarget {
 /** What push assembles. */
 export interface PushInput {
   readonly context: ImageContext;
-  readonly built: BuildResult;
+  readonly built: ImagesBuilt;
   readonly targets: Readonly<Partial<Record<ImageRole, ImageTarget>>>;
 }
 
