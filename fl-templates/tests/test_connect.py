@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Iterator, List
@@ -40,6 +41,22 @@ def test_gives_up_on_an_absent_server_after_the_timeout() -> None:
     assert time.monotonic() - started >= 2
     assert len(attempts) >= 3
     assert attempts[1] - attempts[0] >= 0.5  # the interval; the last wait may be cut short by the timeout
+
+
+def test_waits_short_at_first_then_twice_as_long_each_time_up_to_the_interval(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    attempts: List[float] = []
+    caplog.set_level(logging.INFO, logger="flops_common.connect")
+    with pytest.raises(ServerUnreachable):
+        run_session(
+            lambda: absent_server_session(attempts), lambda: False, Patience(1.0, 3.0, first=0.25), keep_serving=False
+        )
+    waits = [float(record.args[1]) for record in caplog.records if record.msg.startswith("Server not reachable")]
+    # 0.25, 0.5, 1, then 1 s at most: the last may be cut short by the timeout.
+    assert waits[:3] == [0.25, 0.5, 1.0]
+    assert all(wait <= 1.0 for wait in waits[3:])
+    assert 0.25 <= attempts[1] - attempts[0] < 1.0
 
 
 def test_a_server_lost_mid_session_is_a_failure_in_our_form_and_the_end_of_the_session_in_the_managers() -> None:

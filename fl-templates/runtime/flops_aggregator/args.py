@@ -86,8 +86,8 @@ def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--retry-interval", type=positive_seconds,
         default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT), metavar="SECONDS",
-        help="a cluster aggregator waits this long between attempts to reach the root "
-        f"(default ${RETRY_INTERVAL_ENV} or {RETRY_INTERVAL_DEFAULT})",
+        help="a cluster aggregator's longest wait between attempts to reach the root: waits start at 1 s "
+        f"and double up to it (default ${RETRY_INTERVAL_ENV} or {RETRY_INTERVAL_DEFAULT})",
     )
 
 

@@ -16,10 +16,15 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Patience:
-    """How to wait for a server that does not answer."""
+    """How to wait for a server that does not answer: short waits at first, doubling up to ``interval``.
 
-    interval: float  # seconds between attempts
+    A server deployed beside its clients is usually up seconds after them, so a
+    fixed long wait would mostly be spent with the server already listening.
+    """
+
+    interval: float  # the longest wait between attempts, in seconds
     timeout: Optional[float]  # give up after this many seconds; None waits until stopped
+    first: float = 1.0  # the first wait, in seconds (at most ``interval``)
 
 
 class ServerUnreachable(Exception):
@@ -46,6 +51,7 @@ def run_session(
     failure and raised as it is.
     """
     deadline = None if patience.timeout is None else time.monotonic() + patience.timeout
+    next_wait = min(patience.first, patience.interval)
     while True:
         failure: Optional[grpc.RpcError] = None
         try:
@@ -64,7 +70,7 @@ def run_session(
             return
         if not keep_serving and (contacted() or code != grpc.StatusCode.UNAVAILABLE):
             raise failure
-        wait = patience.interval
+        wait, next_wait = next_wait, min(next_wait * 2, patience.interval)
         if deadline is not None:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -79,8 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--retry-interval", type=positive_seconds,
         default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT), metavar="SECONDS",
-        help=f"wait between attempts to reach the aggregator (default ${RETRY_INTERVAL_ENV} "
-        f"or {RETRY_INTERVAL_DEFAULT})",
+        help=f"the longest wait between attempts to reach the aggregator: waits start at 1 s and double "
+        f"up to it (default ${RETRY_INTERVAL_ENV} or {RETRY_INTERVAL_DEFAULT})",
     )
     parser.add_argument(
         "--data-server", default=os.environ.get(DATA_SERVER_HOST_ENV, DATA_SERVER_HOST_DEFAULT),
