@@ -2,7 +2,6 @@
 
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { inject } from 'vitest';
 
 /** A user of this machine other than the test's own (see build-user.ts). */
 export interface BuildUser {
@@ -59,11 +58,8 @@ export function startBuilder(
     : [process.execPath, []];
   const path = user ? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' : (process.env.PATH ?? '/usr/bin:/bin');
   const home = user ? user.home : (process.env.HOME ?? '/root');
-  // The run's shared download cache (test/integration/global-setup.ts), for root's runs: another user cannot write it.
-  const downloadCache = user ? undefined : inject('downloadCache');
-  const cache = downloadCache ? { FLOPS_DOWNLOAD_CACHE: downloadCache } : {};
   const child = execa(file, [...prefix, CLI, ...args], {
-    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...cache, ...env },
+    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...env },
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs ?? 15 * 60_000,

@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS, managerTopics } from '../../src/report/messages.js';
 import { buildah, imageConfig, runPrivileged } from '../helpers/buildah.js';
 import { buildBuilderImage } from '../helpers/builder-image.js';
@@ -21,8 +21,6 @@ const ENTRYPOINT = ['/opt/flops-image-builder/bin/flops-image-builder'];
 // Inside the container the builder's own buildah starts from empty storage: it pulls the base image and pip installs.
 const RUN_TIMEOUT_MS = 15 * 60_000;
 const CA_INSIDE = '/etc/flops-test/ca-bundle.pem';
-// The run's shared download cache, a volume of the container as operating.md suggests for a node.
-const DOWNLOADS_INSIDE = '/var/cache/flops-downloads';
 
 describe('the builder image', () => {
   let services: PipelineServices;
@@ -57,8 +55,8 @@ describe('the builder image', () => {
       const args = builderArgs(services, repo.url, 'in-image', ['--ca-cert', CA_INSIDE]);
       const run = await runPrivileged(
         container,
-        [...ENTRYPOINT, ...args, '--download-cache', DOWNLOADS_INSIDE],
-        [`${MACHINE_CA_BUNDLE}:${CA_INSIDE}:ro`, `${inject('downloadCache')}:${DOWNLOADS_INSIDE}`],
+        [...ENTRYPOINT, ...args],
+        [`${MACHINE_CA_BUNDLE}:${CA_INSIDE}:ro`],
         RUN_TIMEOUT_MS,
       );
       expect(run.exitCode, run.all.slice(-4000)).toBe(0);
