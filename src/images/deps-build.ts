@@ -51,8 +51,7 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
 export async function ensureDepsImages(job: Job, context: ImageContext, log: Logger): Promise<DepsBuild> {
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
-  const installTags: string[] = [];
-  /** Install stages built so far, tag → image ID: each is built once per job. */
+  /** Install stages built so far, tag → image ID: each is built once per job, and all of them are pruned after. */
   const stageIds = new Map<string, string>();
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
@@ -75,7 +74,6 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       };
       const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
       const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, stageIds, log);
-      installTags.push(...stages.tags.filter((stageTag) => !installTags.includes(stageTag)));
       const target = `${role === 'model' ? 'learner' : role}-deps`;
       await buildImage(job, { ...build, containerfile: stages.containerfile, tag: reference, labels, target }, log);
       images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag });
@@ -89,7 +87,7 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       }
     }
   }
-  return { images, checks, installTags };
+  return { images, checks, installTags: [...stageIds.keys()] };
 }
 
 /**
