@@ -215,7 +215,8 @@ async function lockPlatform(
   const alsoPin = first ? pins(first.base).concat(pins(first.extras)) : [];
   let attempt = await lockTarget(request, platform.machine, alsoPin, uv);
   // The first platform's versions may have no wheel here: then this platform resolves on its own, and says so.
-  if (!attempt.ok && alsoPin.length > 0) attempt = await lockTarget(request, platform.machine, [], uv);
+  if (!attempt.ok && attempt.unsatisfiable && alsoPin.length > 0)
+    attempt = await lockTarget(request, platform.machine, [], uv);
   const locked = (done: Extract<LockAttempt, { ok: true }>, used: LockRequest, note: string) => ({
     platform: platform.platform,
     base: done.base,
@@ -231,7 +232,7 @@ async function lockPlatform(
   let failure = attempt.ok ? '' : attempt.detail;
   const notes: string[] = [];
   const repoMlflow = request.extras.find((line) => /^mlflow==/.test(line));
-  if (!attempt.ok && /\bmlflow\b/.test(failure) && repoMlflow !== undefined) {
+  if (!attempt.ok && attempt.unsatisfiable && /\bmlflow\b/.test(failure) && repoMlflow !== undefined) {
     const extras = request.extras.map((line) => (line === repoMlflow ? DEFAULT_AGGREGATOR_MLFLOW : line));
     candidate = { ...request, extras };
     notes.push(

@@ -11,7 +11,7 @@ import { compare, lowerBound, satisfies } from '../deps/pep440.js';
 import { newestPatch } from '../deps/python-version.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';
 import { lockedVersion } from './lock.js';
-import { type LockAttempt, type LockRequest, lockTarget, type UvSetup } from './uv-lock.js';
+import { isUnsatisfiable, type LockAttempt, type LockRequest, lockTarget, type UvSetup } from './uv-lock.js';
 
 /** How many older releases uv may choose from (in one resolution). */
 export const OLDER_FLOWER_TRIES = 6;
@@ -71,7 +71,7 @@ export function raisedPin(line: string, clash: FlowerClash): string | undefined 
   return `${name}>=${lowest},<${major + 1}${marker === undefined ? '' : `;${marker}`}`;
 }
 
-/** Tries both ways out when uv's failure names flwr; undefined when neither locks or flwr was not the cause. */
+/** Tries both ways out when uv found no solution and named flwr; undefined when neither locks or flwr was not the cause. */
 export async function lockBesideFlower(
   request: LockRequest,
   machine: string,
@@ -79,7 +79,8 @@ export async function lockBesideFlower(
   uv: UvSetup,
 ): Promise<FlowerFallback | undefined> {
   const current = pinnedFlower(request);
-  if (current === undefined || !/\bflwr\b/.test(failure)) return undefined;
+  // uv names the package it was fetching when the index fails too: only its "no solution" answer is a clash.
+  if (current === undefined || !isUnsatisfiable(failure) || !/\bflwr\b/.test(failure)) return undefined;
   return (await withOlderFlower(request, machine, current, uv)) ?? raisePins(request, machine, current, failure, uv);
 }
 

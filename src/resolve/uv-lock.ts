@@ -4,9 +4,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pRetry from 'p-retry';
 import { CommandError } from '../errors.js';
 import { run } from '../tools/exec.js';
 import type { PipIndex } from '../tools/pip-args.js';
+import { isTransientTransferError } from '../tools/transient.js';
 import { LOCK_GLIBC_MINOR, UV_VERSION, uvCompileArgs } from '../tools/uv-args.js';
 import { type Lock, pins, readLock, without } from './lock.js';
 
@@ -46,6 +48,12 @@ export type LockAttempt =
       readonly ok: false;
       /** uv's explanation, its last lines. */
       readonly detail: string;
+      /**
+       * uv read the index and found that no versions fit. Only then may resolve change what it asked for (an older
+       * Flower, the aggregator's MLflow): any other failure (the index unreachable, a TLS error) says nothing about
+       * the versions, and a change made on it would be silent and wrong.
+       */
+      readonly unsatisfiable: boolean;
       /** Packages uv found no wheel for (it never builds a source release on the builder). */
       readonly sourceOnly: readonly string[];
     };
@@ -66,6 +74,14 @@ export function lockInputsHash(request: LockRequest, machine: string, index: Pip
     index: { url: index.indexUrl, extra: index.extraIndexUrls },
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+}
+
+/** Retries of one uv run whose index read failed for now, waiting 2 then 4 s (uv has retried each request already). */
+export const INDEX_RETRY = Object.freeze({ retries: 2, factor: 2, minTimeout: 2000, randomize: false });
+
+/** uv's answer that no set of versions satisfies the request, as opposed to a failure to find out. */
+export function isUnsatisfiable(stderr: string): boolean {
+  return /No solution found when resolving dependencies/i.test(stderr);
 }
 
 /**
@@ -97,7 +113,9 @@ export async function lockTarget(
       index: uv.index,
       pipOptions: request.pipOptions,
     });
-    await run(uv.uv, args, { cwd: request.workDir, env: uv.env, timeoutMs: uv.timeoutMs, signal: uv.signal });
+    const once = () =>
+      run(uv.uv, args, { cwd: request.workDir, env: uv.env, timeoutMs: uv.timeoutMs, signal: uv.signal });
+    await pRetry(once, { ...INDEX_RETRY, signal: uv.signal, shouldRetry: ({ error }) => isTransientIndexError(error) });
     return readLock(await readFile(output, 'utf8'));
   };
   try {
@@ -114,8 +132,18 @@ export async function lockTarget(
     const sourceOnly = [...error.stderrTail.matchAll(/Wheels are required for `([^`]+)`/g)].map(
       (match) => match[1] ?? '',
     );
-    return { ok: false, detail: error.stderrTail, sourceOnly };
+    return { ok: false, detail: error.stderrTail, sourceOnly, unsatisfiable: isUnsatisfiable(error.stderrTail) };
   }
+}
+
+function isTransientIndexError(error: Error): boolean {
+  return (
+    error instanceof CommandError &&
+    !error.timedOut &&
+    !error.cancelled &&
+    !isUnsatisfiable(error.stderrTail) &&
+    isTransientTransferError(error.stderrTail)
+  );
 }
 
 function lines(items: readonly string[]): string {

@@ -1,4 +1,5 @@
-// Which failures of a registry transfer are worth another try: the network and the server, not our request.
+// Which failures of a transfer (a registry push, a read of the package index) are worth another try: the network
+// and the server, not our request.
 
 // Refused credentials or a refused name stay refused, however often we ask.
 const PERMANENT =
@@ -6,7 +7,7 @@ const PERMANENT =
 const TRANSIENT =
   /connection refused|connection reset|broken pipe|\bEOF\b|i\/o timeout|timeout|timed out|TLS handshake|no route to host|network is unreachable|temporary failure|too many requests|\b(429|500|502|503|504)\b|service unavailable|bad gateway|server misbehaving|unexpected EOF|connection closed/i;
 
-/** True when buildah's error text says the registry or the network failed for now, not that it refused us. */
+/** True when a tool's error text (buildah's, uv's) says the server or the network failed for now, not that it refused us. */
 export function isTransientTransferError(stderr: string): boolean {
   return !PERMANENT.test(stderr) && TRANSIENT.test(stderr);
 }

@@ -3,7 +3,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANAGER_TOPICS } from '../../src/report/messages.js';
+import { MANAGER_TOPICS, progressTopic } from '../../src/report/messages.js';
 import { createBuildUser, removeBuildUser } from '../helpers/build-user.js';
 import { removeImages } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
@@ -37,6 +37,14 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
     await removeBuildUser('flopsnorange');
   });
 
+  // What resolve locked and changed, to name in a failure: the two builds resolve on their own, minutes apart.
+  const resolved = (projectId: string) => {
+    const done = services.mqtt.messages
+      .filter((m) => m.topic === progressTopic(projectId))
+      .map((m) => m.json())
+      .find((event) => event.phase === 'resolve' && event.state === 'done');
+    return JSON.stringify({ versions: done?.detail?.versions, notes: done?.detail?.notes });
+  };
   const ref = (role: string): string => `${services.registry.hostPort}/rootless/regression/${role}:${repo.sha}`;
   const args = (projectId: string, extra: readonly string[] = []) =>
     builderArgs(services, repo.url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, ...extra]);
@@ -68,7 +76,8 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
         const rootless = await imageTree(ref(role));
         const reference = privileged.get(role);
         expect(reference?.size, 'the privileged build ran first').toBeGreaterThan(1000);
-        expect(treeDifferences(reference ?? new Map(), rootless), role).toEqual([]);
+        const why = `${role}; resolve of the reference: ${resolved('rootless-reference')}; rootless: ${resolved('rootless-build')}`;
+        expect(treeDifferences(reference ?? new Map(), rootless), why).toEqual([]);
       }
     },
     TIMEOUT,
