@@ -12,6 +12,16 @@ describe('isTransientTransferError', () => {
     ['received unexpected HTTP status: 503 Service Unavailable', true],
     ['net/http: TLS handshake timeout', true],
     ['toomanyrequests: too many requests', true],
+    // uv reading the package index
+    ['Failed to fetch: `https://pypi.org/simple/flwr/`\n  cause: Connection reset by peer (os error 104)', true],
+    ['Failed to fetch: `https://pypi.org/simple/flwr/`\n  cause: operation timed out', true],
+    [
+      'Failed to read metadata: `https://files.pythonhosted.org/x.whl.metadata`\n  cause: error decoding response body',
+      true,
+    ],
+    ['HTTP status server error (502 Bad Gateway) for url (https://pypi.org/simple/flwr/)', true],
+    ['Failed to fetch: `https://pypi.org/simple/flwr/`\n  cause: invalid peer certificate: UnknownIssuer', false],
+    ['HTTP status client error (401 Unauthorized) for url (https://private.example/simple/pkg/)', false],
     ['unable to retrieve auth token: invalid username/password: unauthorized: authentication required', false],
     ['requested access to the resource is denied', false],
     ['received unexpected HTTP status: 403 Forbidden', false],
