@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/integration/**/*.test.ts', 'test/*.test.ts'],
     fileParallelism: false,
+    globalSetup: ['test/global-images.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 300_000,

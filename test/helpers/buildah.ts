@@ -33,12 +33,19 @@ export async function containerFrom(ref: string): Promise<{ name: string; remove
   return { name, remove: async () => void (await buildah(['rm', name]).catch(() => '')) };
 }
 
-/** Removes every local image whose name starts with `prefix` (a test registry's host:port). */
+/** Removes every local image whose name starts with `prefix` (a test registry's host:port, or all of them). */
 export async function removeImages(prefix: string): Promise<void> {
-  const names = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}}']))
+  const rows = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}} {{.ID}}']))
     .split('\n')
-    .filter((name) => name.startsWith(prefix));
-  if (names.length > 0) await buildah(['rmi', '--force', ...names]).catch(() => '');
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([name]) => name?.startsWith(prefix));
+  const tagged = rows.flatMap(([name = '']) => (name.endsWith(':<none>') ? [] : [name]));
+  if (tagged.length > 0) await buildah(['rmi', '--force', ...tagged]).catch(() => '');
+  // An image whose tag moved on lists as `name:<none>`, which is no reference: it goes by ID, without --force, so
+  // that an image another name still holds (a local test base) stays.
+  for (const [name = '', id = ''] of rows) {
+    if (name.endsWith(':<none>') && id !== '') await buildah(['rmi', id]).catch(() => '');
+  }
 }
 
 /** Starts the image's entrypoint with `args` in the container, host network (loopback), chroot isolation. */

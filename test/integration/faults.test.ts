@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS, progressTopic } from '../../src/report/messages.js';
-import { buildah, containerFrom, imageContains, removeImages } from '../helpers/buildah.js';
+import { buildah, containerFrom, imageContains } from '../helpers/buildah.js';
 import { stillRunning, watchProcesses } from '../helpers/child-processes.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { freePort } from '../helpers/ports.js';
@@ -51,7 +51,6 @@ describe('faults', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (services) await removeImages(`${services.registry.hostPort}/`);
     await services?.stop();
     if (sandbox) await removeTempDir(sandbox);
   });

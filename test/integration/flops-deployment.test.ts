@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerTopics } from '../../src/report/messages.js';
-import { buildah, imageConfig, removeImages } from '../helpers/buildah.js';
+import { buildah, imageConfig } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { type ImageProcess, type ImageRun, startInImage } from '../helpers/image-process.js';
 import { freePort } from '../helpers/ports.js';
@@ -95,7 +95,6 @@ describe('the images in a FLOps deployment', () => {
     await new Promise((resolve) => trackingTrap?.server.close(resolve));
     await flight?.stop();
     await mlflow?.stop();
-    if (services) await removeImages(`${services.registry.hostPort}/`);
     await services?.stop();
     if (tmp) await removeTempDir(tmp);
   });

@@ -8,14 +8,7 @@ const PHASES = phaseNames('fl_actors');
 
 import { LABELS } from '../../src/images/labels.js';
 import { MANAGER_TOPICS, progressTopic, statusTopic } from '../../src/report/messages.js';
-import {
-  containerFrom,
-  exitCodeIn,
-  imageConfig,
-  imageContains,
-  removeImages,
-  runEntrypoint,
-} from '../helpers/buildah.js';
+import { containerFrom, exitCodeIn, imageConfig, imageContains, runEntrypoint } from '../helpers/buildah.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { recordMqtt } from '../helpers/mqtt-recorder.js';
 import { freePort } from '../helpers/ports.js';
@@ -50,7 +43,6 @@ describe('the builder, end to end', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (services) await removeImages(`${services.registry.hostPort}/`);
     await services?.stop();
     if (tmp) await removeTempDir(tmp);
   });

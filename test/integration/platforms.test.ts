@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS } from '../../src/report/messages.js';
 import { type BaseImages, ensureBaseImages } from '../helpers/base-image.js';
-import { buildah, removeImages } from '../helpers/buildah.js';
+import { buildah } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { ensureQemu, QEMU_AARCH64 } from '../helpers/qemu.js';
 import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
@@ -49,7 +49,6 @@ describe('images for linux/amd64 and linux/arm64', () => {
 
   afterAll(async () => {
     await index?.close();
-    if (services) await removeImages(`${services.registry.hostPort}/`);
     await services?.stop();
   });
 

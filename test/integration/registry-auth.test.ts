@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBaseImage } from '../helpers/base-image.js';
-import { removeImages } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { startGitDaemon, type TestGitDaemon } from '../helpers/git-daemon.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -32,7 +31,6 @@ describe('a registry that needs credentials', () => {
   }, 600_000);
 
   afterAll(async () => {
-    if (registry) await removeImages(`${registry.hostPort}/`);
     await registry?.stop();
     await git?.stop();
     if (tmp) await removeTempDir(tmp);

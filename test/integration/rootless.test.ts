@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS, progressTopic } from '../../src/report/messages.js';
 import { createBuildUser, removeBuildUser } from '../helpers/build-user.js';
-import { removeImages } from '../helpers/buildah.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { type FileTree, imageTree, treeDifferences } from '../helpers/image-tree.js';
 import { type BuildUser, runBuilder } from '../helpers/run-builder.js';
@@ -31,7 +30,6 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
   }, 600_000);
 
   afterAll(async () => {
-    if (services) await removeImages(`${services.registry.hostPort}/`);
     await services?.stop();
     await removeBuildUser('flopsrootless');
     await removeBuildUser('flopsnorange');
