@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { BASE_IMAGE_REPO, BASE_IMAGE_TAG, ensureBaseImage } from './helpers/base
 import { liveChildPids } from './helpers/child-processes.js';
 import { addCommit, createFixtureRepo } from './helpers/fixture-repo.js';
 import { startGitDaemon } from './helpers/git-daemon.js';
+import { readTree, treeDifferences } from './helpers/image-tree.js';
 import { startMosquitto } from './helpers/mosquitto.js';
 import { recordMqtt } from './helpers/mqtt-recorder.js';
 import { startObserver } from './helpers/observer.js';
@@ -125,4 +126,26 @@ describe('test helpers', () => {
     expect(observer.lines).toHaveLength(1);
     await observer.close();
   }, 15_000);
+
+  it('image tree reads type, owner, mode, link target and content of every entry, whatever its name', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'opt/venv'), { recursive: true });
+    await writeFile(join(root, 'opt/venv/a.py'), 'print(1)\n');
+    await writeFile(join(root, 'opt/venv/odd name\nwith newline'), '');
+    await chmod(join(root, 'opt/venv/a.py'), 0o4755);
+    await chown(join(root, 'opt/venv'), 10001, 10001);
+    await symlink('/usr/bin/python3', join(root, 'opt/venv/python'));
+    const tree = await readTree(root);
+    expect(Object.fromEntries(tree)).toEqual({
+      '/opt': 'd 0:0 755',
+      '/opt/venv': 'd 10001:10001 755',
+      '/opt/venv/a.py': 'f 0:0 4755 cc42155088fca5730758db72b2a5bca33112a941dfaa2d43098ec422ce4ea213',
+      '/opt/venv/odd name\nwith newline': 'f 0:0 644 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      '/opt/venv/python': 'l 0:0 777 /usr/bin/python3',
+    });
+    await writeFile(join(root, 'opt/venv/a.py'), 'print(2)\n');
+    expect(treeDifferences(tree, await readTree(root))).toEqual([
+      expect.stringMatching(/^\/opt\/venv\/a\.py: f 0:0 4755 \w{64} \| f 0:0 \d+ \w{64}$/),
+    ]);
+  });
 });

@@ -1,46 +1,58 @@
 // An image's file tree as the running container sees it: every path with its type, owner, mode and content hash.
 // Two builds of the same commit compare equal this way even where their layer digests differ (timestamps).
+// find and sha256sum read the tree: a walk in Node took 22 s for an aggregator's 38,000 entries, they take 3 s.
 
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execa } from 'execa';
 import { buildah } from './buildah.js';
 
-/** path → "type uid:gid mode content" */
+/** path → "type uid:gid mode target-or-hash": type as find prints it (f, d, l…), a link's target, a file's sha256. */
 export type FileTree = ReadonlyMap<string, string>;
+
+// Each entry as `path NUL type uid:gid mode link-target NUL`; NUL is the one byte no path holds.
+const ENTRY_FORMAT = '%P\\0%y %U:%G %m %l\\0';
+const FILES_PER_HASH_CALL = 2000;
 
 /** Pulls `ref` from a plain-HTTP registry and reads its tree (as root, through a buildah mount). */
 export async function imageTree(ref: string): Promise<FileTree> {
   const container = await buildah(['from', '--pull=always', '--tls-verify=false', '--quiet', ref], 600_000);
   try {
-    const root = await buildah(['mount', container]);
-    const tree = new Map<string, string>();
-    await walk(root, '', tree);
-    return tree;
+    return await readTree(await buildah(['mount', container]));
   } finally {
     await buildah(['rm', container]).catch(() => '');
   }
 }
 
-async function walk(root: string, relative: string, tree: Map<string, string>): Promise<void> {
-  for (const name of (await readdir(join(root, relative))).sort()) {
-    const path = `${relative}/${name}`;
-    const info = await lstat(join(root, path));
-    const owner = `${info.uid}:${info.gid} ${(info.mode & 0o7777).toString(8)}`;
-    if (info.isSymbolicLink()) tree.set(path, `link ${owner} ${await readlink(join(root, path))}`);
-    else if (info.isDirectory()) {
-      tree.set(path, `dir ${owner}`);
-      await walk(root, path, tree);
-    } else if (info.isFile()) tree.set(path, `file ${owner} ${await sha256(join(root, path))}`);
-    else tree.set(path, `special ${owner} ${info.mode.toString(8)}`);
+/** The tree under `root`: `find` for each entry's attributes, `sha256sum` for each regular file's content. */
+export async function readTree(root: string): Promise<FileTree> {
+  const listing = await execa('find', ['.', '-mindepth', '1', '-printf', ENTRY_FORMAT], { cwd: root });
+  const fields = listing.stdout.split('\0');
+  const tree = new Map<string, string>();
+  const files: string[] = [];
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const [path, attributes] = [fields[index] as string, fields[index + 1] as string];
+    tree.set(`/${path}`, attributes.trimEnd());
+    if (attributes.startsWith('f ')) files.push(path);
   }
+  // Two calls at a time: hashing is the slow part, and the machine has two cores.
+  const batches = chunk(files, FILES_PER_HASH_CALL);
+  const hashBatch = async (): Promise<void> => {
+    for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) {
+      const sums = await execa('sha256sum', ['--zero', '--', ...batch.map((path) => `./${path}`)], { cwd: root });
+      for (const line of sums.stdout.split('\0').filter(Boolean)) {
+        // `<hash>  ./<path>`: sha256sum --zero leaves names unescaped.
+        const path = `/${line.slice(66 + 2)}`;
+        tree.set(path, `${tree.get(path)} ${line.slice(0, 64)}`);
+      }
+    }
+  };
+  await Promise.all([hashBatch(), hashBatch()]);
+  return tree;
 }
 
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
 }
 
 /** The paths whose entries differ (missing on one side, or with other attributes), at most `limit` of them. */

@@ -53,7 +53,7 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
       const run = await runBuilder(args('rootless-reference'), {}, TIMEOUT);
       expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
       for (const role of ROLES) privileged.set(role, await imageTree(ref(role)));
-      expect(privileged.get('learner')?.get('/app/model_manager.py')).toMatch(/^file 10001:10001 /);
+      expect(privileged.get('learner')?.get('/app/model_manager.py')).toMatch(/^f 10001:10001 644 [0-9a-f]{64}$/);
     },
     TIMEOUT,
   );
