@@ -1,16 +1,17 @@
 // The images the integration files pull from and push to their own registries stay in buildah's storage until the
 // run ends, as they stay in a node's storage from one job to the next: a later file's build of the same example
-// then finds its dependency images' copy steps cached (about 13 s each). They are removed once, before and after.
+// then finds its dependency images' copy steps cached (about 13 s each). They are removed once, before and after,
+// with the install stages those builds tagged locally (their tags hash the registry's port, so no later run
+// would name them again).
 
+import { INSTALL_REPOSITORY } from '../src/context/deps-context.js';
 import { removeImages } from './helpers/buildah.js';
 import { LOOPBACK } from './helpers/ports.js';
 
-const TEST_REGISTRIES = `${LOOPBACK}:`;
+const TEST_IMAGES = [`${LOOPBACK}:`, `${INSTALL_REPOSITORY}:`];
 
-export async function setup(): Promise<void> {
-  await removeImages(TEST_REGISTRIES);
+async function removeTestImages(): Promise<void> {
+  for (const prefix of TEST_IMAGES) await removeImages(prefix);
 }
 
-export async function teardown(): Promise<void> {
-  await removeImages(TEST_REGISTRIES);
-}
+export { removeTestImages as setup, removeTestImages as teardown };

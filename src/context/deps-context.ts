@@ -54,7 +54,7 @@ export interface DepsInput {
 }
 
 /** Local tags of the install stages (never pushed): the target stages copy from them. */
-const INSTALL_REPOSITORY = 'localhost/flops-install';
+export const INSTALL_REPOSITORY = 'localhost/flops-install';
 
 /** Writes uv, the locks and the Containerfiles; returns each platform's tags. */
 export async function writeDepsContext(job: Job, contextDir: string, input: DepsInput): Promise<DepsPlatform[]> {
