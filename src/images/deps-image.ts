@@ -20,6 +20,9 @@ export function depsRepository(path: string): string {
   return `${path}/flops-deps`;
 }
 
+/** A lock record's tag, as `inputsTag` makes it; the group is `<role>-<architecture>`. */
+export const LOCK_RECORD_TAG = /^([a-z]+-[a-z0-9]+)-in-[0-9a-f]+$/;
+
 /** The tag of the dependency image a lock's inputs lead to: how a fresh builder finds the lock it made before. */
 export function inputsTag(role: DepsRole, architecture: string, inputsHash: string): string {
   return `${role}-${architecture}-in-${inputsHash.slice(0, 32)}`;

@@ -5,6 +5,7 @@
 
 import type { Logger } from '../report/logger.js';
 import type { RegistryClient } from '../tools/registry-api.js';
+import { LOCK_RECORD_TAG } from './deps-image.js';
 
 /** One tag of the repository, with what decides whether it stays. */
 export interface DepsEntry {
@@ -16,7 +17,7 @@ export interface DepsEntry {
 
 /** `learner-amd64-<hash>` and `learner-amd64-in-<hash>` (a lock record) are kept by separate counts. */
 export function retentionGroup(tag: string): string {
-  const lockRecord = /^([a-z]+-[a-z0-9]+)-in-[0-9a-f]+$/.exec(tag);
+  const lockRecord = LOCK_RECORD_TAG.exec(tag);
   if (lockRecord) return `${lockRecord[1]}-in`;
   return /^([a-z]+-[a-z0-9]+)-[0-9a-f]+$/.exec(tag)?.[1] ?? 'other';
 }

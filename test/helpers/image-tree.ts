@@ -39,8 +39,8 @@ export async function readTree(root: string): Promise<FileTree> {
     for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) {
       const sums = await execa('sha256sum', ['--zero', '--', ...batch.map((path) => `./${path}`)], { cwd: root });
       for (const line of sums.stdout.split('\0').filter(Boolean)) {
-        // `<hash>  ./<path>`: sha256sum --zero leaves names unescaped.
-        const path = `/${line.slice(66 + 2)}`;
+        // `<64 hex digits>  ./<path>`: sha256sum --zero leaves names unescaped.
+        const path = `/${line.slice(64 + '  ./'.length)}`;
         tree.set(path, `${tree.get(path)} ${line.slice(0, 64)}`);
       }
     }

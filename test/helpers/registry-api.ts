@@ -35,7 +35,7 @@ const MANIFEST_TYPES = [
 ];
 const REQUEST_TIMEOUT_MS = 10_000;
 
-async function get(endpoint: RegistryEndpoint, path: string, accept?: string) {
+async function get(endpoint: RegistryEndpoint, path: string, accept?: string, method: 'GET' | 'DELETE' = 'GET') {
   const headers: Record<string, string> = {};
   if (accept !== undefined) headers.accept = accept;
   if (endpoint.credentials !== undefined) {
@@ -43,6 +43,7 @@ async function get(endpoint: RegistryEndpoint, path: string, accept?: string) {
     headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   const response = await request(`${endpoint.url}${path}`, {
+    method,
     headers,
     headersTimeout: REQUEST_TIMEOUT_MS,
     bodyTimeout: REQUEST_TIMEOUT_MS,
@@ -74,6 +75,12 @@ export async function getManifest(endpoint: RegistryEndpoint, repo: string, ref:
   const contentType = res.headers['content-type'];
   const mediaType = body.mediaType ?? (typeof contentType === 'string' ? contentType : '');
   return { digest, mediaType, body };
+}
+
+// Deletes the manifest `digest` of `repo`, and with it every tag on it (the registry must allow deletion).
+export async function deleteManifest(endpoint: RegistryEndpoint, repo: string, digest: string): Promise<void> {
+  const res = await get(endpoint, `/v2/${repo}/manifests/${digest}`, undefined, 'DELETE');
+  if (res.status !== 202) throw failure(`delete manifest ${repo}@${digest}`, res.status, res.bytes);
 }
 
 // The labels in the image config of the single-image manifest `repo:ref`; {} when it has none.

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { htpasswdLine } from './htpasswd.js';
 import { freePort, LOOPBACK } from './ports.js';
 import {
+  deleteManifest,
   type FetchedManifest,
   getConfigLabels,
   getImageConfig,
@@ -35,6 +36,8 @@ export interface TestRegistry extends RegistryEndpoint {
   listTags(repo: string): Promise<string[]>;
   // The manifest `repo:ref`, accepting OCI and Docker v2 types.
   getManifest(repo: string, ref: string): Promise<FetchedManifest>;
+  // Deletes the manifest `digest` of `repo` and every tag on it.
+  deleteManifest(repo: string, digest: string): Promise<void>;
   // The image-config labels of `repo:ref`.
   getConfigLabels(repo: string, ref: string): Promise<Record<string, string>>;
   /** The image config of `repo:ref` for a platform (default linux/amd64), following an index. */
@@ -122,6 +125,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     hostPort: `${LOOPBACK}:${port}`,
     listTags: (repo) => listTags(endpoint, repo),
     getManifest: (repo, ref) => getManifest(endpoint, repo, ref),
+    deleteManifest: (repo, digest) => deleteManifest(endpoint, repo, digest),
     getConfigLabels: (repo, ref) => getConfigLabels(endpoint, repo, ref),
     getImageConfig: (repo, ref, platform) => getImageConfig(endpoint, repo, ref, platform),
     async stop() {
