@@ -10,7 +10,10 @@ import { LOOPBACK } from './helpers/ports.js';
 
 const TEST_IMAGES = [`${LOOPBACK}:`, `${INSTALL_REPOSITORY}:`];
 
+// FLOPS_TEST_KEEP_IMAGES=1 skips the removal, for a run of one file beside another run on the same storage
+// (a second checkout's tests): removing by prefix would take the other run's images from under it.
 async function removeTestImages(): Promise<void> {
+  if (process.env.FLOPS_TEST_KEEP_IMAGES === '1') return;
   for (const prefix of TEST_IMAGES) await removeImages(prefix);
 }
 
