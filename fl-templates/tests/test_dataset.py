@@ -12,6 +12,7 @@ from PIL.Image import Image as PILImage
 from conftest import CIFAR_TAG, MNIST_TAGS, free_port
 from flops_common.address import Address
 from flops_learner import dataset
+from flops_utils.flops_learner_files_wrapper import load_ml_data
 from flops_utils.ml_repo_building_blocks import load_dataset
 
 
@@ -36,6 +37,13 @@ def test_an_mnist_shaped_dataset_keeps_its_features_and_decodes_its_images(fligh
     arrays = data.with_format("numpy")[:]
     assert arrays["image"].shape == (200, 28, 28) and arrays["image"].dtype == np.uint8
     assert set(arrays["label"]) <= set(range(10))
+
+
+def test_upstreams_older_name_load_ml_data_loads_the_same_data(flight_server: Address) -> None:
+    use(flight_server, MNIST_TAGS[0])
+    old, new = load_ml_data().with_format("numpy")[:], load_dataset().with_format("numpy")[:]
+    assert len(old["label"]) == 200
+    assert np.array_equal(old["image"], new["image"]) and np.array_equal(old["label"], new["label"])
 
 
 def test_a_cifar_shaped_dataset_decodes_to_rgb(flight_server: Address) -> None:

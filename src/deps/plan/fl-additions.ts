@@ -20,6 +20,11 @@ const IMPLIED_BY_IMPORT: readonly {
     packages: ['datasets', 'pyarrow', 'pillow'],
     why: "load_dataset() reads the node's data server (Arrow Flight) into a Hugging Face dataset, images included",
   },
+  {
+    module: 'flops_utils.flops_learner_files_wrapper',
+    packages: ['datasets', 'pyarrow', 'pillow'],
+    why: "its load_ml_data() is upstream's older name of load_dataset()",
+  },
   { module: 'flwr_datasets', packages: ['flwr-datasets'], why: "upstream's images bring it to every repo" },
   { module: 'pydantic', packages: ['pydantic'], why: "upstream's images bring it to every repo" },
   { module: 'PIL', packages: ['pillow'], why: "upstream's images bring it to every repo" },

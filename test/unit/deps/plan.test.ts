@@ -153,6 +153,11 @@ describe('planDependencies', () => {
       );
     });
 
+    it("adds them for upstream's older name flops_utils.flops_learner_files_wrapper (load_ml_data) too", () => {
+      const result = plan(spec(['numpy']), { imports: ['flops_utils.flops_learner_files_wrapper'] });
+      expect(result.runtimePins).toEqual(['flwr==1.42.0', 'paho-mqtt==2.2.0', 'datasets', 'pyarrow', 'pillow']);
+    });
+
     it('adds nothing for imports the repo does not make', () => {
       expect(plan(spec(['numpy'])).runtimePins).toEqual(['flwr==1.42.0', 'paho-mqtt==2.2.0']);
     });
