@@ -138,15 +138,18 @@ async function reportUsageError(error: UsageError): Promise<number> {
   const problems = error.problems.map((problem) => `flops-image-builder: ${problem}\n`).join('');
   process.stderr.write(`${problems}Run "flops-image-builder --help" for the arguments it takes.\n`);
   const readable = error.readable;
-  if (readable?.projectId === undefined || readable.mqtt === undefined || !readable.notifications)
-    return error.exitCode;
+  const message = `the builder was started with arguments it cannot use: ${error.problems.join('; ')}`;
   const log = createLogger('info', (text) => text);
+  if (readable?.projectId === undefined || readable.mqtt === undefined || !readable.notifications) {
+    // The manager hears nothing of this run: the log line is the reason's only record besides stderr.
+    log.error({ phase: null, code: 'USAGE', exit_code: error.exitCode, error_msg: message }, `Failed: ${message}`);
+    return error.exitCode;
+  }
   const reporter = await openReporter(
     { ...readable, projectId: readable.projectId, mqtt: readable.mqtt },
     log,
     (text) => text,
   );
-  const message = `the builder was started with arguments it cannot use: ${error.problems.join('; ')}`;
   reporter.failed({
     ...failedPayload(readable.projectId, undefined, message, {}, 0),
     code: 'USAGE',

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { flwrSupports } from '../deps/flwr-releases.js';
 import { parsePythonMinors } from '../deps/python-version.js';
+import { baseTemplateProblem } from '../images/base-python.js';
 import type { PhaseName, PlanName } from '../plans/phase-table.js';
 import type { ArgumentForm } from './argument-forms.js';
 import { isProblem, isProjectId, type OptionText, parseBroker, SAFE_VALUE } from './checks.js';
@@ -107,6 +108,8 @@ export function readCommon(
   const platforms = platformsText === undefined ? DEFAULT_PLATFORMS : parsePlatforms(platformsText);
   if (isProblem(platforms)) problems.push(`--supported_platforms "${platformsText}": ${platforms.problem}`);
   const baseImage = safeReference('--base-image', text('base-image') ?? nonEmpty(env.FLOPS_BASE_IMAGE), problems);
+  const baseTemplate = baseImage === undefined ? undefined : baseTemplateProblem(baseImage);
+  if (baseTemplate !== undefined) problems.push(`--base-image "${baseImage}": ${baseTemplate}`);
   const condaBaseImage = safeReference(
     '--conda-base-image',
     text('conda-base-image') ?? nonEmpty(env.FLOPS_CONDA_BASE_IMAGE),

@@ -66,7 +66,13 @@ export const OPTIONS = [
     value: 'BRANCH|SHA',
     help: 'build this branch or commit instead of the default branch',
   },
-  { name: 'base-image', type: 'string', value: 'REF', env: 'FLOPS_BASE_IMAGE', help: 'use this exact base image' },
+  {
+    name: 'base-image',
+    type: 'string',
+    value: 'REF',
+    env: 'FLOPS_BASE_IMAGE',
+    help: 'use this base image, or a template with {python} in its tag filled with the chosen X.Y (a mirror: registry:5000/library/python:{python}-slim)',
+  },
   {
     name: 'conda-base-image',
     type: 'string',

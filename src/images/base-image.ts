@@ -47,7 +47,7 @@ export async function pinBase(job: Job, base: string, platforms: readonly string
 }
 
 /** The job's own registry client when the base is there (its credentials and TLS); else an anonymous one. */
-function clientFor(job: Job, ref: ImageRef): RegistryClient {
+export function clientFor(job: Job, ref: ImageRef): RegistryClient {
   if (ref.registry === job.config.registry.hostPort) return job.registry;
   return new RegistryClient(
     { hostPort: ref.apiHost, tls: true, apiBase: `https://${ref.apiHost}` },

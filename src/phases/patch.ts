@@ -14,6 +14,8 @@ export type PatchResult = DependencyPlan;
 export interface PatchInput {
   readonly env: EnvSpec;
   readonly python: string;
+  /** The pip path's base image validate chose with the python (--base-image filled); undefined: python:X.Y-slim. */
+  readonly baseImage: string | undefined;
   /** Top-level modules the repo's code imports. */
   readonly imports: readonly string[];
   /** FL images (the repo's requirements) or a trained model's serving image (the model's). */
@@ -44,13 +46,13 @@ export function summary(result: PatchResult): string {
 }
 
 /** Plans the images' dependencies; a refusal fails the phase with its own reason code. */
-export async function patch(job: Job, { env, python, imports, purpose }: PatchInput): Promise<PatchResult> {
+export async function patch(job: Job, { env, python, baseImage, imports, purpose }: PatchInput): Promise<PatchResult> {
   try {
     return planDependencies(env, {
       python,
       architecture: job.architecture,
       torchCuda: job.config.torchCuda,
-      baseImage: job.config.baseImage,
+      baseImage,
       condaBaseImage: job.config.condaBaseImage ?? DEFAULT_CONDA_BASE_IMAGE,
       purpose,
       imports,

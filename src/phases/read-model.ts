@@ -7,8 +7,8 @@ import { parse } from 'yaml';
 import type { TrainedModelConfig } from '../config/config.js';
 import { readEnvFile } from '../deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
-import { decidePython } from '../deps/python-choice.js';
 import { PhaseError } from '../errors.js';
+import { choosePythonAndBase } from '../images/python-and-base.js';
 import type { TrainedModelJob } from '../job.js';
 import { platformsProblem } from '../platforms.js';
 import type { PhaseBehaviour } from './phase.js';
@@ -18,6 +18,8 @@ export interface ModelResult {
   readonly env: EnvSpec;
   /** `major.minor`. */
   readonly python: string;
+  /** --base-image, its template filled with the python; undefined: the default for the python. */
+  readonly baseImage: string | undefined;
   /** The flavor the model was logged with (`sklearn`…), beside python_function. */
   readonly flavor: string | undefined;
   readonly mlflowVersion: string | undefined;
@@ -74,11 +76,11 @@ export async function readModel(job: TrainedModelJob, modelDir: string): Promise
     if (!(error instanceof EnvFileError)) throw error;
     throw new PhaseError('MODEL_INVALID', `the model's ${error.message}`, { cause: error });
   }
-  const choice = decidePython(env, job.config.pythonVersions, job.architecture);
-  if ('problem' in choice) throw new PhaseError('PYTHON_UNSUPPORTED', `the model's ${choice.problem}`);
+  const choice = await choosePythonAndBase(job, env, "the model's ");
   return {
     env,
-    python: choice.version,
+    python: choice.python,
+    baseImage: choice.baseImage,
     flavor: flavors.find((name) => name !== 'python_function'),
     mlflowVersion: mlmodel.mlflow_version,
   };

@@ -6,8 +6,8 @@ import type { FlActorsConfig } from '../config/config.js';
 import { scanRepo } from '../context/scan-repo.js';
 import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
-import { decidePython } from '../deps/python-choice.js';
 import { PhaseError } from '../errors.js';
+import { choosePythonAndBase } from '../images/python-and-base.js';
 import type { FlActorsJob } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { platformsProblem } from '../platforms.js';
@@ -21,6 +21,8 @@ export interface ValidateResult {
   readonly python: string;
   /** Why a newer python the constraint allows was passed over, if one was. */
   readonly pythonNote: string | undefined;
+  /** --base-image, its template filled with the python; undefined: the default for the python. */
+  readonly baseImage: string | undefined;
   readonly pythonFiles: number;
   /** Top-level modules (and `a.b` paths) the repo's code imports, read from its syntax tree. */
   readonly imports: readonly string[];
@@ -77,16 +79,14 @@ export async function validate(job: FlActorsJob, repoDir: string): Promise<Valid
     if (!(error instanceof EnvFileError)) throw error;
     throw new PhaseError('ENV_FILE_UNREADABLE', error.message, { cause: error });
   }
-  const choice = decidePython(env, job.config.pythonVersions, job.architecture);
-  if ('problem' in choice) throw new PhaseError('PYTHON_UNSUPPORTED', choice.problem);
-
-  const check = await checkCode(job, repoDir, choice.version);
+  const choice = await choosePythonAndBase(job, env);
+  const check = await checkCode(job, repoDir, choice.python);
   const [syntax] = check.syntax_errors;
   if (syntax) {
     const more = check.syntax_errors.length > 1 ? ` (and ${check.syntax_errors.length - 1} more files)` : '';
     throw new PhaseError(
       'PYTHON_SYNTAX_ERROR',
-      `${syntax.file}, line ${syntax.line}: ${syntax.message} under python ${choice.version}${more}`,
+      `${syntax.file}, line ${syntax.line}: ${syntax.message} under python ${choice.python}${more}`,
     );
   }
   if (!check.model_manager.found) {
@@ -100,8 +100,9 @@ export async function validate(job: FlActorsJob, repoDir: string): Promise<Valid
   }
   return {
     env,
-    python: choice.version,
+    python: choice.python,
     pythonNote: choice.note,
+    baseImage: choice.baseImage,
     pythonFiles: check.python_files,
     imports: importedModules(check),
   };

@@ -38,8 +38,8 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
     patch: {
       ...patchPhase,
       run: (job, done) => {
-        const { env, python } = need(done.validate, 'validate');
-        return patch(job, { env, python, imports: [], purpose: 'serving' });
+        const { env, python, baseImage } = need(done.validate, 'validate');
+        return patch(job, { env, python, baseImage, imports: [], purpose: 'serving' });
       },
     },
     resolve: {

@@ -92,6 +92,9 @@ export async function openReporter(
       tell(successLine(payload));
     },
     failed(payload) {
+      // The log is the one place every failure reaches, whatever notifications and observer are switched off.
+      const { phase, code, reason, exit_code, error_msg } = payload;
+      log.error({ phase, code, reason, exit_code, error_msg: hide(error_msg) }, `Failed: ${hide(error_msg)}`);
       publish(topics.failed, payload);
       publish(statusTopic(payload.flops_project_id), { state: 'failed', ...payload }, true);
       tell(failedLine(payload));

@@ -34,6 +34,8 @@ export async function toolAccess(job: Job): Promise<ToolAccess> {
   // pip trusts the machine's store (truststore); uv only its own roots unless told, and a machine behind a
   // TLS-intercepting proxy trusts that proxy in its store alone.
   if (env.SSL_CERT_FILE === undefined) env.UV_SYSTEM_CERTS = '1';
+  // uv locks for a python by version and platform alone: it must never fetch an interpreter.
+  env.UV_PYTHON_DOWNLOADS = 'never';
   return { index, certFile, env };
 }
 

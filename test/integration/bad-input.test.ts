@@ -289,6 +289,10 @@ describe('bad input', () => {
       expect(lines[0]).toContain(bad.names);
       // stdout is for the logger's JSON lines only.
       expect(run.stdout.split('\n').filter((line) => line !== '' && !line.startsWith('{'))).toEqual([]);
+      // Logged whether or not it could be published: the log is where an operator looks.
+      const logged = run.logs.filter((line) => line.code === 'USAGE');
+      expect(logged).toEqual([expect.objectContaining({ exit_code: 2, phase: null })]);
+      expect(String(logged[0]?.error_msg)).toContain(bad.names);
       expect(await services.registry.listTags('input/good/learner')).toEqual([]);
       expect(leftovers).toEqual({ tmp: [], home: [], cwd: [] });
       expect(existsSync(join(sandbox, 'work'))).toBe(false);

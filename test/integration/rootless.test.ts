@@ -109,4 +109,13 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
     expect(failed.error_msg).toContain('usermod --add-subuids');
     expect(run.logs.some((line) => line.phase === 'clone')).toBe(false);
   });
+
+  it('logs the refusal with its code and reason when notifications are off', async () => {
+    const run = await runBuilder(args('rootless-quiet', ['--deactivate-notifications']), {}, 60_000, rangeless);
+    expect(run.exitCode).toBe(3);
+    const failed = run.logs.filter((line) => line.code === 'BUILD_ACCESS_MISSING');
+    expect(failed).toEqual([expect.objectContaining({ level: 'error', exit_code: 3 })]);
+    expect(String(failed[0]?.error_msg)).toContain('user flopsnorange has no subordinate UID range in /etc/subuid');
+    expect(services.mqtt.messages.filter((m) => m.payload.includes('"rootless-quiet"'))).toEqual([]);
+  });
 });

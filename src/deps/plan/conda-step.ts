@@ -1,6 +1,7 @@
 // The installer: pip on a slim python image unless conda-only packages need conda; and the conda path's environment.
 
 import { splitCondaSpec } from '../conda.js';
+import type { CondaPackage, EnvSpec } from '../env-spec.js';
 import type { PlanState } from './state.js';
 import { where } from './state.js';
 import { CPU_REASON } from './torch-steps.js';
@@ -8,6 +9,13 @@ import type { CondaEnvironmentFile } from './types.js';
 
 /** The conda environment's name in every image, whatever the export called it. */
 export const CONDA_ENV_NAME = 'flops';
+
+/** The conda packages that only conda installs: the conda path's reason, known as soon as the environment is read. */
+export function condaOnly(env: EnvSpec, torchCuda: boolean): CondaPackage[] {
+  return (env.conda?.packages ?? []).filter(
+    (item) => item.kind === 'conda-only' || (item.kind === 'cuda' && torchCuda),
+  );
+}
 
 /** pip unless conda-only packages need conda; CUDA packages go unless --torch-cuda. */
 export function chooseInstaller(state: PlanState): void {
@@ -18,9 +26,7 @@ export function chooseInstaller(state: PlanState): void {
     const listedCuda = cuda.map((item) => `${item.spec} (${where(item)})`).join(', ');
     patches.push(`removed the CUDA packages ${listedCuda}: ${CPU_REASON}`);
   }
-  const needConda = packages.filter(
-    (item) => item.kind === 'conda-only' || (item.kind === 'cuda' && options.torchCuda),
-  );
+  const needConda = condaOnly(env, options.torchCuda);
   const provided = packages.filter((item) => item.kind === 'provided');
   state.installer = needConda.length > 0 ? 'conda' : 'pip';
   if (provided.length > 0) {

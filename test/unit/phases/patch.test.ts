@@ -11,7 +11,7 @@ function job(argv: readonly string[] = []): Job {
   return { config: invocation.config, architecture: 'amd64' } as Job;
 }
 
-function validated(requirements: string[], python = '3.11'): PatchInput {
+function validated(requirements: string[], python = '3.11', baseImage?: string): PatchInput {
   const env: EnvSpec = {
     file: 'requirements.txt',
     format: 'requirements',
@@ -26,7 +26,7 @@ function validated(requirements: string[], python = '3.11'): PatchInput {
     pipOptions: [],
     conda: undefined,
   };
-  return { env, python, imports: [], purpose: 'fl' };
+  return { env, python, baseImage, imports: [], purpose: 'fl' };
 }
 
 const run = (input: PatchInput, argv: readonly string[] = []): Promise<PatchResult> => patch(job(argv), input);
@@ -57,12 +57,8 @@ describe('patchPhase', () => {
     );
   });
 
-  it('follows --torch-cuda and --base-image', async () => {
-    const result = await run(validated(['torch==2.1.1']), [
-      '--torch-cuda',
-      '--base-image',
-      'registry.local/python:3.11',
-    ]);
+  it('follows --torch-cuda and the base image validate chose', async () => {
+    const result = await run(validated(['torch==2.1.1'], '3.11', 'registry.local/python:3.11'), ['--torch-cuda']);
     expect([result.requirements, result.pipOptions, result.baseImage]).toEqual([
       ['torch==2.1.1'],
       [],

@@ -29,3 +29,37 @@ describe('openReporter: the observer', () => {
     expect(lines.filter((line) => String(line.msg).includes('sending it nothing more'))).toHaveLength(1);
   });
 });
+
+describe('openReporter: a failure', () => {
+  it('is logged with its code and reason when notifications are off (nothing else would tell it)', async () => {
+    const invocation = loadConfig(
+      ['https://h/alice/mnist', 'http://registry:5000', 'proj-1', '127.0.0.1', '1883', '--deactivate-notifications'],
+      {},
+    );
+    if (invocation.kind !== 'run') throw new Error('no config');
+    expect(invocation.config.notifications).toBe(false);
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const reporter = await openReporter(invocation.config, log, (text) => text.replaceAll('s3cret', '****'));
+    reporter.failed({
+      flops_project_id: 'proj-1',
+      phase: null,
+      code: 'BUILD_ACCESS_MISSING',
+      exit_code: 3,
+      error_msg: 'user bob has no subordinate UID range in /etc/subuid (token s3cret)',
+      durations_ms: {},
+      total_ms: 5,
+    });
+    await reporter.close();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        code: 'BUILD_ACCESS_MISSING',
+        exit_code: 3,
+        phase: null,
+        error_msg: 'user bob has no subordinate UID range in /etc/subuid (token ****)',
+      }),
+    ]);
+    expect(String(lines[0]?.msg)).toContain('no subordinate UID range');
+  });
+});
