@@ -131,3 +131,27 @@ export async function ensureBaseImages(registry: TestRegistryEndpoint): Promise<
   }
   return bases;
 }
+
+// Pushes the Debian base (its python is 3.11) to `registry` as `repo:tag`, its config stating PYTHON_VERSION=`version`
+// as the official python images do: what the builder reads, whatever the files hold. A local image per version,
+// made from the base once (one config more; the layers are the base's).
+export async function pushBaseStating(
+  registry: TestRegistryEndpoint,
+  repo: string,
+  tag: string,
+  version: string,
+): Promise<string> {
+  await makeLocalImages();
+  const local = `${LOCAL_BASE_IMAGE}-states-${version}`;
+  const ctr = (await execa('buildah', ['from', '--quiet', '--pull=never', LOCAL_BASE_IMAGE], { timeout: 60_000 }))
+    .stdout;
+  try {
+    await execa('buildah', ['config', '--env', `PYTHON_VERSION=${version}`, ctr], { timeout: 30_000 });
+    await execa('buildah', ['commit', '--quiet', ctr, local], { timeout: 120_000 });
+  } finally {
+    await execa('buildah', ['rm', ctr], { reject: false, timeout: 30_000 });
+  }
+  const target = `${registry.hostPort}/${repo}:${tag}`;
+  await push(local, registry, target);
+  return target;
+}

@@ -31,7 +31,7 @@ describe('base image templates', () => {
     ['mirror.local:5000/python:py{python}-bookworm', undefined],
     ['mirror.local:5000/python{python}:slim', 'may only stand in the tag'],
     ['mirror.local:5000/{python}/python:slim', 'may only stand in the tag'],
-    ['mirror.local:5000/python:{python}@sha256:' + 'a'.repeat(64), 'must be an image reference'],
+    [`mirror.local:5000/python:{python}@sha256:${'a'.repeat(64)}`, 'must be an image reference'],
     ['mirror.local:5000/python:{python} slim', 'must be an image reference'],
     ['mirror.local:5000/python:{pyth}', undefined],
   ])('%j: %s', (template, problem) => {
