@@ -65,6 +65,8 @@ describe('writeDepsContext', () => {
     expect(arm).toContain('--python-platform aarch64-manylinux_2_36');
     expect(arm).toContain('--no-deps --require-hashes');
     expect(arm).not.toMatch(/^ARG /m);
+    // The base image's python or nothing: uv never downloads one during a build.
+    expect(arm).toContain('uv venv --quiet --no-config --python-preference only-system --no-python-downloads');
     expect(await readFile(join(dir, 'locks', 'arm64', 'base.txt'), 'utf8')).toBe(
       '--extra-index-url https://x.example/simple\nnumpy==1.26.4 \\\n    --hash=sha256:11\n',
     );
