@@ -74,6 +74,11 @@ const BAD_ARGUMENTS: readonly ArgumentCase[] = [
   { name: 'a ref that is an option', spoil: plus(`--ref=--upload-pack=touch /tmp/${PWNED}`), names: '--ref' },
   { name: 'a base image that is an option', spoil: plus(`--base-image=--privileged`), names: '--base-image' },
   {
+    name: 'a base image template with {python} outside the tag',
+    spoil: plus('--base-image=127.0.0.1:5000/python{python}:slim'),
+    names: '--base-image',
+  },
+  {
     name: 'a phase timeout for no phase',
     spoil: plus('--phase-timeout', `compile=${INJECT}`),
     names: '--phase-timeout',
