@@ -58,8 +58,14 @@ export function startBuilder(
     : [process.execPath, []];
   const path = user ? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin' : (process.env.PATH ?? '/usr/bin:/bin');
   const home = user ? user.home : (process.env.HOME ?? '/root');
+  // A run beside another checkout's on one machine may give its builds a storage of their own (as root only): the
+  // other run's jobs remove the working containers they did not start, which would fail these builds mid-step.
+  const storage =
+    !user && process.env.CONTAINERS_STORAGE_CONF
+      ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF }
+      : {};
   const child = execa(file, [...prefix, CLI, ...args], {
-    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...env },
+    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...storage, ...env },
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs ?? 15 * 60_000,
