@@ -7,10 +7,15 @@ Prints one JSON object:
    "model_manager": {"found": bool, "missing_methods": [str], "subclasses_template": bool},
    "imports": {"ml_repo_building_blocks": [file], "mlflow": [file]},
    "root_main_py": bool,
-   "modules": [str]}
+   "modules": [str],
+   "import_sites": [{"module", "file", "line", "optional"}],
+   "own_modules": [str]}
 ``imports`` lists the repo's files (sorted) that import flops_utils.ml_repo_building_blocks
 (so the image needs datasets, pyarrow and pillow) or mlflow, in any import form. ``modules`` is every absolute
 module path the repo's code imports (``a``, ``a.b``), sorted, for the packages implied by an import.
+``import_sites`` is every absolute import statement's top-level module, with its file and line, in file order;
+``optional`` when the code is written to run without it (see ``optional_lines``). ``own_modules`` is every name
+the repo's own files and folders give a module, at any depth (code may put a folder of its own on sys.path).
 """
 
 from __future__ import annotations
@@ -79,7 +84,82 @@ def imported_modules(tree: ast.Module) -> Set[str]:
     return names
 
 
-def base_name(node: ast.expr) -> str:
+class ImportSite(TypedDict):
+    module: str
+    file: str
+    line: int
+    optional: bool
+
+
+# An import in the body of a try whose handler catches one of these is one the code can run without.
+IMPORT_FAILURES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+# An if on one of these picks code for a python or a platform: the import runs only where its branch does.
+CONDITIONS = ("TYPE_CHECKING", "version_info", "platform")
+
+
+def handled_name(node: Optional[ast.expr]) -> bool:
+    """Whether an except clause's type catches a failed import (a bare ``except:`` does)."""
+    if node is None:
+        return True
+    if isinstance(node, ast.Tuple):
+        return any(handled_name(item) for item in node.elts)
+    return base_name(node) in IMPORT_FAILURES
+
+
+def guarded(node: ast.If) -> bool:
+    """``if TYPE_CHECKING:``, ``if sys.version_info >= (3, 11):``, ``if sys.platform == "linux":`` and the like."""
+    names = {base_name(item) for item in ast.walk(node.test) if isinstance(item, (ast.Name, ast.Attribute))}
+    return any(name in CONDITIONS for name in names)
+
+
+def optional_lines(tree: ast.Module) -> Set[int]:
+    """The first lines of the import statements the code may run without: in the body of a ``try`` whose handler
+    catches ImportError (or ModuleNotFoundError, or anything broader), or under an ``if`` on TYPE_CHECKING, the
+    python version or the platform (either branch)."""
+    lines: Set[int] = set()
+    tries = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
+    for node in ast.walk(tree):
+        if isinstance(node, tries) and any(handled_name(h.type) for h in node.handlers):
+            bodies = [node.body]
+        elif isinstance(node, ast.If) and guarded(node):
+            bodies = [node.body, node.orelse]
+        else:
+            continue
+        for body in bodies:
+            for statement in body:
+                lines.update(
+                    inner.lineno for inner in ast.walk(statement) if isinstance(inner, (ast.Import, ast.ImportFrom))
+                )
+    return lines
+
+
+def import_sites(tree: ast.Module, file: str) -> List[ImportSite]:
+    """Each absolute import's top-level module where it is imported, in functions and classes too; relative imports
+    are the repo's own and left out."""
+    optional = optional_lines(tree)
+    sites: List[ImportSite] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            module = name.split(".", 1)[0]
+            sites.append({"module": module, "file": file, "line": node.lineno, "optional": node.lineno in optional})
+    return sorted(sites, key=lambda site: (site["line"], site["module"]))
+
+
+def own_modules(relative_paths: List[Path]) -> Set[str]:
+    """``pkg/sub/mod.py`` gives pkg, sub and mod: every folder and file name of the repo's python code."""
+    names: Set[str] = set()
+    for relative in relative_paths:
+        names.update(part for part in relative.with_suffix("").parts if part.isidentifier())
+    return names - {"__init__", "__main__"}
+
+
+def base_name(node: Optional[ast.expr]) -> str:
     """``ModelManagerTemplate`` for both ``ModelManagerTemplate`` and ``templates.ModelManagerTemplate``."""
     if isinstance(node, ast.Attribute):
         return node.attr
@@ -159,6 +239,7 @@ def main(repo_dir: str, minor_text: str) -> int:
     trees: Dict[str, ast.Module] = {}
     imports: Dict[str, List[str]] = {"ml_repo_building_blocks": [], "mlflow": []}
     every_module: Set[str] = set()
+    sites: List[ImportSite] = []
     files = python_files(repo)
     for path in files:
         relative = path.relative_to(repo)
@@ -170,6 +251,7 @@ def main(repo_dir: str, minor_text: str) -> int:
             problems.append({"file": str(relative), "line": line, "message": message})
             continue
         trees[module_name(relative)] = tree
+        sites.extend(import_sites(tree, str(relative)))
         modules = imported_modules(tree)
         every_module.update(modules)
         if BUILDING_BLOCKS in modules:
@@ -183,6 +265,8 @@ def main(repo_dir: str, minor_text: str) -> int:
         "imports": imports,
         "root_main_py": (repo / "main.py").is_file(),
         "modules": sorted(every_module),
+        "import_sites": sites,
+        "own_modules": sorted(own_modules([path.relative_to(repo) for path in files])),
     }))
     return 0
 

@@ -115,3 +115,66 @@ def test_the_flops_style_fixture_repos_pass(name: str) -> None:
 def test_modules_lists_every_absolute_import_with_its_parents(tmp_path: Path) -> None:
     write(tmp_path, {"a.py": "import PIL.Image\nfrom flwr_datasets import FederatedDataset\nfrom . import b\n"})
     assert check(tmp_path)["modules"] == ["PIL", "PIL.Image", "flwr_datasets", "flwr_datasets.FederatedDataset"]
+
+
+def sites(repo: Path) -> Dict[str, Any]:
+    """``module`` → list of (file, line, optional), in the order the check reports them."""
+    found: Dict[str, Any] = {}
+    for site in check(repo)["import_sites"]:
+        found.setdefault(site["module"], []).append((site["file"], site["line"], site["optional"]))
+    return found
+
+
+def test_import_sites_name_each_top_level_module_with_its_file_and_line(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "model_manager.py": "import os, lightgbm\nfrom sklearn.linear_model import LinearRegression\n"
+                            "from . import sibling\nfrom .pkg import thing\n",
+        "pkg/mod.py": "def load():\n    import cv2.data\n    class Inner:\n        import yaml\n    return cv2\n",
+    })
+    assert sites(tmp_path) == {
+        "os": [("model_manager.py", 1, False)],
+        "lightgbm": [("model_manager.py", 1, False)],
+        "sklearn": [("model_manager.py", 2, False)],
+        "cv2": [("pkg/mod.py", 2, False)],
+        "yaml": [("pkg/mod.py", 4, False)],
+    }
+
+
+@pytest.mark.parametrize(("source", "optional"), [
+    pytest.param("try:\n    import ujson\nexcept ImportError:\n    ujson = None\n", True, id="except ImportError"),
+    pytest.param("try:\n    import ujson\nexcept ModuleNotFoundError:\n    pass\n", True, id="except ModuleNotFoundError"),
+    pytest.param("try:\n    import ujson\nexcept (ValueError, ImportError):\n    pass\n", True, id="in a tuple"),
+    pytest.param("try:\n    import ujson\nexcept builtins.ImportError:\n    pass\n", True, id="qualified"),
+    pytest.param("try:\n    import ujson\nexcept Exception:\n    pass\n", True, id="except Exception"),
+    pytest.param("try:\n    import ujson\nexcept:\n    pass\n", True, id="bare except"),
+    pytest.param("try:\n    def f():\n        import ujson\nexcept ImportError:\n    pass\n", True, id="nested"),
+    pytest.param("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import ujson\n", True, id="TYPE_CHECKING"),
+    pytest.param("import typing\nif typing.TYPE_CHECKING:\n    import ujson\n", True, id="typing.TYPE_CHECKING"),
+    pytest.param("import sys\nif sys.version_info < (3, 11):\n    import ujson\n", True, id="version_info"),
+    pytest.param("import sys\nif sys.version_info >= (3, 11):\n    pass\nelse:\n    import ujson\n", True, id="else"),
+    pytest.param("try:\n    import ujson\nexcept ValueError:\n    pass\n", False, id="except ValueError"),
+    pytest.param("try:\n    import json\nexcept ImportError:\n    import ujson\n", False, id="in the handler"),
+    pytest.param("try:\n    pass\nexcept ImportError:\n    pass\nelse:\n    import ujson\n", False, id="in else"),
+    pytest.param("import os\nif os.environ.get('X'):\n    import ujson\n", False, id="any other if"),
+    pytest.param("def f():\n    import ujson\n", False, id="in a function"),
+])
+def test_optional_imports(tmp_path: Path, source: str, optional: bool) -> None:
+    write(tmp_path, {"a.py": source})
+    assert [entry[2] for entry in sites(tmp_path)["ujson"]] == [optional]
+
+
+def test_own_modules_are_every_file_and_folder_of_the_code(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "model_manager.py": "", "pkg/__init__.py": "", "pkg/sub/mod.py": "", "scripts/run-me.py": "",
+        "__main__.py": "", ".venv/lib/site.py": "",
+    })
+    assert check(tmp_path)["own_modules"] == ["mod", "model_manager", "pkg", "scripts", "sub"]
+
+
+@pytest.mark.parametrize("name", ["sklearn-mnist", "keras-cifar10", "pytorch-cifar10"])
+def test_the_fixture_repos_import_sites(name: str) -> None:
+    report = check(FLOPS_REPOS / name, minor=10)
+    modules = {site["module"] for site in report["import_sites"]}
+    assert not any(site["optional"] for site in report["import_sites"])
+    assert {"data_manager", "flops_utils", "typing"} <= modules
+    assert "data_manager" in report["own_modules"]

@@ -68,6 +68,8 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
   }
   await mkdir(join(contextDir, 'tools'), { recursive: true });
   await linkOrCopy(input.uv, join(contextDir, 'tools', 'uv'));
+  const lister = await readFile(join(TEMPLATES_DIR, 'checks', 'installed_modules.py'), 'utf8');
+  await writeFile(join(contextDir, 'tools', 'installed_modules.py'), lister);
   const hostBase = input.bases.find((base) => base.platform === host.platform);
   if (hostBase === undefined) throw new Error('internal: the base of the build platform was not looked up');
   const template = await readFile(
@@ -97,7 +99,13 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       UV_VERSION,
       LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
     };
-    const inputs = inputsDigest([template, JSON.stringify(values), secretsHelper, ...Object.entries(files).flat()]);
+    const inputs = inputsDigest([
+      template,
+      JSON.stringify(values),
+      secretsHelper,
+      lister,
+      ...Object.entries(files).flat(),
+    ]);
     const install = { target: 'install', tag: `${INSTALL_REPOSITORY}:${platform.architecture}-learner-${inputs}` };
     const aggregatorInstall = {
       target: 'aggregator-install',
@@ -121,6 +129,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
           unlocked: locked?.unlocked ?? [],
           baseDigest: base.digest,
           containerfile,
+          moduleLister: inputsDigest([lister]),
         });
         return [role, contentTag(role, platform.architecture, hash)];
       }),

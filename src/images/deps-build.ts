@@ -10,6 +10,7 @@ import { lockDigest } from '../resolve/lock.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
 import { buildInstallStages } from './install-stages.js';
+import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
 import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
 
@@ -24,6 +25,8 @@ export interface DepsImage {
   readonly built: boolean;
   /** A second tag that finds this image's locks again (on the role holding them). */
   readonly inputsTag: string | undefined;
+  /** What the image lets code import; undefined for an image reused from a builder that did not record it. */
+  readonly modules: InstalledModules | undefined;
 }
 
 /** The dependency images of every platform, and the platform checks that ran. */
@@ -61,9 +64,13 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       const tag = deps.tags[role] as string;
       const reference = `${job.config.registry.hostPort}/${context.depsRepository}:${tag}`;
       const inputsTag = role === holder ? deps.inputsTag : undefined;
-      if (!job.config.force && (await isComplete(job, context.depsRepository, tag, deps.platform.platform, log))) {
+      const found = job.config.force
+        ? undefined
+        : await completeImageLabels(job, context.depsRepository, tag, deps.platform.platform, log);
+      if (found !== undefined) {
         log.info({ image: reference }, 'Reusing the dependency image from the registry');
-        images.push({ role, platform: deps.platform, tag, reference, built: false, inputsTag });
+        const modules = parseInstalledModules(found[DEPS_LABELS.modules]);
+        images.push({ role, platform: deps.platform, tag, reference, built: false, inputsTag, modules });
         continue;
       }
       const labels: Record<string, string> = {
@@ -75,8 +82,13 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
       const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, stageIds, log);
       const target = `${role === 'model' ? 'learner' : role}-deps`;
+      // The module list of the environment the image copies goes into its label; the conda path has no install
+      // stage, and its list is read from the image itself (not labelled: the image is built in one step).
+      const listed = stages.lastImageId === undefined ? '' : await readInstalledModules(job, stages.lastImageId);
+      if (listed !== '') labels[DEPS_LABELS.modules] = listed;
       await buildImage(job, { ...build, containerfile: stages.containerfile, tag: reference, labels, target }, log);
-      images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag });
+      const modules = parseInstalledModules(listed !== '' ? listed : await readInstalledModules(job, reference));
+      images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag, modules });
       if (deps.platform.platform !== host) {
         // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
         const own = role === 'aggregator' ? deps.extras : deps.lock;
@@ -91,23 +103,30 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
 }
 
 /**
- * Whether the registry holds the dependency image whole: its manifest for the platform and every layer. One that
- * lost a blob (a registry's garbage collection, a failed upload) is built again, with a warning, never a failure.
+ * The labels of the dependency image when the registry holds it whole: its manifest for the platform and every layer.
+ * One that lost a blob (a registry's garbage collection, a failed upload) is built again, with a warning, never a
+ * failure.
  */
-async function isComplete(job: Job, repository: string, tag: string, platform: string, log: Logger): Promise<boolean> {
+async function completeImageLabels(
+  job: Job,
+  repository: string,
+  tag: string,
+  platform: string,
+  log: Logger,
+): Promise<Readonly<Record<string, string>> | undefined> {
   const image = await job.registry.platformImage(repository, tag, platform).catch((error: unknown) => {
     log.warn({ image: `${repository}:${tag}`, err: error }, 'The dependency image cannot be read; building it again');
     return undefined;
   });
-  if (image === undefined) return false;
+  if (image === undefined) return undefined;
   for (const layer of image.manifest.layers) {
     if (!(await job.registry.hasBlob(repository, layer.digest))) {
       log.warn(
         { image: `${repository}:${tag}`, missing: layer.digest },
         'The dependency image in the registry lacks a layer; building it again',
       );
-      return false;
+      return undefined;
     }
   }
-  return true;
+  return image.config.config?.Labels ?? {};
 }

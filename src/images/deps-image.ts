@@ -13,6 +13,8 @@ export const DEPS_LABELS = Object.freeze({
   unlocked: 'io.flops.deps.unlocked',
   lockDigest: 'io.flops.deps.lock-digest',
   inputs: 'io.flops.deps.inputs',
+  /** What the image lets code import (fl-templates/checks/installed_modules.py's JSON), for the import check. */
+  modules: 'io.flops.deps.modules',
 });
 
 /** The repository holding the dependency images of the images under `path` (`alice/mnist/flops-deps`). */
@@ -45,6 +47,8 @@ export interface DepsContent {
   readonly baseDigest: string;
   /** The rendered Containerfile of the dependency stages (the templates' own version). */
   readonly containerfile: string;
+  /** The digest of the script that lists the image's modules into its label. */
+  readonly moduleLister: string;
 }
 
 /** The hash a dependency image is named by. */

@@ -14,6 +14,8 @@ import { buildImage } from './build-image.js';
 export interface InstallStagesBuilt {
   readonly containerfile: string;
   readonly tags: readonly string[];
+  /** The image ID of the last stage: the environment the role's image copies, and whose module list it carries. */
+  readonly lastImageId: string | undefined;
 }
 
 /**
@@ -29,8 +31,9 @@ export async function buildInstallStages(
   built: Map<string, string>,
   log: Logger,
 ): Promise<InstallStagesBuilt> {
-  if (stages.length === 0) return { containerfile: build.containerfile, tags: [] };
+  if (stages.length === 0) return { containerfile: build.containerfile, tags: [], lastImageId: undefined };
   let text = await readFile(join(build.contextDir, build.containerfile), 'utf8');
+  let lastImageId: string | undefined;
   for (const stage of stages) {
     let imageId = built.get(stage.tag);
     if (imageId === undefined) {
@@ -38,8 +41,9 @@ export async function buildInstallStages(
       built.set(stage.tag, imageId);
     }
     text = text.replaceAll(`from=${stage.tag},`, `from=${imageId},`);
+    lastImageId = imageId;
   }
   const containerfile = build.containerfile.replace(/\.Containerfile$/, `-${role}.Containerfile`);
   await writeFile(join(build.contextDir, containerfile), text);
-  return { containerfile, tags: stages.map((stage) => stage.tag) };
+  return { containerfile, tags: stages.map((stage) => stage.tag), lastImageId };
 }

@@ -8,6 +8,7 @@ import { ENV_FILES, findEnvFile, readEnvFile } from '../deps/env-file.js';
 import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { PhaseError } from '../errors.js';
 import { choosePythonAndBase } from '../images/python-and-base.js';
+import type { ImportSite } from '../imports/check-imports.js';
 import type { FlActorsJob } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { platformsProblem } from '../platforms.js';
@@ -26,6 +27,10 @@ export interface ValidateResult {
   readonly pythonFiles: number;
   /** Top-level modules (and `a.b` paths) the repo's code imports, read from its syntax tree. */
   readonly imports: readonly string[];
+  /** Every absolute import's top-level module with its file and line, for the import check. */
+  readonly importSites: readonly ImportSite[];
+  /** The module names the repo's own files and folders give. */
+  readonly ownModules: readonly string[];
 }
 
 /** What fl-templates/checks/check_repo.py prints. */
@@ -38,6 +43,8 @@ interface RepoCheck {
   imports: { ml_repo_building_blocks: string[]; mlflow: string[] };
   /** Every module path the repo's code imports (`a`, `a.b`). */
   modules: string[];
+  import_sites: ImportSite[];
+  own_modules: string[];
   root_main_py: boolean;
 }
 
@@ -105,6 +112,8 @@ export async function validate(job: FlActorsJob, repoDir: string): Promise<Valid
     baseImage: choice.baseImage,
     pythonFiles: check.python_files,
     imports: importedModules(check),
+    importSites: check.import_sites,
+    ownModules: check.own_modules,
   };
 }
 

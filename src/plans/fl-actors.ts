@@ -8,6 +8,7 @@ import type { FlActorsJob } from '../job.js';
 import { flActorsSuccess } from '../outcome/fl-actors.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
+import { checkRepoImports, type ImportsResult, importsPhase } from '../phases/imports.js';
 import { type InjectResult, inject, injectPhase } from '../phases/inject.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type PushResult, push, pushPhase } from '../phases/push.js';
@@ -25,6 +26,7 @@ export interface FlActorsResults {
   resolve: ResolveResult;
   inject: InjectResult;
   build: BuildResult;
+  imports: ImportsResult;
   push: PushResult;
 }
 
@@ -54,6 +56,16 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
       },
     },
     build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    imports: {
+      ...importsPhase,
+      run: (_job, done, log) => {
+        const { importSites, ownModules, env } = need(done.validate, 'validate');
+        const context = need(done.inject, 'inject');
+        const depsImages = need(done.build, 'build').images;
+        const input = { sites: importSites, ownModules, envFile: env.file, depsImages };
+        return checkRepoImports({ ...input, roles: context.roles, contextDir: context.contextDir }, log);
+      },
+    },
     push: {
       ...pushPhase,
       run: (job, done, log) => {

@@ -18,6 +18,8 @@ export const PLAN_PHASES = {
     { name: 'resolve', exitCode: 16, timeoutS: 180 },
     { name: 'inject', exitCode: 13, timeoutS: 300 },
     { name: 'build', exitCode: 14, timeoutS: 2700 },
+    // Before the push: what the images provide is read from their install, which build has just made or found.
+    { name: 'imports', exitCode: 18, timeoutS: 120 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
   trained_model: [

@@ -72,6 +72,13 @@ describe('writeDepsContext', () => {
     );
     expect(await readFile(join(dir, 'locks', 'arm64', 'base-pins.txt'), 'utf8')).toBe('numpy==1.26.4\n');
     expect(await readFile(join(dir, 'tools', 'uv'), 'utf8')).toBe('uv');
+    // The install stages list what the environment lets code import, for the imports phase; the target stages
+    // copy /opt/venv alone, so the list stays out of the images.
+    expect(await readFile(join(dir, 'tools', 'installed_modules.py'), 'utf8')).toContain('def stdlib()');
+    expect(arm).toContain('installed_modules.py /opt/venv > /opt/flops/modules.json');
+    expect(arm).toContain(
+      'installed_modules.py /opt/venv /opt/flops/aggregator-layer \\\n        > /opt/flops/modules.json',
+    );
     expect(deps[1]?.tags).toEqual({
       learner: expect.stringMatching(/^learner-arm64-[0-9a-f]{32}$/),
       aggregator: expect.stringMatching(/^aggregator-arm64-[0-9a-f]{32}$/),

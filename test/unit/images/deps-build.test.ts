@@ -9,6 +9,7 @@ const image = (role: DepsImage['role'], built: boolean): DepsImage => ({
   reference: `r:5000/p/flops-deps:${role}-amd64-abc`,
   built,
   inputsTag: undefined,
+  modules: undefined,
 });
 
 describe('builtDepsTags', () => {

@@ -59,10 +59,15 @@ describe('buildInstallStages', () => {
     const aggregator = await buildInstallStages(job, build, STAGES.aggregator, 'aggregator', built, log);
 
     expect(targets).toEqual(['install', 'aggregator-install']);
-    expect(learner).toEqual({ containerfile: 'deps-amd64-learner.Containerfile', tags: [LEARNER_TAG] });
+    expect(learner).toEqual({
+      containerfile: 'deps-amd64-learner.Containerfile',
+      tags: [LEARNER_TAG],
+      lastImageId: 'sha256:id-of-install',
+    });
     expect(aggregator).toEqual({
       containerfile: 'deps-amd64-aggregator.Containerfile',
       tags: [LEARNER_TAG, AGGREGATOR_TAG],
+      lastImageId: 'sha256:id-of-aggregator-install',
     });
     const written = await readFile(join(dir, aggregator.containerfile), 'utf8');
     expect(written).toContain('from=sha256:id-of-install,source=/');
@@ -73,7 +78,7 @@ describe('buildInstallStages', () => {
   it('leaves a Containerfile without install stages as it is (the conda path)', async () => {
     const build = { contextDir: dir, containerfile: 'deps-amd64.Containerfile' };
     const result = await buildInstallStages(job, build, [], 'learner', new Map(), pino({ enabled: false }));
-    expect(result).toEqual({ containerfile: 'deps-amd64.Containerfile', tags: [] });
+    expect(result).toEqual({ containerfile: 'deps-amd64.Containerfile', tags: [], lastImageId: undefined });
     expect(targets).toEqual([]);
   });
 });

@@ -1,0 +1,65 @@
+// What a dependency image lets code import: the list its install stage wrote (fl-templates/checks/installed_modules.py),
+// read from the local stage once it is built, and kept in the image's label so a later job that reuses the image
+// from the registry has it without pulling anything.
+
+import type { Job } from '../job.js';
+
+/** Where the install stages write the list; it stays in the stage, never in an image that is pushed. */
+export const INSTALLED_MODULES_FILE = '/opt/flops/modules.json';
+
+/** One installed distribution and the top-level modules its files make importable. */
+export interface InstalledDistribution {
+  readonly name: string;
+  readonly version: string;
+  readonly modules: readonly string[];
+}
+
+/** The image's python, its standard library's module names, and every installed distribution's modules. */
+export interface InstalledModules {
+  readonly python: string;
+  readonly stdlib: readonly string[];
+  readonly distributions: readonly InstalledDistribution[];
+  /** Modules in site-packages that no distribution's files name. */
+  readonly unowned: readonly string[];
+}
+
+const READ_MS = 2 * 60_000;
+
+/** Reads the list from a local image (an install stage by ID, or a conda dependency image), as its JSON text. */
+export async function readInstalledModules(job: Job, image: string): Promise<string> {
+  const call = { timeoutMs: READ_MS, signal: job.signal };
+  const container = (await job.buildah.run(['from', '--pull=never', '--quiet', '--', image], call)).stdout.trim();
+  try {
+    // A rootless buildah mounts only inside its user namespace: the file is read there.
+    const script = 'root=$(buildah mount "$1") && cat "$root$2"';
+    const { stdout } = await job.buildah.runWithMounts(script, [container, INSTALLED_MODULES_FILE], call);
+    return stdout.trim();
+  } finally {
+    await job.buildah.run(['rm', '--', container], call).catch(() => undefined);
+  }
+}
+
+/** The list from its JSON text (a file or a label); undefined for anything else, e.g. an image made before it. */
+export function parseInstalledModules(text: string | undefined): InstalledModules | undefined {
+  if (text === undefined || text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const found = value as Partial<InstalledModules> | null;
+  const strings = (list: unknown): boolean => Array.isArray(list) && list.every((item) => typeof item === 'string');
+  const valid =
+    found !== null &&
+    typeof found === 'object' &&
+    typeof found.python === 'string' &&
+    strings(found.stdlib) &&
+    strings(found.unowned) &&
+    Array.isArray(found.distributions) &&
+    found.distributions.every(
+      (item: Partial<InstalledDistribution>) =>
+        typeof item?.name === 'string' && typeof item.version === 'string' && strings(item.modules),
+    );
+  return valid ? (found as InstalledModules) : undefined;
+}
