@@ -1,43 +1,17 @@
 #!/usr/bin/env bash
-# The builder's main job, end to end on this machine: starts a local MQTT broker (9027), registry
-# (5073) and observer (2727) on loopback, makes a python base image, serves the example ML repo
-# from git, and builds and pushes its learner and aggregator images, showing progress as it goes.
-# Usage (Debian 12, root): bash scripts/demo.sh [path/to/ml-repo]   (default examples/numpy-regression)
+# The builder's main job, the whole FLOps loop on this machine: installs what is missing, then runs
+# scripts/demo/main.mjs, which starts mosquitto, a registry, an observer, an MLflow tracking server and the
+# ML data server on 127.0.0.1, builds examples/digits-sklearn's learner and aggregator, trains them, builds and
+# serves the trained model, and ends with a summary and a plot. `bash scripts/demo.sh --help` lists the options.
+# Usage (Debian 12, root): bash scripts/demo.sh [--fresh] [--keep] [--cache DIR] [--<service>-port N ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-example="${1:-examples/numpy-regression}"
-broker_port=9027 registry_port=5073 observer_port=2727 git_port=9418
-source scripts/lib/local-stack.sh
-
-bash scripts/install-deps.sh
-require_free_ports $broker_port $registry_port $observer_port $git_port
-work="$(mktemp -d /tmp/flops-demo.XXXXXX)"
-trap stop_stack EXIT INT TERM
-
-echo "== Starting mosquitto on 127.0.0.1:$broker_port and a registry on 127.0.0.1:$registry_port"
-start_broker_and_registry
-echo "== Observer on 127.0.0.1:$observer_port (its lines are prefixed with 'observer |'), MQTT with 'mqtt |'"
-node -e '
-  require("node:net").createServer((s) => { let t = ""; s.on("data", (d) => (t += d)); s.on("end", () => process.stdout.write("observer | " + t)); })
-    .listen(Number(process.argv[1]), "127.0.0.1");' "$observer_port" & stack_pids+=($!)
-mosquitto_sub -h 127.0.0.1 -p "$broker_port" -t 'flops_manager/#' -F 'mqtt     | %t %p' 2>/dev/null & stack_pids+=($!)
-
-echo "== Making the python base image (first time about 30 s; cached afterwards)"
-base_image=$(push_base_image)
-echo "== Serving $example over git"
-start_git_daemon
-repo_url=$(serve_repo "$example" demo numpy-regression)
-
-echo "== Running the builder on $repo_url (JSON logs in $work/builder.log)"
-ca_args=()
-if [[ -n "${SSL_CERT_FILE:-}" ]]; then ca_args=(--ca-cert "$SSL_CERT_FILE"); fi
-status=0
-"$root/bin/flops-image-builder" "$repo_url" "http://127.0.0.1:$registry_port" demo-project 127.0.0.1 "$broker_port" "127.0.0.1:$observer_port" \
-  --base-image "$base_image" --result-file "$work/result.json" "${ca_args[@]}" > "$work/builder.log" || status=$?
-sleep 0.5
-echo "== Outcome (exit code $status):"
-cat "$work/result.json"
-echo "== Tags in the registry:"
-for role in learner aggregator; do curl -s "http://127.0.0.1:$registry_port/v2/demo/numpy-regression/$role/tags/list"; echo; done
-exit "$status"
+for arg in "$@"; do
+  if [[ "$arg" == --help || "$arg" == -h ]]; then exec node scripts/demo/main.mjs --help; fi
+done
+echo "== Installing what is missing (scripts/install-deps.sh; its output: /tmp/flops-demo-install.log)"
+if ! bash scripts/install-deps.sh > /tmp/flops-demo-install.log 2>&1; then
+  tail -n 30 /tmp/flops-demo-install.log >&2
+  exit 1
+fi
+exec node scripts/demo/main.mjs "$@"

@@ -42,7 +42,10 @@ fi
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
-npm run build
+# Built again only when a source is newer than the build: a second run of the demo starts at once.
+if [[ ! -f dist/cli.js ]] || [[ -n "$(find src tsconfig.json package-lock.json -newer dist/cli.js -print -quit)" ]]; then
+  npm run build
+fi
 
 # The Python FL components are tested with the real flwr in a virtual environment of their own.
 if [[ ! -x .venv/bin/python ]] || [[ fl-templates/requirements-test.txt -nt .venv/.installed ]]; then

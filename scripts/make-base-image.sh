@@ -16,6 +16,7 @@
 #                       kept (their label flops.test.recipe says which recipe). Prints IMAGE on success.
 #   FLOPS_TEST_CACHE    cache folder (default $HOME/.cache/flops-image-builder)
 #   FLOPS_DEBIAN_MIRROR Debian mirror (default http://deb.debian.org/debian)
+#   FLOPS_BASE_AMD64_ONLY=1  make IMAGE alone (the demo's case: no arm64 bootstrap, about half the first run)
 # Needs root, buildah, mmdebstrap and util-linux's flock.
 set -euo pipefail
 
@@ -151,6 +152,10 @@ check_usrlocal() {
 if ! is_current "$image"; then
   bootstrap "$amd64_tarball" --variant=minbase --include="$amd64_packages"
   debian_image amd64 "$amd64_tarball" "$image"
+fi
+if [[ "${FLOPS_BASE_AMD64_ONLY:-}" == 1 ]]; then
+  echo "$image"
+  exit 0
 fi
 if ! is_current "$image-arm64"; then
   # The amd64 tarball too, for the fix-ups.

@@ -18,7 +18,7 @@ import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from flops_common.address import Address
-from roles import SERVERS, Running, start_server
+from roles import TEST_SERVERS, Running, start_server
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 # Data tags on the test's Flight server: two MNIST-shaped learners' worth and a CIFAR-shaped one.
@@ -162,7 +162,7 @@ def flight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Address]
         (MNIST_TAGS[0], "mnist", 200, 2), (MNIST_TAGS[1], "mnist", 200, 1), (CIFAR_TAG, "cifar", 20, 1),
     ):
         subprocess.run(
-            [sys.executable, str(SERVERS / "make_datasets.py"), "--data-dir", str(data), "--shape", shape,
+            [sys.executable, str(TEST_SERVERS / "make_datasets.py"), "--data-dir", str(data), "--shape", shape,
              "--tag", tag, "--rows", str(rows), "--partitions", str(partitions)],
             check=True, capture_output=True, timeout=120,
         )

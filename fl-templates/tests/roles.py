@@ -15,7 +15,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent
 RUNTIME = TEMPLATES / "runtime"
 PROJECT = TEMPLATES.parent
 FLOPS_REPOS = PROJECT / "test" / "fixtures" / "flops-repos"
-SERVERS = PROJECT / "test" / "servers"
+SERVERS = PROJECT / "scripts" / "servers"
+# make_datasets.py is the tests' alone.
+TEST_SERVERS = PROJECT / "test" / "servers"
 BASE_ENV = {"FLWR_TELEMETRY_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
 
 
@@ -130,7 +132,7 @@ def copy_repo(name: str, into: Path) -> Path:
 
 
 def start_server(script: str, *args: str, env: Optional[Dict[str, str]] = None, timeout: float = 600) -> Tuple[Running, int]:
-    """Start one of test/servers/ and return it with the port of its ``ready <port>`` line."""
+    """Start one of scripts/servers/ and return it with the port of its ``ready <port>`` line."""
     server = Running([sys.executable, str(SERVERS / script), *args], PROJECT, {**os.environ, **(env or {})})
     try:
         line = server.wait_for("ready ", timeout)

@@ -1,4 +1,4 @@
-// The Python servers of test/servers, run with the test venv: FLOps' ML data server (Arrow Flight) and an MLflow
+// The Python servers of scripts/servers (the demo runs them too) and test/servers, run with the test venv: FLOps' ML data server (Arrow Flight) and an MLflow
 // tracking server. Each prints `ready <port>` once it serves.
 
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,12 @@ import { type ServiceProcess, serviceEnv, spawnService } from './service-process
 import { waitUntilReady } from './wait.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SERVERS = `${ROOT}test/servers`;
+const SERVERS = `${ROOT}scripts/servers`;
+const TEST_SERVERS = `${ROOT}test/servers`;
 /** The venv scripts/install-deps.sh makes from fl-templates/requirements-test.txt. */
 export const TEST_PYTHON = `${ROOT}.venv/bin/python`;
 
-/** A server of test/servers, with the port it serves on. */
+/** A server of scripts/servers, with the port it serves on. */
 export interface PythonServer {
   readonly port: number;
   readonly url: string;
@@ -59,7 +60,7 @@ export async function makeDatasets(
   spec: { shape: 'mnist' | 'cifar'; tag: string; rows: number },
 ): Promise<string[]> {
   const args = ['--data-dir', dataDir, '--shape', spec.shape, '--tag', spec.tag, '--rows', String(spec.rows)];
-  const { stdout } = await execa(TEST_PYTHON, [`${SERVERS}/make_datasets.py`, ...args], { timeout: 120_000 });
+  const { stdout } = await execa(TEST_PYTHON, [`${TEST_SERVERS}/make_datasets.py`, ...args], { timeout: 120_000 });
   return String(stdout).trim().split('\n');
 }
 
