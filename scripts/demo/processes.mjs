@@ -37,7 +37,10 @@ export class Processes {
 
   /** Starts `command` in a new working container of the local image `ref`, as Oakestra starts FLOps' images. */
   async inImage(name, ref, command, env = {}) {
-    const { stdout: container } = await execa('buildah', ['from', '--pull=never', '--quiet', ref]);
+    // Named, not "<image>-working-container": a builder job ending beside the demo removes containers of that name
+    // made during its run (src/leftovers.ts), and would take the demo's learners from under them.
+    const unique = `flops-demo-${name}-${process.pid}-${Date.now().toString(36)}`;
+    const { stdout: container } = await execa('buildah', ['from', '--pull=never', '--quiet', '--name', unique, ref]);
     const log = join(this.logDir, `${name}.log`);
     const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
     const child = execa(
