@@ -25,6 +25,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const PROJECT = 'flops-demo';
 const TAGS = ['digits-a', 'digits-b'];
 const MIN_ACCURACY = 0.85;
+const WIDTH = 220;
 const say = (text) => process.stdout.write(`${text}\n`);
 const step = (text) => say(`\n== ${text}`);
 
@@ -93,7 +94,10 @@ async function main(argv) {
       const python = await toolPython(options.cache, say);
       context.python = python;
       observer = await startObserver(options.ports['observer-port'], (line) => {
-        say(`   observer | ${line}`);
+        // The full text is in the builder's and the images' logs: a long message is shortened here.
+        const [first, ...more] = line.split('\n');
+        const shown = first.length > WIDTH ? `${first.slice(0, WIDTH)}…` : first;
+        say(`   observer | ${shown}${more.length > 0 ? ` (+${more.length} lines)` : ''}`);
         const round = /aggregator: round (\d+)\/\d+ done: loss ([^,]+), accuracy (\S+)/.exec(line);
         if (round) rounds.push({ round: Number(round[1]), loss: Number(round[2]), accuracy: Number(round[3]) });
       });

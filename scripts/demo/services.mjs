@@ -81,7 +81,7 @@ export async function startMlflow(processes, python, dir, cache, port) {
   return url;
 }
 
-/** The observer: prints each line as it comes and hands it to `onLine`. */
+/** The observer: hands each message (one a connection) to `onLine` as it comes. */
 export async function startObserver(port, onLine) {
   const server = createServer((socket) => {
     let text = '';
@@ -90,7 +90,7 @@ export async function startObserver(port, onLine) {
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      for (const line of text.split('\n').filter(Boolean)) onLine(line);
+      if (text.trim() !== '') onLine(text.trim());
     });
   });
   await new Promise((resolve, reject) => {
