@@ -108,17 +108,12 @@ function learnerEnded(learner, code) {
 
 /** Starts the model image's own entrypoint on the serve port and waits until it answers /ping. */
 export async function serve(context, image) {
-  const { stdout } = await execa('buildah', [
-    'inspect',
-    '--type',
-    'image',
-    '--format',
-    '{{json .OCIv1.Config.Entrypoint}}',
-    image,
-  ]);
-  const entrypoint = JSON.parse(stdout) ?? [];
+  const { stdout } = await execa('buildah', ['inspect', '--type', 'image', image]);
+  const entrypoint = JSON.parse(stdout).OCIv1?.config?.Entrypoint ?? [];
   const port = String(context.ports['serve-port']);
-  const command = entrypoint.map((arg, at) => (entrypoint[at - 1] === '--port' ? port : arg));
+  // The image's own command, on the demo's port and on loopback only (its default is 0.0.0.0:8080).
+  const swap = { '--port': port, '--host': '127.0.0.1' };
+  const command = entrypoint.map((arg, at) => swap[entrypoint[at - 1]] ?? arg);
   const server = await context.processes.inImage('model-server', image, command);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
