@@ -37,7 +37,9 @@ def main() -> None:
     if held_out is not None:
         title += f"\nserved model on held-out digits: accuracy {held_out:.3f}"
     accuracy_axis.set_title(title, fontsize=10)
-    figure.legend(loc="center right", bbox_to_anchor=(0.85, 0.5))
+    # Lower left: accuracy sits near the top, and the loss falls from the top left.
+    handles = accuracy_axis.get_lines() + loss_axis.get_lines()
+    accuracy_axis.legend(handles, [h.get_label() for h in handles], loc="lower left")
     figure.tight_layout()
     figure.savefig(sys.argv[2])
     print(sys.argv[2])
