@@ -19,7 +19,7 @@ import {
 } from './services.mjs';
 import { commitExample, compressedBytes, predict, pull, runBuilder, serve, train } from './steps.mjs';
 import { buildSummary, seconds, summaryLines, writeSummary } from './summary.mjs';
-import { baseImage, emptyCache, toolPython } from './tools.mjs';
+import { emptyCache, makeLocalBase, pushBase, toolPython } from './tools.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PROJECT = 'flops-demo';
@@ -91,6 +91,9 @@ async function main(argv) {
   try {
     step('0/4 Starting the services on 127.0.0.1: mosquitto, a registry, an observer, MLflow, the ML data server');
     await timed('services', async () => {
+      // The base image is made beside everything else: the first time, it takes the longest.
+      const making = makeLocalBase(options.cache, say);
+      making.catch(() => undefined);
       const python = await toolPython(options.cache, say);
       context.python = python;
       observer = await startObserver(options.ports['observer-port'], (line) => {
@@ -126,7 +129,7 @@ async function main(argv) {
       const example = join(ROOT, 'examples/digits-sklearn');
       const [, base, sha] = await Promise.all([
         serveData(),
-        baseImage(options.cache, registryHostPort, say),
+        pushBase(making, registryHostPort),
         commitExample(example, runDir, gitBase, 'flops-demo/digits-sklearn'),
       ]);
       context.baseImage = base;

@@ -28,18 +28,24 @@ export async function toolPython(cache, log) {
   return python;
 }
 
-/** Makes the base image (cached as a tarball in the cache) and pushes it once; returns its reference there. */
-export async function baseImage(cache, registryHostPort, log) {
+/** Makes the local base image: from its tarball in the cache, or the first time from the Debian mirror. */
+export async function makeLocalBase(cache, log) {
+  const made = await execa('buildah', ['inspect', '--type', 'image', LOCAL_BASE], { reject: false });
+  if (made.exitCode !== 0) log('making the python base image (the first time from the Debian mirror: minutes)');
+  await execa('bash', [join(ROOT, 'scripts/make-base-image.sh'), LOCAL_BASE], {
+    env: { FLOPS_TEST_CACHE: cache, FLOPS_BASE_AMD64_ONLY: '1' },
+  });
+}
+
+/** Pushes the base image once `making` is done, unless the registry has it; returns its reference there. */
+export async function pushBase(making, registryHostPort) {
   const target = `${registryHostPort}/library/python:3.11-slim`;
+  await making;
   const tags = await fetch(`http://${registryHostPort}/v2/library/python/tags/list`).then(
     (r) => (r.ok ? r.json() : { tags: [] }),
     () => ({ tags: [] }),
   );
   if (tags.tags?.includes('3.11-slim')) return target;
-  log('making the python base image from the Debian mirror (once, about a minute)');
-  await execa('bash', [join(ROOT, 'scripts/make-base-image.sh'), LOCAL_BASE], {
-    env: { FLOPS_TEST_CACHE: cache, FLOPS_BASE_AMD64_ONLY: '1' },
-  });
   await execa('buildah', ['push', '--quiet', '--tls-verify=false', LOCAL_BASE, `docker://${target}`]);
   return target;
 }
