@@ -1,7 +1,7 @@
 // The README's first command, run as a user runs it: `bash scripts/demo.sh`, here on free ports and a cache folder of
 // its own so that it runs beside other services. Twice: the second run must find the first's images.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,9 @@ describe('scripts/demo.sh', () => {
   it(
     'runs the whole loop: the builds, training, the served model above 0.85 on held-out digits, a summary and a plot',
     async () => {
+      // The registry's storage goes, the base image and the tool venvs stay: images that an earlier checkout's code
+      // built for the same commit would otherwise let this run skip the build it is here to test.
+      await rm(join(CACHE, 'registry'), { recursive: true, force: true });
       const run = await runDemo(['--cache', CACHE, ...portArgs]);
       runs.push(run);
       expect(run.exitCode, `${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`).toBe(0);
