@@ -1,7 +1,7 @@
 // What the big ML frameworks need: which python minors each release has wheels for, and what tensorflow pins of Flower's packages.
 
 import { architectureInfo } from '../platforms.js';
-import type { FlwrPinned } from './flwr-releases.js';
+import type { FlwrPinned } from './flwr-release-table.js';
 import { intersects } from './pep440.js';
 import { evaluateMarker } from './pep508-marker.js';
 import { parseRequirement } from './pep508-requirement.js';

@@ -6,7 +6,7 @@
 //   2. raising an exact pin Flower names to the lowest release Flower accepts, within the pin's major version
 //      (a patch or minor raise of pyyaml or requests; never a major one, which could change what the code calls).
 
-import { FLWR_RELEASES } from '../deps/flwr-releases.js';
+import { FLWR_RELEASES } from '../deps/flwr-release-table.js';
 import { compare, lowerBound, satisfies } from '../deps/pep440.js';
 import { newestPatch } from '../deps/python-version.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';

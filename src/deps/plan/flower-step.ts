@@ -1,6 +1,7 @@
 // The newest Flower release that fits the python and the repo's pins; a pin is raised only when none fits.
 
-import { chooseFlwr, FLWR_PINNED, FLWR_RELEASES, type FlwrPinned, type RepoBound } from '../flwr-releases.js';
+import { FLWR_PINNED, FLWR_RELEASES, type FlwrPinned } from '../flwr-release-table.js';
+import { chooseFlwr, type RepoBound } from '../flwr-releases.js';
 import { FRAMEWORKS, frameworkBounds } from '../known-packages.js';
 import { intersects, satisfies } from '../pep440.js';
 import { newestPatch } from '../python-version.js';

@@ -2,7 +2,7 @@
 // reason. The steps are data: each purpose runs its list in order over one state.
 
 import type { EnvSpec, Requirement } from '../env-spec.js';
-import { PAHO_MQTT_VERSION } from '../flwr-releases.js';
+import { PAHO_MQTT_VERSION } from '../flwr-release-table.js';
 import { markerMachine } from '../known-packages.js';
 import { evaluateMarker } from '../pep508-marker.js';
 import { parseRequirement } from '../pep508-requirement.js';

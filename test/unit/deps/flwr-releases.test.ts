@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chooseFlwr,
-  FLWR_PINNED,
-  FLWR_RELEASES,
-  type FlwrInput,
-  flwrFor,
-  flwrSupports,
-} from '../../../src/deps/flwr-releases.js';
+import { FLWR_PINNED, FLWR_RELEASES } from '../../../src/deps/flwr-release-table.js';
+import { chooseFlwr, type FlwrInput, flwrFor, flwrSupports } from '../../../src/deps/flwr-releases.js';
 import { compare, isValidSpecifier, satisfies } from '../../../src/deps/pep440.js';
 import { SUPPORTED_PYTHON_MINORS } from '../../../src/deps/python-version.js';
 
