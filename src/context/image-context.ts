@@ -4,7 +4,6 @@
 import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyPlan } from '../deps/plan/plan.js';
-import { PhaseError } from '../errors.js';
 import { pinBase } from '../images/base-image.js';
 import type { DepsRole } from '../images/deps-image.js';
 import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
@@ -12,8 +11,7 @@ import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform } from '../platforms.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
-import { toolAccess } from '../resolve/tool-access.js';
-import { ensurePipVenv, PipVenvError } from '../tools/pip-venv.js';
+import { toolEnvironment } from '../resolve/tool-env.js';
 import { type DepsPlatform, writeDepsContext } from './deps-context.js';
 import { roleContainerfile } from './role-containerfile.js';
 
@@ -65,21 +63,7 @@ export async function writeImageContext(job: Job, input: ImageContextInput): Pro
 
 /** The uv of the builder's tool environment (made now if --skip-resolve skipped the phase that makes it). */
 async function uvOf(job: Job): Promise<string> {
-  const access = await toolAccess(job);
-  try {
-    const venv = await ensurePipVenv({
-      dir: job.config.pipVenv,
-      env: access.env,
-      index: access.index,
-      certFile: access.certFile,
-      timeoutMs: job.config.phaseTimeoutsMs.inject,
-      signal: job.signal,
-    });
-    return venv.uv;
-  } catch (error) {
-    if (!(error instanceof PipVenvError)) throw error;
-    throw new PhaseError('TEMPLATE_FAILED', `${error.message}. Set FLOPS_PIP_VENV to a writable folder.`, {
-      cause: error,
-    });
-  }
+  const failure = { code: 'TEMPLATE_FAILED', advice: '' } as const;
+  const tools = await toolEnvironment(job, job.config.phaseTimeoutsMs.inject, failure, job.log);
+  return tools.venv.uv;
 }

@@ -4,7 +4,6 @@
 import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
-import type { PipIndex } from '../tools/pip-args.js';
 import type { ResolvedPackage } from '../tools/pip-output.js';
 import {
   type ExplainContext,
@@ -13,19 +12,7 @@ import {
   explainNotChecked,
   explainNotFound,
 } from './explain.js';
-import { type NotChecked, resolveSet } from './resolve-set.js';
-
-/** How to run the builder's pip. */
-export interface PipCheckSetup {
-  readonly python: string;
-  readonly shim: string;
-  readonly env: Readonly<Record<string, string>>;
-  readonly index: PipIndex;
-  readonly certFile: string | undefined;
-  readonly timeoutMs: number;
-  readonly signal: AbortSignal;
-  readonly onLine?: (line: string) => void;
-}
+import { type NotChecked, type PipSetup, resolveSet } from './resolve-set.js';
 
 /** What pip found installable, and what it left out of the check. */
 export interface PipChecked {
@@ -45,7 +32,7 @@ export async function checkWithPip(
   extras: readonly string[],
   context: ExplainContext,
   workDir: string,
-  pip: PipCheckSetup,
+  pip: PipSetup,
 ): Promise<PipChecked> {
   const outcome = await resolveSet(
     {
