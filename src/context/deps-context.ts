@@ -32,6 +32,8 @@ export interface DepsPlatform {
   readonly lock: Lock | undefined;
   readonly extras: Lock | undefined;
   readonly unlocked: readonly string[];
+  /** Pins resolve moved for this platform only (an MLflow snapshot's pin without a wheel here), for the record. */
+  readonly moved: readonly string[];
   /** The install stages to build and tag, in order, before each role's image: its steps copy from those tags. */
   readonly installStages: Readonly<Partial<Record<DepsRole, readonly InstallStage[]>>>;
 }
@@ -144,6 +146,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       lock: locked?.base,
       extras: locked?.extras,
       unlocked: locked?.unlocked ?? [],
+      moved: locked?.moved ?? [],
       installStages: copies ? { learner: [install], model: [install], aggregator: [install, aggregatorInstall] } : {},
     });
   }

@@ -11,6 +11,7 @@ export const DEPS_LABELS = Object.freeze({
   lock: 'io.flops.deps.lock',
   extras: 'io.flops.deps.lock-extras',
   unlocked: 'io.flops.deps.unlocked',
+  moved: 'io.flops.deps.moved',
   lockDigest: 'io.flops.deps.lock-digest',
   inputs: 'io.flops.deps.inputs',
   /** What the image lets code import (fl-templates/checks/installed_modules.py's JSON), for the import check. */

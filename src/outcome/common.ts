@@ -4,7 +4,9 @@ import type { Config } from '../config/config.js';
 import { EXIT_CODES, type PipelineError } from '../errors.js';
 import type { Durations } from '../pipeline.js';
 import { phaseNames } from '../plans/phase-table.js';
-import type { FailedPayload, StartedPayload } from '../report/messages.js';
+import type { FailedPayload, LockOutcome, StartedPayload } from '../report/messages.js';
+import { lockDigest } from '../resolve/lock.js';
+import type { ResolveResult } from '../resolve/result.js';
 
 /** The `started` payload. */
 export function startedPayload(config: Config, builderVersion: string): StartedPayload {
@@ -38,5 +40,21 @@ export function failedPayload(
     error_msg: error ? `${error.phase} failed: ${error.message}` : message,
     durations_ms: durations,
     total_ms: totalMs,
+  };
+}
+
+/** What the success payloads say of resolve: each platform's lock and every change made to the repo's pins. */
+export function resolveOutcome(result: ResolveResult | undefined): {
+  locks: LockOutcome[];
+  dependency_changes: string[];
+} {
+  return {
+    locks: (result?.locks ?? []).map((lock) => ({
+      platform: lock.platform,
+      digest: lockDigest(lock.base),
+      reused: lock.reused,
+      moved: [...lock.moved],
+    })),
+    dependency_changes: [...(result?.notes ?? [])],
   };
 }

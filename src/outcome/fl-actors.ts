@@ -7,6 +7,7 @@ import type { Finished } from '../plans/plan.js';
 import { platformInfo } from '../platforms.js';
 import type { FlActorsSuccessPayload, ImageOutcome } from '../report/messages.js';
 import { lockedVersion } from '../resolve/lock.js';
+import { resolveOutcome } from './common.js';
 
 /** The `success` payload. */
 export function flActorsSuccess(
@@ -40,6 +41,7 @@ export function flActorsSuccess(
     durations_ms: finished.durations,
     total_ms: totalMs,
     name_adjusted: clone.images.adjusted,
+    ...resolveOutcome(done.resolve),
   };
 }
 

@@ -5,6 +5,7 @@ import { LABELS } from '../images/labels.js';
 import type { Finished } from '../plans/plan.js';
 import type { TrainedModelResults } from '../plans/trained-model.js';
 import type { TrainedModelSuccessPayload } from '../report/messages.js';
+import { resolveOutcome } from './common.js';
 
 /** The `success` payload. */
 export function trainedModelSuccess(
@@ -29,5 +30,6 @@ export function trainedModelSuccess(
     builder_version: builderVersion,
     durations_ms: finished.durations,
     total_ms: totalMs,
+    ...resolveOutcome(done.resolve),
   };
 }

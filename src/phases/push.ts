@@ -55,6 +55,7 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
       [DEPS_LABELS.lock]: deps.lock.text,
       [DEPS_LABELS.extras]: deps.extras?.text ?? '',
       [DEPS_LABELS.unlocked]: deps.unlocked.join('\n'),
+      [DEPS_LABELS.moved]: deps.moved.join('\n'),
     });
   }
   const created = new Date();

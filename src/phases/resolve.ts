@@ -61,6 +61,7 @@ export function describeResolve(result: ResolveResult): Record<string, unknown> 
       aggregator_packages: lock.extras.packages.length,
       reused: lock.reused,
       ...(lock.unlocked.length > 0 ? { unlocked: lock.unlocked } : {}),
+      ...(lock.moved.length > 0 ? { moved: lock.moved } : {}),
     })),
     ...(differing.length > 0 ? { differing_versions: differing } : {}),
     ...(result.notes.length > 0 ? { notes: result.notes } : {}),

@@ -46,6 +46,15 @@ export interface ImageOutcome {
   readonly platforms?: Readonly<Record<string, string>>;
 }
 
+/** One platform's dependency lock, as resolve made or reused it. */
+export interface LockOutcome {
+  readonly platform: string;
+  readonly digest: string;
+  readonly reused: boolean;
+  /** Pins moved for this platform only (an MLflow-exported pin without a wheel here), one line each. */
+  readonly moved: readonly string[];
+}
+
 /** What every success payload says. */
 interface SuccessCommon {
   readonly flops_project_id: string;
@@ -56,6 +65,10 @@ interface SuccessCommon {
   readonly builder_version: string;
   readonly durations_ms: Partial<Record<PhaseName, number>>;
   readonly total_ms: number;
+  /** Every platform's lock; empty when resolve did not run (images found, --skip-resolve, the conda path). */
+  readonly locks: readonly LockOutcome[];
+  /** Every change resolve made to what the repo asked for (a fallback, a pin moved for one platform). */
+  readonly dependency_changes: readonly string[];
 }
 
 /** Payload of `flops_manager/fl_actors_image_builder/success`. */

@@ -31,6 +31,7 @@ export async function earlierLock(
     base: readLock(base),
     extras: readLock(labels[DEPS_LABELS.extras] ?? ''),
     unlocked: (labels[DEPS_LABELS.unlocked] ?? '').split('\n').filter(Boolean),
+    moved: (labels[DEPS_LABELS.moved] ?? '').split('\n').filter(Boolean),
     reused: true,
   };
 }

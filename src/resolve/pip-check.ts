@@ -25,21 +25,40 @@ export interface PipChecked {
   readonly notCheckedItems: readonly NotChecked[];
 }
 
-/** Checks the plan's whole set for one target; a failure is a PhaseError with the explanation. */
+/** A set pip checks: what the base image's install gets, and what is installed with it. */
+export interface PipCheckSet {
+  readonly python: string;
+  /** The lines of the requirements file (pip option lines first). */
+  readonly requirements: readonly string[];
+  readonly constraints: readonly string[];
+  /** The builder's pins and the aggregator's extras. */
+  readonly packages: readonly string[];
+}
+
+/** The plan's whole set, with `extras` installed beside it. */
+export function planSet(plan: DependencyPlan, extras: readonly string[]): PipCheckSet {
+  return {
+    python: plan.python,
+    requirements: requirementsFileLines(plan),
+    constraints: constraintsFileLines(plan),
+    packages: [...builderPins(plan), ...extras],
+  };
+}
+
+/** Checks a whole set for one target; a failure is a PhaseError with the explanation. */
 export async function checkWithPip(
-  plan: DependencyPlan,
+  set: PipCheckSet,
   architecture: string,
-  extras: readonly string[],
   context: ExplainContext,
   workDir: string,
   pip: PipSetup,
 ): Promise<PipChecked> {
   const outcome = await resolveSet(
     {
-      target: { python: plan.python, architecture },
-      requirements: requirementsFileLines(plan),
-      constraints: constraintsFileLines(plan),
-      packages: [...builderPins(plan), ...extras],
+      target: { python: set.python, architecture },
+      requirements: set.requirements,
+      constraints: set.constraints,
+      packages: set.packages,
       workDir,
     },
     pip,

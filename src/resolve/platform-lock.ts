@@ -11,6 +11,8 @@ export interface PlatformLock {
   readonly extras: Lock;
   /** Requirements with only source releases, installed (and built) in the image after the lock. */
   readonly unlocked: readonly string[];
+  /** Pins moved for this platform only: an MLflow snapshot's pin without a wheel here (resolve/pin-moves). */
+  readonly moved: readonly string[];
   readonly inputsHash: string;
   /** Found in the registry, from an earlier build with the same inputs. */
   readonly reused: boolean;

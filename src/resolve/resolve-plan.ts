@@ -12,7 +12,7 @@ import type { ExplainContext } from './explain.js';
 import { differences } from './lock.js';
 import { lockPlatform } from './lock-platform.js';
 import { earlierLock } from './lock-reuse.js';
-import { checkWithPip } from './pip-check.js';
+import { checkWithPip, planSet } from './pip-check.js';
 import type { PlatformLock } from './platform-lock.js';
 import type { ResolveInput, ResolveResult } from './result.js';
 import { pipSetup, toolEnvironment } from './tool-env.js';
@@ -41,7 +41,13 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
 
   if (plan.installer === 'conda') {
     // conda resolves its own packages in the build; conda's channels cannot be reached or locked here.
-    const checked = await checkWithPip(plan, host.architecture, plan.aggregatorPins, context(host), workDir, pip);
+    const checked = await checkWithPip(
+      planSet(plan, plan.aggregatorPins),
+      host.architecture,
+      context(host),
+      workDir,
+      pip,
+    );
     const condaPackages = (plan.condaEnvironment?.dependencies ?? []).filter((spec) => !/^(python|pip)\b/.test(spec));
     const condaNote = condaPackages.length > 0 ? [`${condaPackages.join(', ')}: not locked (conda installs them)`] : [];
     const notChecked = [...checked.notChecked, ...condaNote];
@@ -76,21 +82,25 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
     const found = await earlierLock(job, input, platform, inputsHash);
     if (found !== undefined) {
       locks.push({ ...found, differs: first ? differences(first.base, found.base) : [], inputsHash });
+      notes.push(...found.moved);
       log.info({ platform: platform.platform, inputs: inputsHash.slice(0, 12) }, 'Reused the lock of an earlier build');
       continue;
     }
-    const made = await lockPlatform(request, platform, first, uv, async () => {
-      const checked = await checkWithPip(
-        plan,
-        platform.architecture,
-        plan.aggregatorPins,
-        context(platform),
-        workDir,
-        pip,
-      );
+    // pip checks what uv was asked for on this platform (a pin a fallback changed included), not the plan.
+    const explain = async (asked: LockRequest) => {
+      const set = {
+        python: asked.python,
+        requirements: [...asked.pipOptions, ...asked.requirements],
+        constraints: asked.constraints,
+        packages: asked.extras,
+      };
+      const checked = await checkWithPip(set, platform.architecture, context(platform), workDir, pip);
       notChecked.push(...checked.notChecked);
       return checked.notCheckedItems;
-    });
+    };
+    const wheels = { pip, python: plan.python, workDir, sources: plan.sources };
+    const tools = { uv, explain, wheels, snapshot: plan.snapshot !== undefined };
+    const made = await lockPlatform(request, platform, first, tools);
     const { note, request: used, ...lock } = made;
     if (note !== undefined) notes.push(note);
     request = used;

@@ -189,8 +189,8 @@ async function judgeMissing(
   failure: Extract<PipFailure, { kind: 'no-distribution' }>,
 ): Promise<ResolveOutcome | { readonly status: 'source-only' }> {
   const [all, wheels] = await Promise.all([
-    versions(request, pip, failure.project, false),
-    versions(request, pip, failure.project, true),
+    indexVersions(request, pip, failure.project, false),
+    indexVersions(request, pip, failure.project, true),
   ]);
   for (const listed of [all, wheels]) {
     if (!Array.isArray(listed) && listed.kind === 'index')
@@ -210,8 +210,8 @@ async function judgeMissing(
 }
 
 /** A project's versions for the target (every release, or those with a wheel), or why pip could not list them. */
-async function versions(
-  request: ResolveRequest,
+export async function indexVersions(
+  request: Pick<ResolveRequest, 'target' | 'workDir'>,
   pip: PipSetup,
   project: string,
   wheelsOnly: boolean,

@@ -4,6 +4,7 @@
 import type { EnvSpec, Requirement } from '../env-spec.js';
 import { PAHO_MQTT_VERSION } from '../flwr-release-table.js';
 import { markerMachine } from '../known-packages.js';
+import { mlflowExport } from '../mlflow-export.js';
 import { evaluateMarker } from '../pep508-marker.js';
 import { parseRequirement } from '../pep508-requirement.js';
 import { chooseInstaller, condaEnvironment } from './conda-step.js';
@@ -95,5 +96,9 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
     pipOptions: [...new Set(state.pipOptions)],
     condaEnvironment: state.installer === 'conda' ? condaEnvironment(state) : undefined,
     patches: state.patches,
+    sources: Object.fromEntries(
+      live.flatMap((item) => (item.parsed.name === undefined ? [] : [[item.parsed.name, where(item.source)]])),
+    ),
+    snapshot: mlflowExport(env),
   };
 }

@@ -49,6 +49,10 @@ export interface DependencyPlan {
   readonly condaEnvironment: CondaEnvironmentFile | undefined;
   /** One readable line per change, naming what changed, where it was written, and why. */
   readonly patches: readonly string[];
+  /** Where the repo wrote each requirement (`conda.yaml:12`), by normalised package name, for resolve's messages. */
+  readonly sources: Readonly<Record<string, string>>;
+  /** How the environment file shows that MLflow wrote it (a snapshot whose pins resolve may move), if it does. */
+  readonly snapshot: string | undefined;
 }
 
 /** Why a dependency is refused, for programs and tests; the message says it for people. */

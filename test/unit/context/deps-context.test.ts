@@ -32,6 +32,8 @@ const PLAN: DependencyPlan = {
   pipOptions: ['--extra-index-url https://x.example/simple'],
   condaEnvironment: undefined,
   patches: [],
+  sources: {},
+  snapshot: undefined,
 };
 const BASES = [
   { platform: 'linux/amd64', ref: 'r:5000/library/python@sha256:a1', digest: 'sha256:a1' },
@@ -42,6 +44,7 @@ const lock = (platform: string, numpy = '1.26.4'): PlatformLock => ({
   base: readLock(`numpy==${numpy} \\\n    --hash=sha256:11\n`),
   extras: readLock('mlflow==2.22.0 \\\n    --hash=sha256:22\n'),
   unlocked: [],
+  moved: [],
   inputsHash: 'f'.repeat(64),
   reused: false,
   differs: [],

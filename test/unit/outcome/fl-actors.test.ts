@@ -6,6 +6,7 @@ import { failedPayload, startedPayload } from '../../../src/outcome/common.js';
 import { flActorsSuccess } from '../../../src/outcome/fl-actors.js';
 import type { FlActorsResults as PhaseResults } from '../../../src/plans/fl-actors.js';
 import type { Finished } from '../../../src/plans/plan.js';
+import { lockDigest, readLock } from '../../../src/resolve/lock.js';
 import { run } from '../../helpers/load-config.js';
 
 type Done = Partial<PhaseResults>;
@@ -34,6 +35,8 @@ const patch: PhaseResults['patch'] = {
   constraints: [],
   condaEnvironment: undefined,
   patches: [],
+  sources: {},
+  snapshot: undefined,
 };
 const push: PhaseResults['push'] = {
   learner: { reference: images.learner, digest: 'sha256:pushed-l' },
@@ -80,7 +83,38 @@ describe('flActorsSuccess', () => {
       durations_ms: { clone: 5 },
       total_ms: 900,
       name_adjusted: { from: 'Alice/My Repo', to: 'alice/my-repo' },
+      locks: [],
+      dependency_changes: [],
     });
+  });
+
+  it("names every platform's lock and the pins moved for one platform only", () => {
+    const lock = (platform: string, text: string, moved: string[]) => ({
+      platform,
+      base: readLock(text),
+      extras: readLock(''),
+      unlocked: [],
+      moved,
+      inputsHash: 'h',
+      reused: false,
+      differs: [],
+    });
+    const moved = ['linux/arm64: psutil==5.9.8 (conda.yaml:9) moved to 6.0.0 for this platform only'];
+    const resolve = {
+      verified: true,
+      python: '3.11',
+      locks: [lock('linux/amd64', 'psutil==5.9.8\n', []), lock('linux/arm64', 'psutil==6.0.0\n', moved)],
+      checkedPackages: [],
+      notChecked: [],
+      notes: moved,
+      tool: 'uv',
+    };
+    const payload = flActorsSuccess(config, success({ clone, patch, resolve, push }, null), '0.1.0', 900);
+    expect(payload.locks).toEqual([
+      { platform: 'linux/amd64', digest: lockDigest(readLock('psutil==5.9.8\n')), reused: false, moved: [] },
+      { platform: 'linux/arm64', digest: lockDigest(readLock('psutil==6.0.0\n')), reused: false, moved },
+    ]);
+    expect(payload.dependency_changes).toEqual(moved);
   });
 
   it('reports the images found in the registry when the rest was skipped', () => {

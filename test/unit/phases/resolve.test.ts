@@ -12,12 +12,22 @@ const RESULT: ResolveResult = {
   verified: true,
   python: '3.11',
   locks: [
-    { platform: 'linux/amd64', base: BASE, extras: EXTRAS, unlocked: [], inputsHash: 'h1', reused: false, differs: [] },
+    {
+      platform: 'linux/amd64',
+      base: BASE,
+      extras: EXTRAS,
+      unlocked: [],
+      moved: [],
+      inputsHash: 'h1',
+      reused: false,
+      differs: [],
+    },
     {
       platform: 'linux/arm64',
       base: BASE,
       extras: EXTRAS,
       unlocked: [],
+      moved: ['linux/arm64: psutil==5.9.8 moved to 6.0.0'],
       inputsHash: 'h2',
       reused: true,
       differs: ['numpy 1.26.4 → 2.0.1'],

@@ -59,6 +59,8 @@ const SUCCESS: FlActorsSuccessPayload = {
   builder_version: '0.1.0',
   durations_ms: {},
   total_ms: 61_000,
+  locks: [],
+  dependency_changes: [],
   name_adjusted: null,
 };
 
@@ -90,6 +92,8 @@ describe('successLine', () => {
       builder_version: '0.1.0',
       durations_ms: {},
       total_ms: 2_000,
+      locks: [],
+      dependency_changes: [],
     };
     expect(successLine(payload)).toBe('[p1] SUCCESS, built and pushed in 2.0 s: r/admin/trained_model:r1');
   });
