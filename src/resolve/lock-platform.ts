@@ -53,7 +53,7 @@ export async function lockPlatform(
   tools: PlatformTools,
 ): Promise<MadeLock> {
   const { uv } = tools;
-  const alsoPin = first ? pins(first.base).concat(pins(first.extras)) : [];
+  let alsoPin = first ? pins(first.base).concat(pins(first.extras)) : [];
   // The first platform's versions may have no wheel here: then this platform resolves on its own, and says so.
   const lockHere = async (request: LockRequest): Promise<LockAttempt> => {
     const attempt = await lockTarget(request, platform.machine, alsoPin, uv);
@@ -71,6 +71,9 @@ export async function lockPlatform(
     if (movable !== undefined) {
       moves = movable;
       request = { ...asked, requirements: applyMoves(asked.requirements, moves) };
+      // The other packages keep the first platform's versions where they can; the moved ones cannot.
+      const movedNames = new Set(moves.map((move) => move.missing.name));
+      alsoPin = alsoPin.filter((line) => !movedNames.has(requirementName(line) ?? ''));
       attempt = await lockHere(request);
     } else if (missing.length > 0 && !onHost) {
       throw await missingWheels(missing, asked, platform, tools);

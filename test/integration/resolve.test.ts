@@ -1,6 +1,7 @@
 // The resolve phase against the real package index (PyPI, through this machine's network): compatible sets
 // resolve, conflicting ones fail naming the conflict, and a full dry run of the builder stops with exit code 16.
 
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +28,9 @@ const PIP_TIMEOUT = 180_000;
 const VENV = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flops-image-builder', 'pip-venv');
 const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' };
 const PYPI = { indexUrl: DEFAULT_INDEX_URL, extraIndexUrls: [], trustedHosts: [] };
+const BOTH_PLATFORMS = '--supported_platforms=linux/amd64,linux/arm64';
+/** A conda.yaml as MLflow exports it, with psutil==5.9.8 (no linux/aarch64 wheel before 6.0.0). */
+const MLFLOW_CONDA = readFileSync(new URL('../fixtures/mlflow-export/conda.yaml', import.meta.url), 'utf8');
 
 describe('resolveSet against the real index', () => {
   let tmp: string;
@@ -304,6 +308,10 @@ describe('the builder with a conflicting pin', () => {
     `dependencies:\n- python=3.11.7\n- pip:\n  - numpy==1.26.4\n  - ${pin}\nname: env\n`;
   const forProject = (projectId: string) =>
     services.mqtt.messages.filter((m) => m.topic === progressTopic(projectId)).map((m) => m.json());
+  const failedPayload = async (projectId: string) =>
+    (
+      await services.mqtt.waitFor((m) => m.topic === MANAGER_TOPICS.failed && m.json().flops_project_id === projectId)
+    ).json();
 
   it(
     'stops in resolve with exit code 16 and DEPENDENCY_CONFLICT, before rendering or building anything',
@@ -361,6 +369,105 @@ describe('the builder with a conflicting pin', () => {
       const done = forProject('resolve-raise').find((event) => event.phase === 'resolve' && event.state === 'done');
       expect(done?.detail.versions.flwr).toBe('1.42.0');
       expect(done?.detail.notes.join('\n')).toContain('raised pyyaml==6.0.1 to pyyaml>=6.0.2,<7');
+    },
+    6 * 60_000,
+  );
+
+  it(
+    'refuses a hand-written pin without an arm64 wheel in seconds, naming package, version, line, platform, python and the first release with one',
+    async () => {
+      const repo = await createFixtureRepo(services.git, {
+        owner: 'wheels',
+        name: 'psutil-pin',
+        from: EXAMPLE,
+        files: { 'conda.yaml': null, 'requirements.txt': 'numpy==1.26.4\npsutil==5.9.8\n' },
+      });
+      const run = await runBuilder(
+        builderArgs(services, repo.url, 'wheel-refused', ['--dry-run', BOTH_PLATFORMS]),
+        {},
+        5 * 60_000,
+      );
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(16);
+      const failed = await failedPayload('wheel-refused');
+      expect(failed).toMatchObject({ phase: 'resolve', code: 'NO_WHEEL_FOR_PLATFORM', exit_code: 16 });
+      const message = String(failed.error_msg);
+      expect(message).toMatch(
+        /^resolve failed: psutil 5\.9\.8 \(pinned in requirements\.txt:2\) has no wheel for linux\/arm64 and python 3\.11; the first release of psutil after it that has one is 6\.0\.0\./,
+      );
+      // Only the missing wheel: no conflict is blamed, and pyyaml (which the issue's wrong message named) is not.
+      expect(message).not.toMatch(/conflict|pyyaml/i);
+      expect(run.logs.filter((line) => typeof line.buildah === 'string')).toEqual([]);
+      expect(run.durationMs).toBeLessThan(120_000);
+    },
+    6 * 60_000,
+  );
+
+  it(
+    'names both a pin without an arm64 wheel and a conflict of the set, each as what it is',
+    async () => {
+      const repo = await createFixtureRepo(services.git, {
+        owner: 'wheels',
+        name: 'psutil-and-click',
+        from: EXAMPLE,
+        files: { 'conda.yaml': null, 'requirements.txt': 'numpy==1.26.4\npsutil==5.9.8\nclick==7.1.2\n' },
+      });
+      const run = await runBuilder(
+        builderArgs(services, repo.url, 'wheel-and-conflict', ['--dry-run', '--supported_platforms=linux/arm64']),
+        {},
+        5 * 60_000,
+      );
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(16);
+      const failed = await failedPayload('wheel-and-conflict');
+      expect(failed).toMatchObject({ phase: 'resolve', code: 'NO_WHEEL_FOR_PLATFORM' });
+      const message = String(failed.error_msg);
+      expect(message).toContain('psutil 5.9.8 (pinned in requirements.txt:2) has no wheel for linux/arm64');
+      expect(message).toMatch(
+        /Besides, with psutil==6\.0\.0, the requirements conflict on linux\/arm64: .*click==7\.1\.2/,
+      );
+      expect(message).not.toMatch(/psutil==5\.9\.8 and|Relax or remove the pin psutil/);
+    },
+    6 * 60_000,
+  );
+
+  it(
+    'moves an MLflow-exported pin without an arm64 wheel for arm64 only, and says so',
+    async () => {
+      const repo = await createFixtureRepo(services.git, {
+        owner: 'wheels',
+        name: 'mlflow-export',
+        from: EXAMPLE,
+        files: { 'conda.yaml': MLFLOW_CONDA },
+      });
+      const run = await runBuilder(
+        builderArgs(services, repo.url, 'wheel-moved', ['--dry-run', BOTH_PLATFORMS]),
+        {},
+        5 * 60_000,
+      );
+      expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
+      const success = (
+        await services.mqtt.waitFor(
+          (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'wheel-moved',
+        )
+      ).json();
+      const done = forProject('wheel-moved').find((event) => event.phase === 'resolve' && event.state === 'done');
+      const [amd64, arm64] = done?.detail.locks ?? [];
+      expect(amd64).toMatchObject({ platform: 'linux/amd64' });
+      expect(amd64.moved).toBeUndefined();
+      expect(arm64).toMatchObject({ platform: 'linux/arm64' });
+      expect(arm64.moved).toEqual([
+        expect.stringMatching(
+          /^linux\/arm64: psutil==5\.9\.8 \(conda\.yaml:\d+\) moved to 6\.0\.0 for this platform only/,
+        ),
+      ]);
+      expect(done?.detail.differing_versions).toContain('linux/arm64: psutil 5.9.8 → 6.0.0');
+      expect(
+        success.locks.map((lock: { platform: string; moved: string[] }) => [lock.platform, lock.moved.length]),
+      ).toEqual([
+        ['linux/amd64', 0],
+        ['linux/arm64', 1],
+      ]);
+      expect(success.dependency_changes.join('\n')).toContain('linux/arm64: psutil==5.9.8');
+      expect(success.dependency_changes.join('\n')).not.toContain('linux/amd64: psutil');
     },
     6 * 60_000,
   );
