@@ -1,6 +1,7 @@
 // Images for linux/amd64 and linux/arm64 under one tag, built without emulation and checked on arm64 under
 // user-mode emulation (an unpacked qemu, nothing registered with the kernel) before anything is pushed.
 
+import { readFileSync } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const TIMEOUT = 30 * 60_000;
 const BOTH = '--supported_platforms=linux/amd64,linux/arm64';
+const MLFLOW_CONDA = readFileSync(new URL('../fixtures/mlflow-export/conda.yaml', import.meta.url), 'utf8');
 
 /** `path` of a mounted image with its symbolic links followed inside `root`, as the image would see them. */
 async function realPathInside(root: string, path: string): Promise<string> {
@@ -137,6 +139,47 @@ describe('images for linux/amd64 and linux/arm64', () => {
       );
       expect(imported.exitCode, imported.output).toBe(0);
       expect(imported.output.trim().split('\n').at(-1)).toMatch(/\/usr\/local$/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'builds an MLflow-exported environment for both platforms, its psutil pin moved for arm64 only',
+    async () => {
+      // conda.yaml as MLflow's log_model writes it; psutil 5.9.8 has no linux/aarch64 wheel, 6.0.0 is the first.
+      const exported = await createFixtureRepo(services.git, {
+        owner: 'edge',
+        name: 'mlflow-export',
+        from: EXAMPLE,
+        files: { 'conda.yaml': MLFLOW_CONDA },
+      });
+      const run = await build('edge-mlflow', [BOTH, '--base-image', bases.debian], exported.url);
+      expect(run.exitCode, run.stdout.slice(-4000)).toBe(0);
+      const success = (
+        await services.mqtt.waitFor(
+          (m) => m.topic === MANAGER_TOPICS.success && m.json().flops_project_id === 'edge-mlflow',
+        )
+      ).json();
+      const index = await services.registry.getManifest('edge/mlflow-export/learner', exported.sha);
+      expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      expect(Object.keys(success.learner_image.platforms)).toEqual(['linux/amd64', 'linux/arm64']);
+      expect(Object.keys(success.aggregator_image.platforms)).toEqual(['linux/amd64', 'linux/arm64']);
+      const moved = success.locks.map((lock: { platform: string; moved: string[] }) => [lock.platform, lock.moved]);
+      expect(moved).toEqual([
+        ['linux/amd64', []],
+        ['linux/arm64', [expect.stringMatching(/^linux\/arm64: psutil==5\.9\.8 \(conda\.yaml:11\) moved to 6\.0\.0/)]],
+      ]);
+      const checked = run.logs.filter((line) => line.msg === 'Checked the image on its platform');
+      expect(checked.map((line) => [line.platform, line.method])).toEqual([
+        ['linux/arm64', 'qemu'],
+        ['linux/arm64', 'qemu'],
+      ]);
+      const imported = await inArm64(
+        `${services.registry.hostPort}/edge/mlflow-export/learner:${exported.sha}`,
+        'import platform, psutil, sklearn, scipy, flwr; print(platform.machine(), psutil.__version__)',
+      );
+      expect(imported.exitCode, imported.output).toBe(0);
+      expect(imported.output).toContain('aarch64 6.0.0');
     },
     TIMEOUT,
   );
