@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builderPins, constraintsFileLines } from '../deps/install-set.js';
+import { requirementName } from '../deps/requirement-name.js';
 import type { Job } from '../job.js';
 import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
@@ -71,6 +72,7 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
     python: plan.python,
     workDir,
   };
+  const builderNames = new Set(builderPins(plan).map((line) => requirementName(line)));
   const locks: PlatformLock[] = [];
   const notChecked: string[] = [];
   const notes: string[] = [];
@@ -87,12 +89,14 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
       continue;
     }
     // pip checks what uv was asked for on this platform (a pin a fallback changed included), not the plan.
+    // The builder's own pins (a fallback may have changed Flower's) go beside the file, as the image installs them.
     const explain = async (asked: LockRequest) => {
+      const ours = (line: string) => builderNames.has(requirementName(line) ?? '');
       const set = {
         python: asked.python,
-        requirements: [...asked.pipOptions, ...asked.requirements],
+        requirements: [...asked.pipOptions, ...asked.requirements.filter((line) => !ours(line))],
         constraints: asked.constraints,
-        packages: asked.extras,
+        packages: [...asked.requirements.filter(ours), ...asked.extras],
       };
       const checked = await checkWithPip(set, platform.architecture, context(platform), workDir, pip);
       notChecked.push(...checked.notChecked);
