@@ -383,7 +383,8 @@ describe('the builder with a conflicting pin', () => {
         files: { 'conda.yaml': null, 'requirements.txt': 'numpy==1.26.4\npsutil==5.9.8\n' },
       });
       const run = await runBuilder(
-        builderArgs(services, repo.url, 'wheel-refused', ['--dry-run', BOTH_PLATFORMS]),
+        // Not a dry run: the refusal itself must keep anything from being built.
+        builderArgs(services, repo.url, 'wheel-refused', [BOTH_PLATFORMS]),
         {},
         5 * 60_000,
       );
@@ -397,6 +398,9 @@ describe('the builder with a conflicting pin', () => {
       // Only the missing wheel: no conflict is blamed, and pyyaml (which the issue's wrong message named) is not.
       expect(message).not.toMatch(/conflict|pyyaml/i);
       expect(run.logs.filter((line) => typeof line.buildah === 'string')).toEqual([]);
+      const phases = forProject('wheel-refused').map((event) => `${event.phase}:${event.state}`);
+      expect(phases.at(-1)).toBe('resolve:failed');
+      expect(phases.some((phase) => /^(inject|build|push):/.test(phase))).toBe(false);
       expect(run.durationMs).toBeLessThan(120_000);
     },
     6 * 60_000,
