@@ -74,6 +74,7 @@ describe('ensureDepsImages: module lists', () => {
         lock: undefined,
         extras: undefined,
         unlocked: [],
+        moved: [],
         installStages: stages
           ? {
               learner: [{ target: 'install', tag: 'localhost/i:l' }],
