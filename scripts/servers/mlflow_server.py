@@ -1,14 +1,16 @@
 """Start a real MLflow 2.x tracking server for tests, as FLOps' tracking server runs.
 
 Upstream's server is MLflow 2.12 with a database backend and proxied artifacts
-(``mlflow-artifacts:``); this one runs MLflow 2.x from a virtual environment made
-once and cached in ``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv``
-(by uv, which the test venv has), with a sqlite backend ``<dir>/mlflow.db`` and
-artifacts under ``<dir>/artifacts``, on 127.0.0.1.
+(``mlflow-artifacts:``); this one runs MLflow 2.22.5 (or ``--mlflow VERSION``) from a
+virtual environment made once and cached in
+``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv[-VERSION]`` (by uv,
+which the test venv has), with a sqlite backend ``<dir>/mlflow.db`` and artifacts
+under ``<dir>/artifacts``, on 127.0.0.1. The venv also holds scikit-learn, so that
+its python logs models as an MLflow of that version does (test/servers/log_models.py).
 
-Usage: python mlflow_server.py --port N --dir D
-Prints ``ready <port>`` once /health answers (port 0 picks a free one); SIGTERM
-or SIGINT stops the server and exits 0.
+Usage: python mlflow_server.py --port N --dir D [--mlflow VERSION]
+Prints ``python <venv python>`` and then ``ready <port>`` once /health answers (port 0
+picks a free one); SIGTERM or SIGINT stops the server and exits 0.
 """
 
 from __future__ import annotations
@@ -28,9 +30,18 @@ from pathlib import Path
 from types import FrameType
 from typing import Optional
 
-# MLflow 3 keeps logged models outside the run's artifacts; FLOps' post-training
-# build looks for them inside. SQLAlchemy 2.1 came after MLflow 2.
-PINS = ("mlflow==2.22.5", "sqlalchemy==2.0.58")
+# The aggregator's client is MLflow 2.x, as upstream's tracking server. SQLAlchemy 2.1
+# came after MLflow 2; MLflow before 2.13 imports pkg_resources, which setuptools 81
+# dropped; scikit-learn 1.5 has wheels for numpy 1 and 2 (MLflow 2.12 needs 1).
+DEFAULT_MLFLOW = "2.22.5"
+SKLEARN = "scikit-learn==1.5.2"
+
+
+def pins(version: str) -> tuple[str, ...]:
+    major, minor = (int(part) for part in version.split(".")[:2])
+    sqlalchemy = ("sqlalchemy==2.0.58",) if major == 2 else ()
+    setuptools = ("setuptools<81",) if (major, minor) < (2, 13) else ()
+    return (f"mlflow=={version}", *sqlalchemy, *setuptools, SKLEARN)
 START_TIMEOUT_SECONDS = 180.0
 
 
@@ -39,22 +50,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("FLOPS_TEST_CACHE") or default)
 
 
-def mlflow_venv() -> Path:
-    """The cached venv with PINS, made first if missing or made with other pins."""
-    venv = cache_dir() / "mlflow-venv"
+def mlflow_venv(version: str) -> Path:
+    """The cached venv with ``pins(version)``, made first if missing or made with other pins."""
+    venv = cache_dir() / ("mlflow-venv" if version == DEFAULT_MLFLOW else f"mlflow-venv-{version}")
     marker = venv / ".flops-pins"
+    wanted = pins(version)
     venv.parent.mkdir(parents=True, exist_ok=True)
-    with open(venv.parent / "mlflow-venv.lock", "w") as lock:
+    with open(venv.parent / f"{venv.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another test process may be making it too
-        if not marker.is_file() or marker.read_text() != "\n".join(PINS):
+        if not marker.is_file() or marker.read_text() != "\n".join(wanted):
             shutil.rmtree(venv, ignore_errors=True)
             uv = [sys.executable, "-m", "uv"]
             subprocess.run([*uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
             subprocess.run(
-                [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *PINS],
+                [*uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"), *wanted],
                 check=True,
             )
-            marker.write_text("\n".join(PINS))
+            marker.write_text("\n".join(wanted))
     return venv
 
 
@@ -76,13 +88,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True, help="holds mlflow.db and artifacts/")
+    parser.add_argument("--mlflow", default=DEFAULT_MLFLOW, help=f"MLflow version (default {DEFAULT_MLFLOW})")
     args = parser.parse_args()
+    venv = mlflow_venv(args.mlflow)
+    print(f"python {venv / 'bin' / 'python'}", flush=True)
     port = args.port or free_port()
     data = args.dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
     server = subprocess.Popen(
         [
-            str(mlflow_venv() / "bin" / "mlflow"), "server",
+            str(venv / "bin" / "mlflow"), "server",
             "--backend-store-uri", f"sqlite:///{data / 'mlflow.db'}",
             "--serve-artifacts", "--artifacts-destination", str(data / "artifacts"),
             "--host", "127.0.0.1", "--port", str(port), "--workers", "1",

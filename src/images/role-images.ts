@@ -79,7 +79,9 @@ export const ROLE_IMAGES: Readonly<Record<ImageRole, RoleImage>> = {
     runtime: [],
     content: placed('model', '/opt/flops/model'),
     workingDir: '/opt/flops',
-    env: {},
+    // MLflow sets up a local tracking store when it serves (./mlruns, or ./mlflow.db in MLflow 3), and /opt/flops
+    // belongs to root: the serving user writes it to /tmp instead of warning "Permission denied".
+    env: { MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' },
     // MLflow's scoring server (gunicorn) from the image's own environment, on every interface: the manager deploys
     // this image with no command.
     entrypoint: [

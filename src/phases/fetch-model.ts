@@ -56,15 +56,8 @@ export async function fetchModel(job: TrainedModelJob, log: Logger): Promise<Fet
   const client = new MlflowClient(config.trackingUri, job.extraCa, job.signal);
   try {
     const run = await client.getRun(config.runId);
-    const files = await client.listArtifacts(run.runId, MODEL_ARTIFACT_PATH);
-    if (!files.some((file) => file.path === `${MODEL_ARTIFACT_PATH}/MLmodel`)) {
-      throw new PhaseError(
-        'MODEL_NOT_FOUND',
-        `run ${run.runId} on ${trackingServer(job)} has no model under ${MODEL_ARTIFACT_PATH} (no ${MODEL_ARTIFACT_PATH}/MLmodel); the aggregator logs the winner model there when training succeeds with a model flavor set`,
-      );
-    }
     const modelDir = join(job.workdir, 'model');
-    for (const file of files) await client.download(run.runId, file, MODEL_ARTIFACT_PATH, modelDir);
+    const files = await fetchFiles(client, run, modelDir, trackingServer(job));
     const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
     log.info({ run_id: run.runId, files: files.length, bytes }, 'Fetched the model');
     return { image, existing: undefined, modelDir, run, files: files.length, bytes };
@@ -73,6 +66,28 @@ export async function fetchModel(job: TrainedModelJob, log: Logger): Promise<Fet
   } finally {
     await client.close().catch(() => undefined);
   }
+}
+
+/**
+ * MLflow 2 keeps the model among the run's artifacts, under MODEL_ARTIFACT_PATH; MLflow 3 logs it as a LoggedModel
+ * of that name whose source run is the run, with files of its own.
+ */
+async function fetchFiles(client: MlflowClient, run: MlflowRun, modelDir: string, server: string) {
+  const files = await client.listArtifacts(run.runId, MODEL_ARTIFACT_PATH);
+  if (files.some((file) => file.path === `${MODEL_ARTIFACT_PATH}/MLmodel`)) {
+    for (const file of files) await client.download(run.runId, file, MODEL_ARTIFACT_PATH, modelDir);
+    return files;
+  }
+  const modelId = await client.findLoggedModel(run, MODEL_ARTIFACT_PATH);
+  const modelFiles = modelId === undefined ? [] : await client.listLoggedModelFiles(modelId);
+  if (modelId === undefined || !modelFiles.some((file) => file.path === 'MLmodel')) {
+    throw new PhaseError(
+      'MODEL_NOT_FOUND',
+      `run ${run.runId} on ${server} has no model under ${MODEL_ARTIFACT_PATH} (no ${MODEL_ARTIFACT_PATH}/MLmodel among its artifacts, and no MLflow 3 logged model of that name from this run); the aggregator logs the winner model there when training succeeds with a model flavor set`,
+    );
+  }
+  for (const file of modelFiles) await client.downloadLoggedModelFile(modelId, file, modelDir);
+  return modelFiles;
 }
 
 function fetchError(error: unknown, job: TrainedModelJob): unknown {

@@ -1,4 +1,5 @@
-// The few calls of MLflow's REST API the trained_model plan needs (undici): a run, its artifacts, their bytes.
+// The few calls of MLflow's REST API the trained_model plan needs (undici): a run, its artifacts, their bytes, and for
+// MLflow 3 the run's LoggedModel and its files (MLflow 3 keeps models outside the run's artifacts).
 
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -26,6 +27,15 @@ export interface MlflowRun {
   readonly experimentId: string;
   readonly artifactUri: string;
   readonly status: string;
+}
+
+/** What the search of LoggedModels answers of each. */
+interface LoggedModelInfo {
+  readonly model_id?: string;
+  readonly name?: string;
+  readonly source_run_id?: string;
+  readonly status?: string;
+  readonly creation_timestamp_ms?: number | string;
 }
 
 /** One file under a run's artifacts. */
@@ -113,14 +123,73 @@ export class MlflowClient {
    * proxied (`mlflow-artifacts:`) artifact roots alike.
    */
   async download(runId: string, file: ArtifactFile, root: string, destDir: string): Promise<void> {
-    const relative = normalize(file.path.slice(root.length).replace(/^\/+/, ''));
+    const query = `path=${encodeURIComponent(file.path)}&run_id=${encodeURIComponent(runId)}`;
+    await this.save(`/get-artifact?${query}`, file.path, root, destDir);
+  }
+
+  /**
+   * The id of the newest ready LoggedModel named `name` whose source run is `run` (MLflow 3); undefined when there is
+   * none, or when the server is MLflow 2 and has no LoggedModels at all.
+   */
+  async findLoggedModel(run: MlflowRun, name: string): Promise<string | undefined> {
+    const body = JSON.stringify({
+      experiment_ids: [run.experimentId],
+      filter: `name = '${name}' AND source_run_id = '${run.runId}'`,
+    });
+    let found: { models?: { info?: LoggedModelInfo }[] };
+    try {
+      found = (await this.call(
+        '/api/2.0/mlflow/logged-models/search',
+        `the logged models of run ${run.runId}`,
+        (r) => r.body.json(),
+        { method: 'POST', body },
+      )) as typeof found;
+    } catch (error) {
+      // MLflow 2 answers 404 (no such endpoint): it keeps models among the run's artifacts only.
+      if (error instanceof MlflowError && error.kind === 'not-found') return undefined;
+      throw error;
+    }
+    const ready = (found.models ?? [])
+      .map((model) => model.info)
+      .filter((info): info is LoggedModelInfo => info?.model_id !== undefined && info.status !== 'LOGGED_MODEL_FAILED')
+      .filter((info) => info.name === name && info.source_run_id === run.runId);
+    ready.sort((a, b) => Number(b.creation_timestamp_ms ?? 0) - Number(a.creation_timestamp_ms ?? 0));
+    return ready[0]?.model_id;
+  }
+
+  /** Every file of a LoggedModel below `path` ('' for all), folders walked; paths relative to the model's root. */
+  async listLoggedModelFiles(modelId: string, path = ''): Promise<ArtifactFile[]> {
+    if (!PATH_PART.test(modelId)) throw new MlflowError('not-found', `"${modelId}" is not a logged model id`);
+    const query = path === '' ? '' : `?artifact_directory_path=${encodeURIComponent(path)}`;
+    const url = `/ajax-api/2.0/mlflow/logged-models/${modelId}/artifacts/directories${query}`;
+    const body = (await this.json(url, `the files of logged model ${modelId}`)) as {
+      files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
+    };
+    const files: ArtifactFile[] = [];
+    for (const entry of body.files ?? []) {
+      if (entry.is_dir === true) files.push(...(await this.listLoggedModelFiles(modelId, entry.path)));
+      else files.push({ path: entry.path, bytes: Number(entry.file_size ?? 0) });
+    }
+    return files;
+  }
+
+  /** Writes one file of a LoggedModel below `destDir`, at its path in the model. */
+  async downloadLoggedModelFile(modelId: string, file: ArtifactFile, destDir: string): Promise<void> {
+    const query = `artifact_file_path=${encodeURIComponent(file.path)}`;
+    await this.save(`/ajax-api/2.0/mlflow/logged-models/${modelId}/artifacts/files?${query}`, file.path, '', destDir);
+  }
+
+  private async save(url: string, path: string, root: string, destDir: string): Promise<void> {
+    const relative = normalize(path.slice(root.length).replace(/^\/+/, ''));
     if (relative.startsWith('..') || relative.startsWith('/')) {
-      throw new MlflowError('protocol', `the tracking server listed an artifact outside ${root}: ${file.path}`);
+      throw new MlflowError(
+        'protocol',
+        `the tracking server listed an artifact outside ${root || 'the model'}: ${path}`,
+      );
     }
     const target = join(destDir, relative);
     await mkdir(dirname(target), { recursive: true });
-    const query = `path=${encodeURIComponent(file.path)}&run_id=${encodeURIComponent(runId)}`;
-    await this.call(`/get-artifact?${query}`, `artifact ${file.path}`, async (response) => {
+    await this.call(url, `artifact ${path}`, async (response) => {
       await pipeline(response.body, createWriteStream(target, { mode: 0o644 }));
     });
   }
@@ -134,14 +203,24 @@ export class MlflowClient {
     return this.call(path, what, (response) => response.body.json());
   }
 
-  /** One GET, retried while the server or network fails for now; 404 (and MLflow's not-found 400) are not retried. */
-  private call<T>(path: string, what: string, read: (response: Dispatcher.ResponseData) => Promise<T>): Promise<T> {
+  /** One call (a GET unless `post`), retried while the server or network fails for now; 404 (and MLflow's not-found 400) are not. */
+  private call<T>(
+    path: string,
+    what: string,
+    read: (response: Dispatcher.ResponseData) => Promise<T>,
+    post?: { method: 'POST'; body: string },
+  ): Promise<T> {
     const attempt = async (): Promise<T> => {
       let response: Dispatcher.ResponseData;
       try {
         response = await request(`${this.base}${path}`, {
           dispatcher: this.dispatcher,
-          headers: this.authorization ? { authorization: this.authorization } : {},
+          method: post?.method ?? 'GET',
+          body: post?.body,
+          headers: {
+            ...(this.authorization ? { authorization: this.authorization } : {}),
+            ...(post ? { 'content-type': 'application/json' } : {}),
+          },
           signal: AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)]),
         });
       } catch (error) {

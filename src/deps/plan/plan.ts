@@ -10,6 +10,7 @@ import { parseRequirement } from '../pep508-requirement.js';
 import { chooseInstaller, condaEnvironment } from './conda-step.js';
 import { addImpliedPackages, mlflowForAggregator, pkgResourcesForMlflow } from './fl-additions.js';
 import { chooseFlower } from './flower-step.js';
+import { boundKnownBreaks } from './known-breaks.js';
 import { dropHashes, refuseLocalAndVcs, removeFlopsUtils, removeProvidedPackages } from './requirement-steps.js';
 import { type Item, type PlanState, type PlanStep, text, where } from './state.js';
 import { cpuTorch, pairTorchCompanions, pipItems, refuseFrameworksWithoutPython } from './torch-steps.js';
@@ -33,6 +34,7 @@ const STEPS: Readonly<Record<PlanPurpose, readonly PlanStep[]>> = {
     addImpliedPackages,
     mlflowForAggregator,
     pkgResourcesForMlflow,
+    boundKnownBreaks,
   ],
   // A trained model's requirements are what MLflow recorded; mlflow itself stays, as it serves the model.
   serving: [
@@ -43,6 +45,7 @@ const STEPS: Readonly<Record<PlanPurpose, readonly PlanStep[]>> = {
     pairTorchCompanions,
     cpuTorch,
     pkgResourcesForMlflow,
+    boundKnownBreaks,
   ],
 };
 
@@ -74,6 +77,7 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
     flwrVersion: undefined,
     additions: [],
     aggregatorAdditions: [],
+    addedConstraints: [],
   };
   for (const step of STEPS[options.purpose]) step(state);
 
@@ -92,7 +96,7 @@ export function planDependencies(env: EnvSpec, options: PlanOptions): Dependency
     runtimePins: [...flower, ...state.additions],
     aggregatorPins: state.aggregatorAdditions,
     requirements: live.filter((item) => !item.constraint).map(text),
-    constraints: live.filter((item) => item.constraint).map(text),
+    constraints: [...live.filter((item) => item.constraint).map(text), ...state.addedConstraints],
     pipOptions: [...new Set(state.pipOptions)],
     condaEnvironment: state.installer === 'conda' ? condaEnvironment(state) : undefined,
     patches: state.patches,

@@ -33,6 +33,8 @@ export interface PlanState {
   readonly additions: string[];
   /** Requirements the aggregator gets on top (the MLflow client). */
   readonly aggregatorAdditions: string[];
+  /** Constraints the builder adds (bounds below releases that break code written before them). */
+  readonly addedConstraints: string[];
 }
 
 /** A step of the plan: reads and changes the state, or throws DependencyRefusal. */
