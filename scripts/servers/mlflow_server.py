@@ -91,7 +91,6 @@ def main() -> int:
     parser.add_argument("--mlflow", default=DEFAULT_MLFLOW, help=f"MLflow version (default {DEFAULT_MLFLOW})")
     args = parser.parse_args()
     venv = mlflow_venv(args.mlflow)
-    print(f"python {venv / 'bin' / 'python'}", flush=True)
     port = args.port or free_port()
     data = args.dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -128,7 +127,7 @@ def main() -> int:
             server.wait()
             return 1
         time.sleep(0.5)
-    print(f"ready {port}", flush=True)
+    print(f"python {venv / 'bin' / 'python'}\nready {port}", flush=True)
     status = server.wait()
     return 0 if stopping else status
 

@@ -49,9 +49,31 @@ export function startFlightServer(dataDir: string): Promise<PythonServer> {
   return startServer('flight data server', 'flight_data_server.py', ['--data-dir', dataDir], 'grpc', 60_000);
 }
 
-/** An MLflow 2.x tracking server (sqlite, proxied artifacts) keeping its files in `dir`; the first start installs it. */
-export function startMlflowServer(dir: string): Promise<PythonServer> {
-  return startServer('MLflow server', 'mlflow_server.py', ['--dir', dir], 'http', 600_000);
+/** A tracking server and the python of its venv, which logs models as that MLflow release does. */
+export interface MlflowServer extends PythonServer {
+  readonly python: string;
+}
+
+/**
+ * An MLflow tracking server (sqlite, proxied artifacts; 2.22.5 unless `version`) keeping its files in `dir`; the first
+ * start of a version installs it.
+ */
+export async function startMlflowServer(dir: string, version?: string): Promise<MlflowServer> {
+  const args = ['--dir', dir, ...(version ? ['--mlflow', version] : [])];
+  const server = await startServer('MLflow server', 'mlflow_server.py', args, 'http', 600_000);
+  const python = /^python (\S+)$/m.exec(server.process.outputTail())?.[1] ?? '';
+  return { ...server, python };
+}
+
+/** Logs an sklearn and a plain pyfunc model (test/servers/log_models.py) with the server's own MLflow; their run ids. */
+export async function logModels(server: MlflowServer): Promise<{ sklearn: string; pyfunc: string }> {
+  const { stdout } = await execa(server.python, [`${SERVERS}/log_models.py`, '--tracking-uri', server.url], {
+    timeout: 600_000,
+    env: { HOME: process.env.HOME ?? '/root', ...sslEnv() },
+    extendEnv: false,
+  });
+  const run = (kind: string): string => new RegExp(`^${kind} ([0-9a-f]+)$`, 'm').exec(String(stdout))?.[1] ?? '';
+  return { sklearn: run('sklearn'), pyfunc: run('pyfunc') };
 }
 
 /** Writes `rows` rows of MNIST- or CIFAR-shaped data under `tag`, as FLOps' mock data provider stores them. */
