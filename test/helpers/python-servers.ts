@@ -1,6 +1,8 @@
 // The Python servers of scripts/servers (the demo runs them too) and test/servers, run with the test venv: FLOps' ML data server (Arrow Flight) and an MLflow
 // tracking server. Each prints `ready <port>` once it serves.
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { type ServiceProcess, serviceEnv, spawnService } from './service-process.js';
@@ -90,4 +92,38 @@ export async function makeDatasets(
 export async function testPython(code: string, env: Record<string, string> = {}): Promise<string> {
   const { stdout } = await execa(TEST_PYTHON, ['-c', code], { timeout: 300_000, env: { ...env } });
   return String(stdout).trim();
+}
+
+/**
+ * A venv in `dir` holding exactly the versions `lock` (a builder's lock file) pins of the data loader's packages
+ * (datasets, pyarrow, pillow, numpy and what they need), without the ML frameworks the lock also pins.
+ */
+export async function lockedDataVenv(lock: string, dir: string): Promise<string> {
+  const pins = [...lock.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*==[^\s;\\]+)/gm)].map((match) => match[1]);
+  await writeFile(join(dir, 'constraints.txt'), pins.map((pin) => `${pin}\n`).join(''));
+  const env = { HOME: process.env.HOME ?? '/root', PATH: process.env.PATH ?? '/usr/bin:/bin', ...sslEnv() };
+  const uv = (args: string[]) => execa(TEST_PYTHON, ['-m', 'uv', ...args], { env, extendEnv: false, timeout: 600_000 });
+  await uv(['venv', '--quiet', '--python', TEST_PYTHON, join(dir, 'venv')]);
+  const python = join(dir, 'venv', 'bin', 'python');
+  const packages = ['datasets', 'pyarrow', 'pillow', 'numpy'];
+  await uv(['pip', 'install', '--quiet', '--python', python, '-c', join(dir, 'constraints.txt'), ...packages]);
+  return python;
+}
+
+/** Runs a fixture repo's data code (test/servers/run_data_manager.py) with `python`; what it prepared, as JSON. */
+export async function runDataManager(
+  python: string,
+  options: { repo: string; flight: PythonServer; tag: string; stubTorch?: boolean },
+): Promise<{ versions: Record<string, string>; data: unknown }> {
+  const args = ['--repo', options.repo, '--flight', `127.0.0.1:${options.flight.port}`, '--tag', options.tag];
+  const { stdout } = await execa(
+    python,
+    [`${SERVERS}/run_data_manager.py`, ...args, ...(options.stubTorch ? ['--stub-torch'] : [])],
+    {
+      env: { PYTHONPATH: `${ROOT}fl-templates/runtime`, HOME: process.env.HOME ?? '/root' },
+      extendEnv: false,
+      timeout: 300_000,
+    },
+  );
+  return JSON.parse(String(stdout).trim().split('\n').at(-1) ?? '{}');
 }

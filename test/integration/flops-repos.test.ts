@@ -1,8 +1,10 @@
 // The FLOps-style repos written for the tests (test/fixtures/flops-repos), in the shape of upstream's examples, through
 // validate, patch and resolve (a dry run: locked against the real package index, nothing built). The heavy frameworks
-// stay out of image builds in CI; the sklearn repo is built and run end to end in flops-deployment.test.ts.
+// stay out of image builds in CI; the sklearn repo is built and run end to end in flops-deployment.test.ts. The keras
+// and pytorch repos' data code (upstream's lines) runs against the Flight data server with exactly the datasets,
+// pyarrow, pillow and numpy their locks pin, the frameworks left out (torch's two imports stood in for).
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,13 @@ import { createFixtureRepo } from '../helpers/fixture-repo.js';
 import { startGitDaemon, type TestGitDaemon } from '../helpers/git-daemon.js';
 import { startMosquitto, type TestBroker } from '../helpers/mosquitto.js';
 import { type MqttRecording, recordMqtt } from '../helpers/mqtt-recorder.js';
+import {
+  lockedDataVenv,
+  makeDatasets,
+  type PythonServer,
+  runDataManager,
+  startFlightServer,
+} from '../helpers/python-servers.js';
 import { runBuilder } from '../helpers/run-builder.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
@@ -22,15 +31,19 @@ describe("FLOps users' repos through validate, patch and resolve", () => {
   let broker: TestBroker;
   let mqtt: MqttRecording;
   let tmp: string;
+  let flight: PythonServer;
 
   beforeAll(async () => {
     git = await startGitDaemon();
     broker = await startMosquitto();
     mqtt = await recordMqtt(broker.url, ['flops/#']);
     tmp = await makeTempDir('flops-repos');
+    await makeDatasets(join(tmp, 'data'), { shape: 'cifar', tag: 'cifar', rows: 50 });
+    flight = await startFlightServer(join(tmp, 'data'));
   });
 
   afterAll(async () => {
+    await flight?.stop();
     await mqtt?.close();
     await broker?.stop();
     await git?.stop();
@@ -51,6 +64,18 @@ describe("FLOps users' repos through validate, patch and resolve", () => {
         .map((m) => m.json())
         .find((event) => event.phase === phase && event.state === 'done')?.detail;
     return { done, context: join(workdir, 'context') };
+  }
+
+  /** The repo's data code run with the versions `lock` pins; checks that they are the versions it ran with. */
+  async function runDataCode(name: string, lock: string, stubTorch = false) {
+    const dir = join(tmp, `${name}-data`);
+    await mkdir(dir, { recursive: true });
+    const python = await lockedDataVenv(lock, dir);
+    const ran = await runDataManager(python, { repo: join(FIXTURES, name), flight, tag: 'cifar', stubTorch });
+    for (const pkg of ['datasets', 'pyarrow', 'numpy']) {
+      expect(lock, pkg).toMatch(new RegExp(`^${pkg}==${ran.versions[pkg]?.replaceAll('.', '\\.')} `, 'm'));
+    }
+    return ran;
   }
 
   it(
@@ -82,6 +107,14 @@ describe("FLOps users' repos through validate, patch and resolve", () => {
       expect(base).toMatch(/^datasets==/m);
       expect(base).toMatch(/^flwr==/m);
       expect(JSON.stringify(done('patch'))).toContain('protobuf');
+      // datasets 2.x/3.x behaviour: the formatted column is an array upstream's code slices.
+      expect(base).toMatch(/^datasets==[23]\./m);
+      const ran = await runDataCode('keras-cifar10', base);
+      const array = (shape: number[], dtype: string) => ({ type: 'ndarray', shape, dtype });
+      expect(ran.data).toEqual([
+        [array([40, 32, 32, 3], 'float64'), array([40], 'int64')],
+        [array([10, 32, 32, 3], 'float64'), array([10], 'int64')],
+      ]);
     },
     TIMEOUT,
   );
@@ -94,7 +127,12 @@ describe("FLOps users' repos through validate, patch and resolve", () => {
       const base = await readFile(join(context, 'locks/amd64/base.txt'), 'utf8');
       expect(base).toMatch(/^torch==2\.1\.1 /m);
       expect(base).toMatch(/^torchvision==/m);
-      expect(base).toMatch(/^datasets==/m);
+      expect(base).toMatch(/^datasets==[23]\./m);
+      const ran = await runDataCode('pytorch-cifar10', base, true);
+      expect(ran.data).toEqual([
+        { type: 'DataLoader', rows: 40, batch: { img: [32, 3, 32, 32], label: [32] } },
+        { type: 'DataLoader', rows: 10, batch: { img: [10, 3, 32, 32], label: [10] } },
+      ]);
     },
     TIMEOUT,
   );
