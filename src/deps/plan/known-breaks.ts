@@ -44,6 +44,14 @@ export const KNOWN_BREAKS: readonly KnownBreak[] = [
     source:
       'https://github.com/encode/starlette/releases/tag/1.0.0, mlflow/pyfunc/scoring_server/__init__.py of each release',
   },
+  {
+    name: 'setuptools',
+    bound: '<81',
+    // Without a setuptools line, pkgResourcesForMlflow adds `setuptools<81` itself.
+    applies: (state) => mlflowIn(state, '<2.13') && named(state.items, 'setuptools').length > 0,
+    why: 'MLflow before 2.13 imports pkg_resources, which setuptools 81 no longer provides; the unpinned setuptools of the environment (MLflow writes one into python_env.yaml) would be the newest',
+    source: "measured: MLflow 2.12.1's mlflow server and mlflow models serve, No module named 'pkg_resources'",
+  },
 ];
 
 /** Adds a constraint for every known break that applies and that the repo's own pins do not already decide. */
@@ -77,8 +85,17 @@ function allowsNoNumpy2(state: PlanState): boolean {
 /** The model is served by an MLflow release (its exact pin) within `range` ('' for any). */
 function servedBy(state: PlanState, range: string): boolean {
   if (state.options.purpose !== 'serving') return false;
-  return named(state.items, 'mlflow').some((item) => {
-    const exact = /^==\s*([0-9][0-9A-Za-z.+!-]*)$/.exec(item.parsed.specifier ?? '')?.[1];
-    return exact !== undefined && satisfies(exact, range);
-  });
+  return named(state.items, 'mlflow').some((item) => pinnedWithin(`mlflow${item.parsed.specifier}`, range));
+}
+
+/** A pinned MLflow release within `range` goes in: the model's, or the FL aggregator's client. */
+function mlflowIn(state: PlanState, range: string): boolean {
+  if (state.options.purpose === 'serving') return servedBy(state, range);
+  return state.aggregatorAdditions.some((line) => pinnedWithin(line, range));
+}
+
+/** `mlflow==2.12.1` within `range`; false for anything but an exact pin of mlflow. */
+function pinnedWithin(line: string, range: string): boolean {
+  const exact = /^mlflow\s*==\s*([0-9][0-9A-Za-z.+!-]*)$/.exec(line.trim())?.[1];
+  return exact !== undefined && satisfies(exact, range);
 }

@@ -101,6 +101,37 @@ describe('known breaks', () => {
     expect(result.patches.find((line) => line.startsWith('bounded datasets<4'))).toContain('Column');
   });
 
+  it.each([
+    {
+      case: "MLflow 2.12.1 serving, python_env.yaml's unpinned setuptools",
+      requirements: ['mlflow==2.12.1', 'setuptools'],
+      purpose: 'serving',
+      bounds: ['setuptools<81'],
+    },
+    {
+      case: 'MLflow 2.12.1 serving, no setuptools (a requirement below 81, added beside MLflow)',
+      requirements: ['mlflow==2.12.1'],
+      purpose: 'serving',
+      bounds: [],
+    },
+    {
+      case: "MLflow 2.12.1 serving, the model's setuptools pin",
+      requirements: ['mlflow==2.12.1', 'setuptools==69.5.1'],
+      purpose: 'serving',
+      bounds: [],
+    },
+    { case: 'MLflow 2.13.0 serving', requirements: ['mlflow==2.13.0', 'setuptools'], purpose: 'serving', bounds: [] },
+    {
+      case: "the FL aggregator's MLflow 2.12.1, unpinned setuptools",
+      requirements: ['mlflow==2.12.1', 'setuptools'],
+      purpose: 'fl',
+      bounds: ['setuptools<81'],
+    },
+    { case: "the FL aggregator's mlflow<3", requirements: ['setuptools'], purpose: 'fl', bounds: [] },
+  ] as const)('$case: $bounds', ({ requirements, purpose, bounds }) => {
+    expect(constraints([...requirements], { purpose })).toEqual(bounds);
+  });
+
   it('names a source for every break', () => {
     for (const entry of KNOWN_BREAKS) expect(entry.source, entry.name).toMatch(/^(https:\/\/|measured: )/);
   });
