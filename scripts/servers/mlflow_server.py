@@ -3,7 +3,7 @@
 Upstream's server is MLflow 2.12 with a database backend and proxied artifacts
 (``mlflow-artifacts:``); this one runs MLflow 2.22.5 (or ``--mlflow VERSION``) from a
 virtual environment made once and cached in
-``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv[-VERSION]`` (by uv,
+``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv-VERSION`` (by uv,
 which the test venv has), with a sqlite backend ``<dir>/mlflow.db`` and artifacts
 under ``<dir>/artifacts``, on 127.0.0.1. The venv also holds scikit-learn, so that
 its python logs models as an MLflow of that version does (test/servers/log_models.py).
@@ -52,7 +52,7 @@ def cache_dir() -> Path:
 
 def mlflow_venv(version: str) -> Path:
     """The cached venv with ``pins(version)``, made first if missing or made with other pins."""
-    venv = cache_dir() / ("mlflow-venv" if version == DEFAULT_MLFLOW else f"mlflow-venv-{version}")
+    venv = cache_dir() / f"mlflow-venv-{version}"
     marker = venv / ".flops-pins"
     wanted = pins(version)
     venv.parent.mkdir(parents=True, exist_ok=True)
