@@ -24,7 +24,6 @@ from typing import Any
 
 import mlflow
 import numpy as np
-import pandas as pd
 from mlflow.pyfunc import PythonModel
 from sklearn.linear_model import LogisticRegression
 
@@ -35,8 +34,9 @@ MLFLOW_3 = int(mlflow.__version__.split(".")[0]) >= 3
 class RowSums(PythonModel):
     """A model with no library behind it: the sum of each input row."""
 
-    def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> Any:
-        return model_input.sum(axis=1).to_numpy()
+    def predict(self, context: Any, model_input: Any, params: Any = None) -> Any:
+        # A DataFrame for `dataframe_split` input, an array for `inputs` (the test's).
+        return np.asarray(model_input).sum(axis=1)
 
 
 def where(name: str) -> dict[str, str]:
