@@ -17,8 +17,12 @@ export interface KnownBreak {
   readonly source: string;
 }
 
-/** Modules whose datasets API upstream's images gave as datasets 2.x: load_dataset(), and flwr_datasets. */
-const DATASET_MODULES = ['flops_utils.ml_repo_building_blocks', 'flwr_datasets'];
+/** Modules whose datasets API upstream's images gave as datasets 2.x: load_dataset() (and its older name), flwr_datasets. */
+const DATASET_MODULES = [
+  'flops_utils.ml_repo_building_blocks',
+  'flops_utils.flops_learner_files_wrapper',
+  'flwr_datasets',
+];
 
 export const KNOWN_BREAKS: readonly KnownBreak[] = [
   {

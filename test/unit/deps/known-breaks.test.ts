@@ -44,6 +44,12 @@ describe('known breaks', () => {
     },
     { case: 'load_dataset, numpy 2', requirements: ['numpy>=2'], options: LOADS, bounds: ['datasets<4'] },
     { case: 'load_dataset, no numpy', requirements: ['scikit-learn'], options: LOADS, bounds: ['datasets<4'] },
+    {
+      case: 'load_ml_data, the older name',
+      requirements: [],
+      options: { imports: ['flops_utils.flops_learner_files_wrapper'] },
+      bounds: ['datasets<4'],
+    },
     { case: 'flwr_datasets', requirements: [], options: { imports: ['flwr_datasets'] }, bounds: ['datasets<4'] },
     { case: 'datasets listed unpinned', requirements: ['datasets'], options: LOADS, bounds: ['datasets<4'] },
     { case: "the repo's own datasets pin", requirements: ['datasets==4.0.0'], options: LOADS, bounds: [] },
