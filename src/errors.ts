@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'MODEL_FETCH_FAILED'
   | 'MODEL_INVALID'
+  | 'TRAINING_ENTRY_MISSING'
   | 'CANCELLED'
   | 'TIMED_OUT'
   | 'USAGE'

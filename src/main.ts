@@ -12,6 +12,7 @@ import { runPipeline } from './pipeline.js';
 import { FL_ACTORS_PLAN } from './plans/fl-actors.js';
 import type { Plan } from './plans/plan.js';
 import { TRAINED_MODEL_PLAN } from './plans/trained-model.js';
+import { TRAINING_PLAN } from './plans/training.js';
 import { type BuildAccess, BuildAccessError, checkBuildAccess } from './preflight/build-access.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
@@ -31,9 +32,14 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
     if (!(error instanceof UsageError)) throw error;
     return reportUsageError(error);
   }
-  return config.plan === 'fl_actors'
-    ? runJob(FL_ACTORS_PLAN, config, cancel)
-    : runJob(TRAINED_MODEL_PLAN, config, cancel);
+  switch (config.plan) {
+    case 'fl_actors':
+      return runJob(FL_ACTORS_PLAN, config, cancel);
+    case 'trained_model':
+      return runJob(TRAINED_MODEL_PLAN, config, cancel);
+    case 'training':
+      return runJob(TRAINING_PLAN, config, cancel);
+  }
 }
 
 /** Runs one plan for a valid configuration: prepares the job, runs the phases, reports, cleans up. */

@@ -1,4 +1,4 @@
-// The three argument forms, told apart by the plan word, and the leading `python3 main.py` Docker may put in front.
+// The four argument forms, told apart by the plan word, and the leading `python3 main.py` Docker may put in front.
 
 import type { PlanName } from '../plans/phase-table.js';
 
@@ -35,6 +35,15 @@ export type ArgumentForm =
       readonly customerId: string;
       readonly trackingUri: string;
       readonly runId: string;
+    }
+  | {
+      readonly plan: 'training';
+      readonly form: 'manager';
+      readonly registry: string;
+      readonly projectId: string;
+      readonly broker: string;
+      readonly observer: string;
+      readonly repo: string;
     };
 
 /** A command line that fits no form, with what could still be read from it (to report the failure over MQTT). */
@@ -46,13 +55,14 @@ export interface FormProblem {
   readonly observer: string | undefined;
 }
 
-export const PLAN_WORDS: readonly PlanName[] = ['fl_actors', 'trained_model'];
+export const PLAN_WORDS: readonly PlanName[] = ['fl_actors', 'trained_model', 'training'];
 const isPlanWord = (word: string | undefined): word is PlanName =>
   (PLAN_WORDS as readonly string[]).includes(word ?? '');
 
 /** The forms as --help shows them. */
 export const FORMS_HELP = `  flops-image-builder <registry_url> <project_id> <mqtt_ip> <observer_ip> [options] fl_actors <repo_url> <ml_model_flavor>
   flops-image-builder <registry_url> <project_id> <mqtt_ip> <observer_ip> [options] trained_model <customer_id> <tracking_server_uri> <run_id>
+  flops-image-builder <registry_url> <project_id> <mqtt_ip> <observer_ip> [options] training <repo_url> [--entry FILE]
   flops-image-builder <repo_url> <registry_url> <project_id> <mqtt_ip> [<mqtt_port>] <observer_ip> [options]`;
 
 /**
@@ -88,6 +98,13 @@ export function readArgumentForm(positionals: readonly string[]): ArgumentForm |
     }
     return { plan, form: 'manager', registry, projectId, broker, observer, repo, flavor };
   }
+  if (plan === 'training') {
+    const [repo = ''] = rest;
+    if (rest.length !== 1) {
+      return { ...guess, problem: `expected 1 argument after "training" (repo_url), got ${rest.length}` };
+    }
+    return { plan, form: 'manager', registry, projectId, broker, observer, repo };
+  }
   const [customerId = '', trackingUri = '', runId = ''] = rest;
   if (rest.length !== 3) {
     return {
@@ -114,7 +131,7 @@ function readPositionalForm(positionals: readonly string[]): ArgumentForm | Form
     broker: managerLike ? positionals[2] : positionals[3],
     observer: managerLike ? positionals[3] : undefined,
     problem: managerLike
-      ? `"${word}" is not a build plan; expected fl_actors or trained_model after observer_ip`
+      ? `"${word}" is not a build plan; expected fl_actors, trained_model or training after observer_ip`
       : `expected the arguments of one of the forms in --help, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`,
   };
 }

@@ -9,14 +9,16 @@ import { type Endpoint, parseEndpoint } from './endpoint.js';
 import { type FlActorsConfig, readFlActors, readRepo } from './fl-actors.js';
 import { type OptionName, parseCommandLine } from './options.js';
 import { readTrainedModel, type TrainedModelConfig } from './trained-model.js';
+import { readTraining, type TrainingConfig } from './training.js';
 import { deepFreeze } from './values.js';
 
 export type { CommonConfig } from './common.js';
 export type { FlActorsConfig } from './fl-actors.js';
 export type { TrainedModelConfig } from './trained-model.js';
+export type { TrainingConfig } from './training.js';
 export { DEFAULT_MQTT_PORT, DEFAULT_OBSERVER_PORT };
 
-export type Config = FlActorsConfig | TrainedModelConfig;
+export type Config = FlActorsConfig | TrainedModelConfig | TrainingConfig;
 
 /** What the command line asked for. */
 export type Invocation = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: Config };
@@ -46,6 +48,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const repoFirst = form.plan === 'fl_actors' && form.form === 'positional';
   const firstRepo = repoFirst ? readRepo(form.repo, values, problems) : undefined;
   const common = readCommon(form, values, text, env, problems);
+  if (form.plan !== 'training' && values.entry !== undefined) {
+    problems.push(`--entry applies to training only, not to ${form.plan}`);
+  }
   const config =
     form.plan === 'fl_actors'
       ? readFlActors(
@@ -57,7 +62,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
           env,
           problems,
         )
-      : readTrainedModel(form, common, values, problems);
+      : form.plan === 'training'
+        ? readTraining(readRepo(form.repo, values, problems), common, values, text, env, problems)
+        : readTrainedModel(form, common, values, problems);
   if (problems.length > 0 || config === undefined) {
     throw new UsageError(problems, {
       plan: form.plan,

@@ -8,12 +8,9 @@ import type { OptionValues } from './options.js';
 import { parseRepoUrl, type RepoUrl } from './repo-url.js';
 import { collectSecrets, type MlModelFlavor, nonEmpty, parseFlavor, positiveInteger } from './values.js';
 
-/** The fl_actors plan: the learner and aggregator images of an ML repo. */
-export interface FlActorsConfig extends CommonConfig {
-  readonly plan: 'fl_actors';
+/** Where a plan that builds from a git repo takes it: the repo, the ref, the token and the repo's size limits. */
+export interface RepoSource {
   readonly repo: RepoUrl;
-  /** The model's MLflow flavor; undefined in the first form when --ml-model-flavor is not given. */
-  readonly flavor: MlModelFlavor | undefined;
   readonly ref: string | undefined;
   readonly gitToken: string | undefined;
   /** Fetch the repo's submodules (off unless `--submodules`). */
@@ -21,6 +18,13 @@ export interface FlActorsConfig extends CommonConfig {
   /** The repo's working tree (without `.git`) may hold at most this many bytes and files. */
   readonly maxRepoBytes: number;
   readonly maxRepoFiles: number;
+}
+
+/** The fl_actors plan: the learner and aggregator images of an ML repo. */
+export interface FlActorsConfig extends CommonConfig, RepoSource {
+  readonly plan: 'fl_actors';
+  /** The model's MLflow flavor; undefined in the first form when --ml-model-flavor is not given. */
+  readonly flavor: MlModelFlavor | undefined;
 }
 
 /** Reads repo_url; pushes its problem (kept apart so the first form can report it first, as the command line reads). */
@@ -48,6 +52,26 @@ export function readFlActors(
       `${form.form === 'manager' ? 'ml_model_flavor' : '--ml-model-flavor'} "${flavorText}": ${flavor.problem}`,
     );
   }
+  const source = readRepoSource(values, text, env, problems);
+  if (common === undefined || repo === undefined || isProblem(flavor)) return undefined;
+  const { secretValues, secretUrls, ...rest } = common;
+  return {
+    ...rest,
+    plan: 'fl_actors',
+    repo,
+    flavor,
+    ...source,
+    secrets: collectSecrets([source.gitToken, ...secretValues], [repo.url, ...secretUrls]),
+  };
+}
+
+/** Reads the ref, the submodules flag, the size limits and GIT_TOKEN: what every plan that clones a repo reads. */
+export function readRepoSource(
+  values: OptionValues,
+  text: OptionText,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Omit<RepoSource, 'repo'> {
   const ref = text('ref');
   if (ref !== undefined && !SAFE_VALUE.test(ref))
     problems.push(`--ref "${ref}": must not start with "-" or contain white space`);
@@ -63,19 +87,11 @@ export function readFlActors(
     DEFAULT_MAX_REPO_FILES,
     problems,
   );
-  if (common === undefined || repo === undefined || isProblem(flavor)) return undefined;
-  const gitToken = nonEmpty(env.GIT_TOKEN);
-  const { secretValues, secretUrls, ...rest } = common;
   return {
-    ...rest,
-    plan: 'fl_actors',
-    repo,
-    flavor,
     ref,
-    gitToken,
+    gitToken: nonEmpty(env.GIT_TOKEN),
     submodules: values.submodules === true,
     maxRepoBytes: maxRepoMb * 1024 * 1024,
     maxRepoFiles,
-    secrets: collectSecrets([gitToken, ...secretValues], [repo.url, ...secretUrls]),
   };
 }

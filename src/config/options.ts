@@ -53,6 +53,12 @@ export const OPTIONS = [
     value: 'FLAVOR',
     help: "the model's MLflow flavor in the first argument form (sklearn, pytorch, tensorflow, keras)",
   },
+  {
+    name: 'entry',
+    type: 'string',
+    value: 'FILE',
+    help: "training: the repo's .py file `IMAGE train` runs (default: train.py, else the pyproject's `train` script)",
+  },
   { name: 'dry-run', type: 'boolean', help: 'stop after rendering the build contexts (no buildah, no push)' },
   {
     name: 'workdir',

@@ -9,7 +9,7 @@ import { builderPins, constraintsFileLines, requirementsFileLines } from '../dep
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
 import type { PinnedBase } from '../images/base-image.js';
-import { contentTag, type DepsRole, depsContentHash, inputsTag } from '../images/deps-image.js';
+import { contentTag, type DepsRole, depsContentHash, inputsTag, LOCK_HOLDER } from '../images/deps-image.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
@@ -136,7 +136,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
         return [role, contentTag(role, platform.architecture, hash)];
       }),
     );
-    const holder: DepsRole = input.roles.includes('aggregator') ? 'aggregator' : (input.roles[0] ?? 'model');
+    const holder = LOCK_HOLDER[plan.purpose];
     result.push({
       platform,
       containerfile: file,
@@ -147,7 +147,9 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       extras: locked?.extras,
       unlocked: locked?.unlocked ?? [],
       moved: locked?.moved ?? [],
-      installStages: copies ? { learner: [install], model: [install], aggregator: [install, aggregatorInstall] } : {},
+      installStages: copies
+        ? { learner: [install], model: [install], trainer: [install], aggregator: [install, aggregatorInstall] }
+        : {},
     });
   }
   return result;

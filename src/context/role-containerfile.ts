@@ -27,6 +27,7 @@ export async function roleContainerfile(
       .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
       .join(' \\\n    '),
     WORKING_DIR: image.workingDir,
+    USER: image.user,
     ENTRYPOINT: JSON.stringify(image.entrypoint),
   });
 }

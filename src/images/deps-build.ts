@@ -48,6 +48,7 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
   learner: ['flwr', 'paho.mqtt.client', 'flops_common', 'flops_utils', 'flops_learner'],
   aggregator: ['flwr', 'paho.mqtt.client', 'mlflow', 'flops_common', 'flops_utils', 'flops_aggregator'],
   model: ['mlflow.pyfunc'],
+  trainer: ['flops_trainer'],
 };
 
 /** Finds or builds each dependency image, learner before aggregator (which builds on it), platform by platform. */
@@ -58,7 +59,9 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
   const stageIds = new Map<string, string>();
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
-    const roles = (['learner', 'aggregator', 'model'] as const).filter((role) => deps.tags[role] !== undefined);
+    const roles = (['learner', 'aggregator', 'model', 'trainer'] as const).filter(
+      (role) => deps.tags[role] !== undefined,
+    );
     const holder = roles.includes('aggregator') ? 'aggregator' : roles[0];
     for (const role of roles) {
       const tag = deps.tags[role] as string;
@@ -81,7 +84,8 @@ export async function ensureDepsImages(job: Job, context: ImageContext, log: Log
       };
       const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
       const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, stageIds, log);
-      const target = `${role === 'model' ? 'learner' : role}-deps`;
+      // The learner's dependency stage is the repo's (or model's) set alone: the serving and training images use it too.
+      const target = `${role === 'model' || role === 'trainer' ? 'learner' : role}-deps`;
       // The module list of the environment the image copies goes into its label; the conda path has no install
       // stage, and its list is read from the image itself (not labelled: the image is built in one step).
       const listed = stages.lastImageId === undefined ? '' : await readInstalledModules(job, stages.lastImageId);

@@ -2,9 +2,20 @@
 // kept in the registry beside the images built on them, so a fresh builder finds them and installs nothing.
 
 import { createHash } from 'node:crypto';
+import type { PlanPurpose } from '../deps/plan/types.js';
 
-/** What a dependency image is for: the learner (the base set), the aggregator (base set and its own layer), a model. */
-export type DepsRole = 'learner' | 'aggregator' | 'model';
+/**
+ * What a dependency image is for: the learner (the base set), the aggregator (base set and its own layer), a model,
+ * a trainer.
+ */
+export type DepsRole = 'learner' | 'aggregator' | 'model' | 'trainer';
+
+/** The role whose dependency image carries a plan's lock record: the one installing the most. */
+export const LOCK_HOLDER: Readonly<Record<PlanPurpose, DepsRole>> = {
+  fl: 'aggregator',
+  serving: 'model',
+  training: 'trainer',
+};
 
 /** Labels of a dependency image: the locks it installed, so a later job can reuse them without resolving. */
 export const DEPS_LABELS = Object.freeze({

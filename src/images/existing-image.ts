@@ -10,6 +10,8 @@ export interface WantedLabels {
   /** The flavor the request names; `'any'` when the image's content decides it (a trained model's). */
   readonly mlModelFlavor: string | undefined | 'any';
   readonly platforms: readonly string[];
+  /** Further labels the image must carry with exactly these values (a trainer's --entry). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,6 +50,7 @@ function isCurrent(image: RemoteImage, builderVersion: string, wanted: WantedLab
     labels[LABELS.builderVersion] === builderVersion &&
     (wanted.mlModelFlavor === 'any' || labels[LABELS.mlModelFlavor] === wanted.mlModelFlavor) &&
     (labels[LABELS.platforms] ?? '') === wanted.platforms.join(',') &&
-    wanted.platforms.every((platform) => image.platforms.includes(platform))
+    wanted.platforms.every((platform) => image.platforms.includes(platform)) &&
+    Object.entries(wanted.labels ?? {}).every(([key, value]) => labels[key] === value)
   );
 }

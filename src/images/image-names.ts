@@ -49,6 +49,29 @@ export function deriveImageNames(repo: RepoUrl, registryHostPort: string, commit
   };
 }
 
+/** The training image of one commit: `<registry>/<owner>/<repo>/trainer:<commit sha>`. */
+export interface TrainerImage {
+  /** The repo's path in the registry, e.g. `alice/iris`. */
+  readonly path: string;
+  readonly repository: string;
+  readonly reference: string;
+  readonly tag: string;
+  readonly adjusted: { readonly from: string; readonly to: string } | null;
+}
+
+/** The trainer's name beside the repo's FL images, made valid the same way. */
+export function trainerImageName(repo: RepoUrl, registryHostPort: string, commitSha: string): TrainerImage {
+  const names = deriveImageNames(repo, registryHostPort, commitSha);
+  const repository = `${names.path}/trainer`;
+  return {
+    path: names.path,
+    repository,
+    reference: `${registryHostPort}/${repository}:${commitSha}`,
+    tag: commitSha,
+    adjusted: names.adjusted,
+  };
+}
+
 /** The serving image of a trained model: `<registry>/<customer_id lower-cased>/trained_model:<run_id>`. */
 export interface TrainedModelImage {
   /** The customer's path in the registry (`admin`). */

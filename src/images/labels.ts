@@ -14,6 +14,9 @@ export const LABELS = Object.freeze({
   patches: 'io.flops.patches',
   /** The digest of the lock the image installed (the first platform's). */
   lockDigest: 'io.flops.lock.digest',
+  /** A trainer's entry (`train.py`, `module:function`), and the --entry it was asked for (empty: the default). */
+  trainingEntry: 'io.flops.training.entry',
+  trainingEntryOption: 'io.flops.training.entry-option',
 });
 
 /** What goes into the labels of one image. */

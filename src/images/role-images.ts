@@ -3,12 +3,16 @@
 
 import type { DepsRole } from './deps-image.js';
 
-/** The user every image runs as; the repo is owned by it, since ML code often writes next to itself. */
+/** The user the FL and serving images run as; the repo is owned by it, since ML code often writes next to itself. */
 export const IMAGE_USER = { uid: 10001, gid: 10001 } as const;
+/** `uid:gid` in an image's config. */
+const FLOPS_USER = `${IMAGE_USER.uid}:${IMAGE_USER.gid}`;
+/** Where the trainer's code goes: SageMaker's bring-your-own-container layout (`/opt/ml` is mounted at run time). */
+export const TRAINER_CODE_DIR = '/opt/program';
 /** Where the repo goes; the FL components chdir there before loading it. */
 export const REPO_DIR = '/app';
 
-export type ImageRole = 'learner' | 'aggregator' | 'model';
+export type ImageRole = 'learner' | 'aggregator' | 'model' | 'trainer';
 
 /** A folder or file of the build context and where it lands in the image. */
 export interface Placement {
@@ -32,6 +36,8 @@ export interface RoleImage {
   readonly env: Readonly<Record<string, string>>;
   readonly entrypoint: readonly string[];
   readonly exposedPorts: readonly string[];
+  /** `uid:gid` the image runs as. */
+  readonly user: string;
 }
 
 const LIB = '/opt/flops/lib';
@@ -57,6 +63,7 @@ export const ROLE_IMAGES: Readonly<Record<ImageRole, RoleImage>> = {
     env: { PYTHONPATH: `${LIB}:/opt/flops/stand-ins:${REPO_DIR}`, FLOPS_REPO_DIR: REPO_DIR },
     entrypoint: [PYTHON, '-m', 'flops_learner'],
     exposedPorts: [],
+    user: FLOPS_USER,
   },
   aggregator: {
     role: 'aggregator',
@@ -72,6 +79,7 @@ export const ROLE_IMAGES: Readonly<Record<ImageRole, RoleImage>> = {
     env: { PYTHONPATH: `${LIB}:${REPO_DIR}`, FLOPS_REPO_DIR: REPO_DIR },
     entrypoint: [PYTHON, '-m', 'flops_aggregator'],
     exposedPorts: ['8080/tcp'],
+    user: FLOPS_USER,
   },
   model: {
     role: 'model',
@@ -100,5 +108,21 @@ export const ROLE_IMAGES: Readonly<Record<ImageRole, RoleImage>> = {
       'local',
     ],
     exposedPorts: ['8080/tcp'],
+    user: FLOPS_USER,
+  },
+  trainer: {
+    role: 'trainer',
+    deps: 'trainer',
+    runtime: [placed('flops/flops_trainer', `${LIB}/flops_trainer`)],
+    // Root's, as is everything else in the image: the trainer runs as root (below) and never writes its own code.
+    content: placed('repo', TRAINER_CODE_DIR),
+    workingDir: TRAINER_CODE_DIR,
+    env: { PYTHONPATH: LIB, FLOPS_REPO_DIR: TRAINER_CODE_DIR },
+    // `IMAGE train` as SageMaker starts it: the word arrives as the entry's argument.
+    entrypoint: [PYTHON, '-m', 'flops_trainer'],
+    exposedPorts: [],
+    // Root: SageMaker runs training containers as root with /opt/ml owned by root, and the entry must write the model
+    // and the failure file there; a user of our own could not, on SageMaker or on any run that mounts /opt/ml alike.
+    user: '0:0',
   },
 };

@@ -10,7 +10,7 @@ import type { ResolveResult } from '../resolve/result.js';
 
 /** The `started` payload. */
 export function startedPayload(config: Config, builderVersion: string): StartedPayload {
-  const what = config.plan === 'fl_actors' ? { repo_url: config.repo.display } : { run_id: config.runId };
+  const what = config.plan === 'trained_model' ? { run_id: config.runId } : { repo_url: config.repo.display };
   return {
     flops_project_id: config.projectId,
     plan: config.plan,

@@ -8,7 +8,7 @@ import { pruneDepsRepository } from '../images/deps-retention.js';
 import type { ImagesBuilt } from '../images/images-built.js';
 import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
-import { IMAGE_USER, type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
+import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
@@ -78,7 +78,7 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
             env: { ...image.env, ...context.env },
             labels: target.labels,
             workingDir: image.workingDir,
-            user: `${IMAGE_USER.uid}:${IMAGE_USER.gid}`,
+            user: image.user,
             entrypoint: image.entrypoint,
             exposedPorts: image.exposedPorts,
           },

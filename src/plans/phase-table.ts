@@ -32,9 +32,19 @@ export const PLAN_PHASES = {
     { name: 'build', exitCode: 14, timeoutS: 2700 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
+  // The fl_actors phases, for one SageMaker-style training image with no FL components.
+  training: [
+    { name: 'clone', exitCode: 10, timeoutS: 300 },
+    { name: 'validate', exitCode: 11, timeoutS: 300 },
+    { name: 'patch', exitCode: 12, timeoutS: 120 },
+    { name: 'resolve', exitCode: 16, timeoutS: 180 },
+    { name: 'inject', exitCode: 13, timeoutS: 300 },
+    { name: 'build', exitCode: 14, timeoutS: 2700 },
+    { name: 'push', exitCode: 15, timeoutS: 1200 },
+  ],
 } as const satisfies Record<string, readonly PhaseRow[]>;
 
-/** A build plan: `fl_actors` (learner and aggregator images) or `trained_model` (the serving image). */
+/** A build plan: `fl_actors` (learner and aggregator), `trained_model` (the serving image), `training` (a trainer). */
 export type PlanName = keyof typeof PLAN_PHASES;
 /** The phases of one plan, in order. */
 export type PlanPhaseName<P extends PlanName> = (typeof PLAN_PHASES)[P][number]['name'];

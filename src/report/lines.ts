@@ -20,10 +20,11 @@ export function phaseLine(event: PhaseEvent): string {
 
 /** The opening line: what is built, of which flavor, for which platforms. */
 export function startedLine(payload: StartedPayload): string {
-  const what =
-    payload.plan === 'fl_actors'
-      ? `learner and aggregator images of ${payload.repo_url ?? ''}`
-      : `the serving image of MLflow run ${payload.run_id ?? ''}`;
+  const what = {
+    fl_actors: `learner and aggregator images of ${payload.repo_url ?? ''}`,
+    trained_model: `the serving image of MLflow run ${payload.run_id ?? ''}`,
+    training: `the training image of ${payload.repo_url ?? ''}`,
+  }[payload.plan];
   const flavor = payload.ml_model_flavor ? `, ${payload.ml_model_flavor} model` : '';
   return `[${payload.flops_project_id}] image builder ${payload.builder_version} started: ${what}${flavor}, for ${payload.platforms.join(' and ')}`;
 }
@@ -36,7 +37,9 @@ export function successLine(payload: SuccessPayload): string {
   const images =
     'learner_image' in payload
       ? `${payload.learner_image.reference} and ${payload.aggregator_image.reference}`
-      : payload.trained_model_image.reference;
+      : 'trainer_image' in payload
+        ? payload.trainer_image.reference
+        : payload.trained_model_image.reference;
   return `[${payload.flops_project_id}] SUCCESS, ${how}: ${images}`;
 }
 

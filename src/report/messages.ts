@@ -93,8 +93,18 @@ export interface TrainedModelSuccessPayload extends SuccessCommon {
   readonly python_version: string;
 }
 
+/** Payload of `flops_manager/training_image_builder/success`. */
+export interface TrainingSuccessPayload extends SuccessCommon {
+  readonly commit_sha: string;
+  readonly trainer_image: ImageOutcome;
+  /** What `IMAGE train` runs: a file of the repo (`train.py`) or a pyproject script's `module:function`. */
+  readonly entry: string;
+  readonly python_version: string;
+  readonly name_adjusted: { readonly from: string; readonly to: string } | null;
+}
+
 /** Payload of `…/success`. */
-export type SuccessPayload = FlActorsSuccessPayload | TrainedModelSuccessPayload;
+export type SuccessPayload = FlActorsSuccessPayload | TrainedModelSuccessPayload | TrainingSuccessPayload;
 
 /** Payload of `…/failed`. */
 export interface FailedPayload {
@@ -113,7 +123,7 @@ export interface FailedPayload {
 export interface StartedPayload {
   readonly flops_project_id: string;
   readonly plan: PlanName;
-  /** fl_actors: the repo, without credentials. */
+  /** fl_actors and training: the repo, without credentials. */
   readonly repo_url?: string;
   /** trained_model: the MLflow run whose model is served. */
   readonly run_id?: string;

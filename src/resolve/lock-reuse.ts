@@ -1,7 +1,7 @@
 // The reuse of an earlier build's lock: while a platform's inputs are the same, its lock is read back from the lock
 // record in the registry, so new releases on the index never turn a code-only change into a dependency rebuild.
 
-import { DEPS_LABELS, inputsTag } from '../images/deps-image.js';
+import { DEPS_LABELS, inputsTag, LOCK_HOLDER } from '../images/deps-image.js';
 import type { Job } from '../job.js';
 import type { PlatformInfo } from '../platforms.js';
 import { readLock } from './lock.js';
@@ -16,7 +16,7 @@ export async function earlierLock(
   inputsHash: string,
 ): Promise<Omit<PlatformLock, 'differs' | 'inputsHash'> | undefined> {
   if (input.depsRepository === undefined || job.config.force) return undefined;
-  const role = input.plan.purpose === 'fl' ? 'aggregator' : 'model';
+  const role = LOCK_HOLDER[input.plan.purpose];
   const tag = inputsTag(role, platform.architecture, inputsHash);
   const image = await job.registry.platformImage(input.depsRepository, tag, platform.platform).catch(() => undefined);
   if (image === undefined) return undefined;

@@ -47,6 +47,17 @@ const STEPS: Readonly<Record<PlanPurpose, readonly PlanStep[]>> = {
     pkgResourcesForMlflow,
     boundKnownBreaks,
   ],
+  // The repo's own requirements, without what only FL needs: flops_utils stays the repo's to install or not, nothing
+  // the FL images provide is removed, no Flower is chosen and nothing is added for the FL runtime's imports.
+  training: [
+    dropHashes,
+    refuseLocalAndVcs,
+    chooseInstaller,
+    refuseFrameworksWithoutPython,
+    pairTorchCompanions,
+    cpuTorch,
+    pkgResourcesForMlflow,
+  ],
 };
 
 /** Plans the images' dependencies; throws DependencyRefusal when the environment cannot work. */

@@ -1,7 +1,7 @@
 // What the dependency plan takes and gives, and how it refuses.
 
-/** What the images are for: FL (learner and aggregator) or serving a trained model. */
-export type PlanPurpose = 'fl' | 'serving';
+/** What the images are for: FL (learner and aggregator), serving a trained model, or training outside FL. */
+export type PlanPurpose = 'fl' | 'serving' | 'training';
 
 /** What the plan depends on besides the environment file. */
 export interface PlanOptions {

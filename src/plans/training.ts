@@ -1,0 +1,109 @@
+// The training plan: clone → validate → patch → resolve → inject → build → push of one SageMaker-style trainer.
+// The fl_actors phases but for inject, with the training purpose's dependency steps and no FL components.
+
+import type { TrainingConfig } from '../config/config.js';
+import { builtDepsTags } from '../images/deps-build.js';
+import { depsRepository } from '../images/deps-image.js';
+import { imageLabels, LABELS } from '../images/labels.js';
+import type { Job } from '../job.js';
+import { trainingSuccess } from '../outcome/training.js';
+import { type BuildResult, build, buildPhase } from '../phases/build.js';
+import { cloneTraining, cloneTrainingPhase, type TrainingCloneResult } from '../phases/clone-training.js';
+import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
+import { type PushResult, push, pushPhase } from '../phases/push.js';
+import { renderTraining, renderTrainingPhase, type TrainingContext } from '../phases/render-training.js';
+import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
+import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
+import { lockDigest } from '../resolve/lock.js';
+import { phaseNames } from './phase-table.js';
+import { need, type Plan } from './plan.js';
+
+/** Each phase's result, by name: the phase table's training rows. */
+export interface TrainingResults {
+  clone: TrainingCloneResult;
+  validate: TrainingValidateResult;
+  patch: PatchResult;
+  resolve: ResolveResult;
+  inject: TrainingContext;
+  build: BuildResult;
+  push: PushResult;
+}
+
+export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
+  name: 'training',
+  order: phaseNames('training'),
+  phases: {
+    clone: { ...cloneTrainingPhase, run: (job, _done, log) => cloneTraining(job, log) },
+    validate: {
+      ...validateTrainingPhase,
+      run: (job, done) => validateTraining(job, need(done.clone, 'clone').repoDir),
+    },
+    patch: {
+      ...patchPhase,
+      run: (job, done) => {
+        const { env, python, baseImage, imports } = need(done.validate, 'validate');
+        return patch(job, { env, python, baseImage, imports, purpose: 'training' });
+      },
+    },
+    resolve: {
+      ...resolvePhase,
+      run: (job, done, log) => {
+        const { image } = need(done.clone, 'clone');
+        const envFile = need(done.validate, 'validate').env.file;
+        const deps = job.config.dryRun ? undefined : depsRepository(image.path);
+        return resolve(job, { plan: need(done.patch, 'patch'), envFile, depsRepository: deps }, log);
+      },
+    },
+    inject: {
+      ...renderTrainingPhase,
+      run: (job, done) => {
+        const { repoDir, image } = need(done.clone, 'clone');
+        return renderTraining(job, {
+          repoDir,
+          image,
+          plan: need(done.patch, 'patch'),
+          locks: done.resolve?.locks.length ? done.resolve.locks : undefined,
+          entry: need(done.validate, 'validate').entry,
+        });
+      },
+    },
+    build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    push: {
+      ...pushPhase,
+      run: (job, done, log) => {
+        const { image } = need(done.clone, 'clone');
+        const target = { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) };
+        return push(
+          job,
+          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: { trainer: target } },
+          log,
+        );
+      },
+    },
+  },
+  success: trainingSuccess,
+  builtTags: (done) => builtDepsTags(done.build),
+};
+
+/** The trainer's labels: where it comes from, what made it, what it runs. */
+function labelsOf(job: Job<TrainingConfig>, done: Partial<TrainingResults>): Record<string, string> {
+  const plan = need(done.patch, 'patch');
+  const lock = done.resolve?.locks[0];
+  return {
+    ...imageLabels({
+      sourceUrl: job.config.repo.display,
+      revision: need(done.clone, 'clone').commitSha,
+      created: new Date(),
+      title: 'FLOps trainer',
+      builderVersion: job.builderVersion,
+      flwrVersion: undefined,
+      pythonVersion: plan.python,
+      mlModelFlavor: undefined,
+      platforms: job.config.platforms,
+      patches: plan.patches,
+    }),
+    [LABELS.trainingEntry]: need(done.validate, 'validate').entry.value,
+    [LABELS.trainingEntryOption]: job.config.entry ?? '',
+    ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
+  };
+}
