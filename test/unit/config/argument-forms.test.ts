@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainedModelConfig } from '../../../src/config/config.js';
+import type { TrainedModelConfig, TrainingConfig } from '../../../src/config/config.js';
 import { usage } from '../../../src/config/usage.js';
 import { UsageError } from '../../../src/errors.js';
 import { problems, run, runAny } from '../../helpers/load-config.js';
@@ -9,7 +9,15 @@ const FL_ACTORS =
   'python3 main.py http://10.0.0.5:5073 proj-7 10.0.0.5 10.30.12.34 --supported_platforms=linux/amd64 fl_actors https://github.com/Malyuk-A/flops_ml_repo_mnist_sklearn sklearn';
 const TRAINED_MODEL =
   'python3 main.py http://10.0.0.5:5073 proj-7 10.0.0.5 10.30.12.34 --supported_platforms=linux/amd64 trained_model Admin http://10.30.7.9:7027 98afa654c6b441cb95b8185be5856163';
+const TRAINING =
+  'python3 main.py http://10.0.0.5:5073 proj-7 10.0.0.5 10.30.12.34 --supported_platforms=linux/amd64 training https://github.com/aws/iris';
 const split = (line: string): string[] => line.split(' ');
+
+function training(argv: readonly string[]): TrainingConfig {
+  const config = runAny(argv);
+  if (config.plan !== 'training') throw new Error(`expected training, got ${config.plan}`);
+  return config;
+}
 
 function trainedModel(argv: readonly string[]): TrainedModelConfig {
   const config = runAny(argv);
@@ -127,6 +135,50 @@ describe("the manager's trained_model form", () => {
   });
 });
 
+describe('the training form', () => {
+  it('reads the repo, and the entry wherever --entry stands', () => {
+    const config = training([...split(TRAINING), '--entry', 'src/fit.py']);
+    expect([config.plan, config.repo.url, config.entry, config.projectId, config.ref]).toEqual([
+      'training',
+      'https://github.com/aws/iris',
+      'src/fit.py',
+      'proj-7',
+      undefined,
+    ]);
+    const words = split(TRAINING);
+    expect(training([...words.slice(0, 3), '--entry=fit.py', ...words.slice(3)]).entry).toBe('fit.py');
+    expect(training([...split(TRAINING), '--ref', 'v2']).ref).toBe('v2');
+    expect(training(split(TRAINING)).entry).toBeUndefined();
+  });
+
+  it.each([['../outside.py'], ['/abs/train.py'], ['a/../../b.py'], ['train.sh'], ['pkg.cli:main.py']])(
+    'refuses --entry %s, naming the option',
+    (entry) => {
+      expect(problems([...split(TRAINING), `--entry=${entry}`]).map((problem) => problem.split(' ')[0])).toEqual([
+        '--entry',
+      ]);
+    },
+  );
+
+  it('refuses what only another plan reads, and --entry for the other plans', () => {
+    expect(problems([...split(TRAINING), '--ml-model-flavor', 'sklearn'])).toEqual([
+      '--ml-model-flavor applies to fl_actors only, not to training',
+    ]);
+    expect(problems([...split(FL_ACTORS), '--entry', 'train.py'])).toEqual([
+      '--entry applies to training only, not to fl_actors',
+    ]);
+    expect(problems([...split(TRAINED_MODEL), '--entry', 'train.py'])).toEqual([
+      '--entry applies to training only, not to trained_model',
+    ]);
+  });
+
+  it('refuses a repo URL that is not one, and a missing or extra argument', () => {
+    expect(problems([...split(TRAINING).slice(0, -1), 'not a url']).map((p) => p.split(' ')[0])).toEqual(['repo_url']);
+    expect(usageError(split(TRAINING).slice(0, -1)).readable).toMatchObject({ plan: 'training', projectId: 'proj-7' });
+    expect(problems([...split(TRAINING), 'extra'])).toEqual(['expected 1 argument after "training" (repo_url), got 2']);
+  });
+});
+
 describe('command lines that fit no form', () => {
   it.each([
     ['an unknown plan word', [...split(FL_ACTORS).slice(2, 7), 'fl_learners', 'https://h/a/b', 'sklearn'], 'fl_actors'],
@@ -164,6 +216,7 @@ describe('--help', () => {
     const text = usage();
     expect(text).toContain('fl_actors <repo_url> <ml_model_flavor>');
     expect(text).toContain('trained_model <customer_id> <tracking_server_uri> <run_id>');
+    expect(text).toContain('training <repo_url> [--entry FILE]');
     for (const option of ['--supported-platforms LIST', '--use-devel-base-images', '--phase-timeout PHASE=S']) {
       expect(text).toContain(option);
     }

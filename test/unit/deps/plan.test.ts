@@ -184,6 +184,25 @@ describe('planDependencies', () => {
     });
   });
 
+  describe('a training image', () => {
+    it("keeps the repo's flwr, flops_utils and mlflow pins, adds no Flower and nothing for the FL runtime", () => {
+      const result = plan(
+        spec(['flwr==1.8.0', 'flops-utils', 'mlflow==2.12.1', 'datasets==2.19.0', 'scikit-learn==1.4.2']),
+        { purpose: 'training', imports: ['flops_utils', 'datasets'] },
+      );
+      expect([result.requirements, result.runtimePins, result.aggregatorPins, result.flwrVersion]).toEqual([
+        ['flwr==1.8.0', 'flops-utils', 'mlflow==2.12.1', 'datasets==2.19.0', 'scikit-learn==1.4.2'],
+        [PKG_RESOURCES],
+        [],
+        undefined,
+      ]);
+    });
+
+    it('still makes torch CPU-only, as for the FL images', () => {
+      expect(plan(spec(['torch==2.3.1']), { purpose: 'training' }).requirements).toEqual(['torch==2.3.1+cpu']);
+    });
+  });
+
   describe('PyTorch', () => {
     it('narrows a torchvision range to the release built for the pinned torch', () => {
       expect(plan(spec(['torch==2.3.1', 'torchvision>=0.18'])).requirements).toEqual([

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/errors.js';
 import { FL_ACTORS_PLAN } from '../../../src/plans/fl-actors.js';
 import { type PhaseRow, PLAN_PHASES } from '../../../src/plans/phase-table.js';
+import { TRAINED_MODEL_PLAN } from '../../../src/plans/trained-model.js';
+import { TRAINING_PLAN } from '../../../src/plans/training.js';
 
 const rows: PhaseRow[] = Object.values(PLAN_PHASES).flat();
 
@@ -19,8 +21,11 @@ describe('the phase table', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
-  it('has a module for every phase of the fl_actors plan, and no module beyond the table', () => {
-    expect(Object.keys(FL_ACTORS_PLAN.phases).sort()).toEqual([...FL_ACTORS_PLAN.order].sort());
-    expect(FL_ACTORS_PLAN.order).toEqual(PLAN_PHASES.fl_actors.map((row) => row.name));
-  });
+  it.each([FL_ACTORS_PLAN, TRAINED_MODEL_PLAN, TRAINING_PLAN])(
+    'has a module for every phase of the $name plan, and no module beyond the table',
+    (plan) => {
+      expect(Object.keys(plan.phases).sort()).toEqual([...plan.order].sort());
+      expect(plan.order).toEqual(PLAN_PHASES[plan.name].map((row) => row.name));
+    },
+  );
 });
