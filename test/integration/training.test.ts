@@ -111,7 +111,7 @@ describe('the training plan', () => {
       'import importlib.util as u; print(u.find_spec("flwr"), u.find_spec("flops_learner"))',
     ]);
     expect(fl.output.trim()).toBe('None None');
-  });
+  }, 900_000);
 
   /** SageMaker's /opt/ml, made by root as SageMaker makes it: the channel's CSV from scikit-learn's own Iris. */
   async function jobFolders(name: string, hyperparameters: Record<string, string>) {
@@ -162,13 +162,13 @@ describe('the training plan', () => {
         PYTHON,
         '-c',
         'import joblib; m = joblib.load("/opt/ml/model/decision-tree-model.joblib"); ' +
-          'print(m.max_leaf_nodes, m.criterion, m.get_n_leaves(), list(m.predict([[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]])))',
+          'print(m.max_leaf_nodes, m.criterion, m.get_n_leaves(), m.predict([[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]).tolist())',
       ],
       [`${folders.model}:/opt/ml/model:ro`],
     );
     expect(check.exitCode, check.output).toBe(0);
     expect(check.output.trim()).toBe('3 entropy 3 [0, 2]');
-  });
+  }, 600_000);
 
   it('writes /opt/ml/output/failure and exits non-zero when the entry raises', async () => {
     const folders = await jobFolders('failing', { criterion: 'no-such-criterion' });
@@ -177,11 +177,11 @@ describe('the training plan', () => {
     const failure = await readFile(join(folders.output, 'failure'), 'utf8');
     expect(failure.split('\n')[0]).toMatch(/^InvalidParameterError: The 'criterion' parameter/);
     expect(await readdir(folders.model)).toEqual([]);
-  });
+  }, 600_000);
 
   it('prints its usage for anything but train', async () => {
     const run = await runIn(image, [...entrypoint]);
     expect(run.exitCode).toBe(2);
     expect(run.output).toContain('usage: IMAGE train');
-  });
+  }, 120_000);
 });
