@@ -69,7 +69,7 @@ export async function startMlflowServer(dir: string, version?: string): Promise<
 
 /** Logs an sklearn and a plain pyfunc model (test/servers/log_models.py) with the server's own MLflow; their run ids. */
 export async function logModels(server: MlflowServer): Promise<{ sklearn: string; pyfunc: string }> {
-  const { stdout } = await execa(server.python, [`${SERVERS}/log_models.py`, '--tracking-uri', server.url], {
+  const { stdout } = await execa(server.python, [`${TEST_SERVERS}/log_models.py`, '--tracking-uri', server.url], {
     timeout: 600_000,
     env: { HOME: process.env.HOME ?? '/root', ...sslEnv() },
     extendEnv: false,
@@ -118,7 +118,7 @@ export async function runDataManager(
   const args = ['--repo', options.repo, '--flight', `127.0.0.1:${options.flight.port}`, '--tag', options.tag];
   const { stdout } = await execa(
     python,
-    [`${SERVERS}/run_data_manager.py`, ...args, ...(options.stubTorch ? ['--stub-torch'] : [])],
+    [`${TEST_SERVERS}/run_data_manager.py`, ...args, ...(options.stubTorch ? ['--stub-torch'] : [])],
     {
       env: { PYTHONPATH: `${ROOT}fl-templates/runtime`, HOME: process.env.HOME ?? '/root' },
       extendEnv: false,

@@ -1,6 +1,6 @@
 """Log two models to a tracking server as an MLflow of the running venv's version does.
 
-Run with the python of a venv test/servers/mlflow_server.py made (``mlflow==X`` and
+Run with the python of a venv scripts/servers/mlflow_server.py made (``mlflow==X`` and
 scikit-learn). Logs, each in a run of its own, at the name FLOps' aggregator uses
 (``logged_model_artifact``):
 
