@@ -47,9 +47,12 @@ if [[ ! -f dist/cli.js ]] || [[ -n "$(find src tsconfig.json package-lock.json -
   npm run build
 fi
 
-# The Python FL components are tested with the real flwr in a virtual environment of their own.
-if [[ ! -x .venv/bin/python ]] || [[ fl-templates/requirements-test.txt -nt .venv/.installed ]]; then
+# The Python FL components are tested with the real flwr in a virtual environment of their own, which also holds
+# their linter and type checker (npm run lint).
+if [[ ! -x .venv/bin/python ]] || [[ fl-templates/requirements-test.txt -nt .venv/.installed ]] ||
+  [[ fl-templates/requirements-lint.txt -nt .venv/.installed ]]; then
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r fl-templates/requirements-test.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check -r fl-templates/requirements-test.txt \
+    -r fl-templates/requirements-lint.txt
   touch .venv/.installed
 fi

@@ -23,8 +23,9 @@ from __future__ import annotations
 import ast
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple, TypedDict
+from typing import TypedDict
 
 REQUIRED_METHODS = (
     "get_model",
@@ -47,11 +48,11 @@ class SyntaxProblem(TypedDict):
 
 class ModelManagerReport(TypedDict):
     found: bool
-    missing_methods: List[str]
+    missing_methods: list[str]
     subclasses_template: bool
 
 
-def python_files(repo: Path) -> List[Path]:
+def python_files(repo: Path) -> list[Path]:
     """Every .py file of the repo, outside folders that are never part of the code."""
     return sorted(
         path
@@ -65,12 +66,12 @@ def parse(path: Path, minor: int) -> ast.Module:
     return ast.parse(path.read_bytes(), filename=str(path), feature_version=(3, minor))
 
 
-def imported_modules(tree: ast.Module) -> Set[str]:
+def imported_modules(tree: ast.Module) -> set[str]:
     """Every absolute module an import statement anywhere in ``tree`` names, with its parents.
 
     ``from a.b import c`` yields a, a.b and a.b.c (c may be a module); relative imports are the repo's own.
     """
-    names: Set[str] = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             dotted = [alias.name for alias in node.names]
@@ -97,7 +98,7 @@ IMPORT_FAILURES = {"ImportError", "ModuleNotFoundError", "Exception", "BaseExcep
 CONDITIONS = ("TYPE_CHECKING", "version_info", "platform")
 
 
-def handled_name(node: Optional[ast.expr]) -> bool:
+def handled_name(node: ast.expr | None) -> bool:
     """Whether an except clause's type catches a failed import (a bare ``except:`` does)."""
     if node is None:
         return True
@@ -112,11 +113,11 @@ def guarded(node: ast.If) -> bool:
     return any(name in CONDITIONS for name in names)
 
 
-def optional_lines(tree: ast.Module) -> Set[int]:
+def optional_lines(tree: ast.Module) -> set[int]:
     """The first lines of the import statements the code may run without: in the body of a ``try`` whose handler
     catches ImportError (or ModuleNotFoundError, or anything broader), or under an ``if`` on TYPE_CHECKING, the
     python version or the platform (either branch)."""
-    lines: Set[int] = set()
+    lines: set[int] = set()
     tries = tuple(getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
     for node in ast.walk(tree):
         if isinstance(node, tries) and any(handled_name(h.type) for h in node.handlers):
@@ -133,11 +134,11 @@ def optional_lines(tree: ast.Module) -> Set[int]:
     return lines
 
 
-def import_sites(tree: ast.Module, file: str) -> List[ImportSite]:
+def import_sites(tree: ast.Module, file: str) -> list[ImportSite]:
     """Each absolute import's top-level module where it is imported, in functions and classes too; relative imports
     are the repo's own and left out."""
     optional = optional_lines(tree)
-    sites: List[ImportSite] = []
+    sites: list[ImportSite] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -151,26 +152,26 @@ def import_sites(tree: ast.Module, file: str) -> List[ImportSite]:
     return sorted(sites, key=lambda site: (site["line"], site["module"]))
 
 
-def own_modules(relative_paths: List[Path]) -> Set[str]:
+def own_modules(relative_paths: list[Path]) -> set[str]:
     """``pkg/sub/mod.py`` gives pkg, sub and mod: every folder and file name of the repo's python code."""
-    names: Set[str] = set()
+    names: set[str] = set()
     for relative in relative_paths:
         names.update(part for part in relative.with_suffix("").parts if part.isidentifier())
     return names - {"__init__", "__main__"}
 
 
-def base_name(node: Optional[ast.expr]) -> str:
+def base_name(node: ast.expr | None) -> str:
     """``ModelManagerTemplate`` for both ``ModelManagerTemplate`` and ``templates.ModelManagerTemplate``."""
     if isinstance(node, ast.Attribute):
         return node.attr
     return node.id if isinstance(node, ast.Name) else ""
 
 
-def find_class(tree: ast.Module, name: str) -> Optional[ast.ClassDef]:
+def find_class(tree: ast.Module, name: str) -> ast.ClassDef | None:
     return next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
 
 
-def imported_class(tree: ast.Module, name: str) -> Tuple[str, str]:
+def imported_class(tree: ast.Module, name: str) -> tuple[str, str]:
     """Module and original name of ``from <module> import <original> [as name]`` at the top of ``tree``."""
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -180,9 +181,9 @@ def imported_class(tree: ast.Module, name: str) -> Tuple[str, str]:
     return "", name
 
 
-def lineage(cls: ast.ClassDef, tree: ast.Module, trees: Dict[str, ast.Module]) -> Iterator[ast.ClassDef]:
+def lineage(cls: ast.ClassDef, tree: ast.Module, trees: dict[str, ast.Module]) -> Iterator[ast.ClassDef]:
     """``cls`` and the base classes the repo itself defines (in the same module or one imported by name)."""
-    seen: Set[int] = set()
+    seen: set[int] = set()
     pending = [(cls, tree)]
     while pending:
         current, module = pending.pop(0)
@@ -193,7 +194,7 @@ def lineage(cls: ast.ClassDef, tree: ast.Module, trees: Dict[str, ast.Module]) -
         for base in current.bases:
             name = base_name(base)
             if find_class(module, name):
-                owner: Optional[ast.Module] = module
+                owner: ast.Module | None = module
             else:
                 source, name = imported_class(module, name)
                 owner = trees.get(source)
@@ -202,7 +203,7 @@ def lineage(cls: ast.ClassDef, tree: ast.Module, trees: Dict[str, ast.Module]) -
                 pending.append((parent, owner))
 
 
-def check_model_manager(trees: Dict[str, ast.Module]) -> ModelManagerReport:
+def check_model_manager(trees: dict[str, ast.Module]) -> ModelManagerReport:
     """Looks for class ModelManager in model_manager.py and the methods FLOps calls.
 
     The template's methods are abstract, so each must be defined by the repo's
@@ -214,10 +215,7 @@ def check_model_manager(trees: Dict[str, ast.Module]) -> ModelManagerReport:
         return {"found": False, "missing_methods": list(REQUIRED_METHODS), "subclasses_template": False}
     classes = list(lineage(cls, tree, trees))
     defined = {
-        item.name
-        for c in classes
-        for item in c.body
-        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        item.name for c in classes for item in c.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     return {
         "found": True,
@@ -235,11 +233,11 @@ def module_name(relative: Path) -> str:
 def main(repo_dir: str, minor_text: str) -> int:
     repo = Path(repo_dir)
     minor = int(minor_text)
-    problems: List[SyntaxProblem] = []
-    trees: Dict[str, ast.Module] = {}
-    imports: Dict[str, List[str]] = {"ml_repo_building_blocks": [], "mlflow": []}
-    every_module: Set[str] = set()
-    sites: List[ImportSite] = []
+    problems: list[SyntaxProblem] = []
+    trees: dict[str, ast.Module] = {}
+    imports: dict[str, list[str]] = {"ml_repo_building_blocks": [], "mlflow": []}
+    every_module: set[str] = set()
+    sites: list[ImportSite] = []
     files = python_files(repo)
     for path in files:
         relative = path.relative_to(repo)
@@ -258,16 +256,20 @@ def main(repo_dir: str, minor_text: str) -> int:
             imports["ml_repo_building_blocks"].append(str(relative))
         if "mlflow" in modules:
             imports["mlflow"].append(str(relative))
-    print(json.dumps({
-        "python_files": len(files),
-        "syntax_errors": problems,
-        "model_manager": check_model_manager(trees),
-        "imports": imports,
-        "root_main_py": (repo / "main.py").is_file(),
-        "modules": sorted(every_module),
-        "import_sites": sites,
-        "own_modules": sorted(own_modules([path.relative_to(repo) for path in files])),
-    }))
+    print(
+        json.dumps(
+            {
+                "python_files": len(files),
+                "syntax_errors": problems,
+                "model_manager": check_model_manager(trees),
+                "imports": imports,
+                "root_main_py": (repo / "main.py").is_file(),
+                "modules": sorted(every_module),
+                "import_sites": sites,
+                "own_modules": sorted(own_modules([path.relative_to(repo) for path in files])),
+            }
+        )
+    )
     return 0
 
 

@@ -19,20 +19,19 @@ import site
 import struct
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
 
 # An import that fails with one of these cannot load its compiled code on this platform.
 NATIVE_FAILURES = ("ELF", "shared object", "undefined symbol", "GLIBC", "Exec format", "wrong architecture", ".so")
 SKIPPED = {"__pycache__", "_distutils_hack", "bin", "tests", "test"}
 
-Report = Dict[str, list]
+Report = dict[str, list]
 
 
 def normalise(name: str) -> str:
     return name.lower().replace("-", "_").replace(".", "_")
 
 
-def top_level_modules(site_packages: Path, only: Optional[Set[str]]) -> List[str]:
+def top_level_modules(site_packages: Path, only: set[str] | None) -> list[str]:
     """The top-level modules the distributions install (those named in `only`, if given), read from RECORD files."""
     found = set()
     for record in site_packages.glob("*.dist-info/RECORD"):
@@ -62,13 +61,13 @@ def empty_report() -> Report:
     return {"imported": [], "failed": [], "warnings": []}
 
 
-def import_required(names: List[str], report: Report) -> None:
+def import_required(names: list[str], report: Report) -> None:
     for name in names:
         error = try_import(name)
         (report["failed"].append({"module": name, "error": error}) if error else report["imported"].append(name))
 
 
-def import_installed(names: List[str], report: Report) -> None:
+def import_installed(names: list[str], report: Report) -> None:
     for name in names:
         error = try_import(name)
         if not error:
@@ -80,7 +79,7 @@ def import_installed(names: List[str], report: Report) -> None:
 
 
 # One module to import: whether it is required (any failure fails the check) or an installed distribution's.
-Work = Tuple[bool, str]
+Work = tuple[bool, str]
 TASK = struct.Struct("=I")
 
 
@@ -89,13 +88,13 @@ def import_one(item: Work, report: Report) -> None:
     (import_required if required else import_installed)([name], report)
 
 
-def next_task(tasks: int, work: List[Work]) -> Optional[Work]:
+def next_task(tasks: int, work: list[Work]) -> Work | None:
     """The module whose task number comes next from the pipe, or None when it is empty."""
     data = os.read(tasks, TASK.size)
     return work[TASK.unpack(data)[0]] if data else None
 
 
-def in_child(tasks: int, work: List[Work]) -> Tuple[int, int]:
+def in_child(tasks: int, work: list[Work]) -> tuple[int, int]:
     """
     Forks a process that imports modules by task number until none is left. It writes each module's name before
     importing it, so that a crash is known by the last name, then its report: (pid, read end of that output).
@@ -132,7 +131,7 @@ def collect(pid: int, read: int, report: Report) -> None:
         report[key].extend(lines[-1][key])
 
 
-def check(site_packages: str, required: List[str], only: Optional[Set[str]], jobs: int) -> Report:
+def check(site_packages: str, required: list[str], only: set[str] | None, jobs: int) -> Report:
     """
     The first required module (Flower: what most others import too) loads before the processes fork; then each
     process takes the next module from a pipe of task numbers, so that a slow import holds up no fixed share.
@@ -144,7 +143,7 @@ def check(site_packages: str, required: List[str], only: Optional[Set[str]], job
     # What is loaded already is counted, not imported again in every process.
     report["imported"].extend(name for name in names if name in sys.modules and name not in report["imported"])
     installed = [name for name in names if name not in sys.modules and name not in required]
-    work: List[Work] = [(True, name) for name in required[1:]] + [(False, name) for name in installed]
+    work: list[Work] = [(True, name) for name in required[1:]] + [(False, name) for name in installed]
     tasks, feed = os.pipe()
     # Written whole before anyone reads: a pipe holds 16 384 task numbers (64 KiB), far more modules than an image has.
     os.set_blocking(feed, False)
@@ -160,7 +159,7 @@ def check(site_packages: str, required: List[str], only: Optional[Set[str]], job
     return report
 
 
-def parse(arguments: List[str]) -> Tuple[str, int, Optional[Set[str]], List[str]]:
+def parse(arguments: list[str]) -> tuple[str, int, set[str] | None, list[str]]:
     site_packages, rest = arguments[0], arguments[1:]
     jobs, only = 1, None
     while rest[:1] in (["--jobs"], ["--only"]):

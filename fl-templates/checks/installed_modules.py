@@ -18,20 +18,20 @@ from __future__ import annotations
 import json
 import pkgutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Set
 
 # Metadata folders and the like: importable by name, never an import a repo means.
 NOT_MODULES = {"__pycache__", "bin", "include", "share"}
 
 
-def stdlib() -> List[str]:
+def stdlib() -> list[str]:
     """This python's own module names: sys.stdlib_module_names (3.10+); before that, what the interpreter has built in
     and what its standard-library folders hold, as that list is made."""
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
         return sorted(names)
-    found: Set[str] = set(sys.builtin_module_names)
+    found: set[str] = set(sys.builtin_module_names)
     # The interpreter's own folders on sys.path (library, lib-dynload, its zip), never an environment's packages.
     bases = (sys.base_prefix, sys.base_exec_prefix)
     folders = [
@@ -57,7 +57,7 @@ def module_of(path: str) -> str:
     return ""
 
 
-def record_modules(info: Path) -> Set[str]:
+def record_modules(info: Path) -> set[str]:
     record = info / "RECORD"
     if record.is_file():
         lines = record.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -80,9 +80,9 @@ def metadata_field(info: Path, field: str) -> str:
     return ""
 
 
-def present(site_packages: Path) -> Set[str]:
+def present(site_packages: Path) -> set[str]:
     """What `import <name>` finds in the folder: packages (namespace ones too), modules, extension modules."""
-    names: Set[str] = set()
+    names: set[str] = set()
     for entry in site_packages.iterdir():
         name = entry.name if entry.is_dir() else entry.name.split(".", 1)[0]
         if entry.is_dir() or entry.suffix in (".py", ".so", ".pyd"):
@@ -91,14 +91,14 @@ def present(site_packages: Path) -> Set[str]:
     return names
 
 
-def site_folders(prefixes: Iterable[str]) -> List[Path]:
+def site_folders(prefixes: Iterable[str]) -> list[Path]:
     return sorted(folder for prefix in prefixes for folder in Path(prefix).glob("lib/python*/site-packages"))
 
 
-def listing(prefixes: List[str]) -> Dict[str, object]:
+def listing(prefixes: list[str]) -> dict[str, object]:
     distributions = []
-    claimed: Set[str] = set()
-    here: Set[str] = set()
+    claimed: set[str] = set()
+    here: set[str] = set()
     for folder in site_folders(prefixes):
         here.update(present(folder))
         for info in sorted([*folder.glob("*.dist-info"), *folder.glob("*.egg-info")]):

@@ -38,8 +38,8 @@ def use_target_markers(python: str) -> None:
     environment = target_environment(python, dict(markers.default_environment()))
     replacement: Callable[[], dict[str, str]] = lambda: dict(environment)  # noqa: E731
     # Marker.evaluate looks default_environment up in its module at each call; the report imported it by name.
-    setattr(markers, "default_environment", replacement)
-    setattr(installation_report, "default_environment", replacement)
+    markers.default_environment = replacement
+    installation_report.default_environment = replacement
 
 
 def main(argv: list[str]) -> int:

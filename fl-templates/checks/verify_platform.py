@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
 
 VENV = "/opt/venv"
 IMPORT_CHECK = Path(__file__).with_name("import_check.py")
@@ -50,8 +49,8 @@ def import_jobs() -> int:
 
 
 def with_qemu(
-    root: Path, qemu: str, python_path: Optional[str], only: Optional[str], modules: List[str]
-) -> Dict[str, object]:
+    root: Path, qemu: str, python_path: str | None, only: str | None, modules: list[str]
+) -> dict[str, object]:
     python = inside(root, f"{VENV}/bin/python")
     env = {"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1", "LANG": "C.UTF-8"}
     if python_path:
@@ -65,11 +64,16 @@ def with_qemu(
         tail = "\n".join(done.stderr.strip().splitlines()[-8:])
         return {"method": "qemu", "checked": 0, "failed": [{"module": "python", "error": tail}], "warnings": []}
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"method": "qemu", "checked": len(report["imported"]), "failed": report["failed"], "warnings": report["warnings"]}
+    return {
+        "method": "qemu",
+        "checked": len(report["imported"]),
+        "failed": report["failed"],
+        "warnings": report["warnings"],
+    }
 
 
-def with_elf(root: Path, machine: int) -> Dict[str, object]:
-    failed: List[Dict[str, str]] = []
+def with_elf(root: Path, machine: int) -> dict[str, object]:
+    failed: list[dict[str, str]] = []
     checked = 0
     for path in (root / VENV.lstrip("/")).rglob("*.so*"):
         if not path.is_file() or path.is_symlink():
@@ -85,7 +89,7 @@ def with_elf(root: Path, machine: int) -> Dict[str, object]:
     return {"method": "elf", "checked": checked, "failed": failed, "warnings": []}
 
 
-def main(argv: List[str]) -> int:
+def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", required=True)
     parser.add_argument("--elf-machine", type=int, required=True)

@@ -11,7 +11,8 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Callable, Iterator, List, Optional
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -88,7 +89,7 @@ Subscribe = Callable[[str], Subscription]
 
 @pytest.fixture
 def subscribe(broker: Address) -> Iterator[Subscribe]:
-    subscriptions: List[Subscription] = []
+    subscriptions: list[Subscription] = []
 
     def make(topic: str) -> Subscription:
         subscriptions.append(Subscription(broker, topic))
@@ -107,7 +108,7 @@ class Observer(socketserver.ThreadingTCPServer):
     def __init__(self) -> None:
         # Connections are handled on their own threads, so lines may arrive in any
         # order; every line is kept so that waiting for one never drops another.
-        self.lines: List[str] = []
+        self.lines: list[str] = []
         self.arrived = threading.Condition()
         super().__init__(("127.0.0.1", 0), ObserverHandler)
 
@@ -127,7 +128,7 @@ class Observer(socketserver.ThreadingTCPServer):
     def wait_for(self, needle: str, timeout: float, count: int = 1) -> str:
         """The ``count``-th line received so far (or within ``timeout``) containing ``needle``."""
 
-        def nth_match() -> Optional[str]:
+        def nth_match() -> str | None:
             matches = [line for line in self.lines if needle in line]
             return matches[count - 1] if len(matches) >= count else None
 
@@ -159,12 +160,28 @@ def flight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Address]
     """The Flight data server holding MNIST_TAGS (one of them in two partitions) and CIFAR_TAG."""
     data = tmp_path_factory.mktemp("ml-data")
     for tag, shape, rows, partitions in (
-        (MNIST_TAGS[0], "mnist", 200, 2), (MNIST_TAGS[1], "mnist", 200, 1), (CIFAR_TAG, "cifar", 20, 1),
+        (MNIST_TAGS[0], "mnist", 200, 2),
+        (MNIST_TAGS[1], "mnist", 200, 1),
+        (CIFAR_TAG, "cifar", 20, 1),
     ):
         subprocess.run(
-            [sys.executable, str(TEST_SERVERS / "make_datasets.py"), "--data-dir", str(data), "--shape", shape,
-             "--tag", tag, "--rows", str(rows), "--partitions", str(partitions)],
-            check=True, capture_output=True, timeout=120,
+            [
+                sys.executable,
+                str(TEST_SERVERS / "make_datasets.py"),
+                "--data-dir",
+                str(data),
+                "--shape",
+                shape,
+                "--tag",
+                tag,
+                "--rows",
+                str(rows),
+                "--partitions",
+                str(partitions),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     server, port = start_server("flight_data_server.py", "--port", "0", "--data-dir", str(data), timeout=60)
     yield Address("127.0.0.1", port)
@@ -180,10 +197,9 @@ def mlflow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def processes() -> Iterator[List[Running]]:
+def processes() -> Iterator[list[Running]]:
     """Register started roles here: whatever a test leaves running is killed."""
-    started: List[Running] = []
+    started: list[Running] = []
     yield started
     for process in started:
         process.kill()
-

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 TEMPLATES = Path(__file__).resolve().parent.parent
 RUNTIME = TEMPLATES / "runtime"
@@ -24,11 +23,11 @@ BASE_ENV = {"FLWR_TELEMETRY_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
 class Running:
     """A child process whose combined output is collected line by line as it comes."""
 
-    def __init__(self, args: List[str], cwd: Path, env: Dict[str, str]) -> None:
+    def __init__(self, args: list[str], cwd: Path, env: dict[str, str]) -> None:
         self.process = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
-        self.lines: List[str] = []
+        self.lines: list[str] = []
         self.changed = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -50,7 +49,7 @@ class Running:
     def wait_for(self, needle: str, timeout: float = 60) -> str:
         """The first output line containing ``needle``; fails if the process ends or the time runs out first."""
 
-        def found() -> Optional[str]:
+        def found() -> str | None:
             line = next((line for line in self.lines if needle in line), None)
             if line is None and not self.reader.is_alive():
                 return f"exited:{self.process.poll()}"
@@ -60,22 +59,23 @@ class Running:
             line = self.changed.wait_for(found, timeout)
         if line is None or line.startswith("exited:"):
             raise AssertionError(
-                f"{self.process.args!r} printed no line with {needle!r} ({line or 'timed out'}):\n"
-                f"{self.output[-4000:]}"
+                f"{self.process.args!r} printed no line with {needle!r} ({line or 'timed out'}):\n{self.output[-4000:]}"
             )
         return line
 
-    def finish(self, timeout: float = 120) -> Tuple[int, str]:
+    def finish(self, timeout: float = 120) -> tuple[int, str]:
         """Wait for the exit; return the status and the output (killing the process on timeout)."""
         try:
             code = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"{self.process.args!r} did not end within {timeout} s:\n{self.output[-4000:]}") from None
+            raise AssertionError(
+                f"{self.process.args!r} did not end within {timeout} s:\n{self.output[-4000:]}"
+            ) from None
         self.reader.join(timeout=10)
         return code, self.output
 
-    def stop(self, timeout: float = 60) -> Tuple[int, str]:
+    def stop(self, timeout: float = 60) -> tuple[int, str]:
         """SIGTERM, as the orchestrator stops a container; then as finish()."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -109,7 +109,7 @@ class ImageLayout:
         self.entry.mkdir()
         shutil.copy(RUNTIME / "entry" / role / "main.py", self.entry / "main.py")
 
-    def env(self, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         path = [self.lib, *([self.stand_ins] if self.role == "learner" else []), self.repo]
         return {
             **os.environ,
@@ -119,7 +119,7 @@ class ImageLayout:
             **(extra or {}),
         }
 
-    def start(self, *args: str, env: Optional[Dict[str, str]] = None) -> Running:
+    def start(self, *args: str, env: dict[str, str] | None = None) -> Running:
         """``python main.py args…`` in the entry folder, as the FLOps manager starts the image."""
         return Running([sys.executable, "main.py", *args], self.entry, self.env(env))
 
@@ -131,7 +131,9 @@ def copy_repo(name: str, into: Path) -> Path:
     return target
 
 
-def start_server(script: str, *args: str, env: Optional[Dict[str, str]] = None, timeout: float = 600) -> Tuple[Running, int]:
+def start_server(
+    script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> tuple[Running, int]:
     """Start one of scripts/servers/ and return it with the port of its ``ready <port>`` line."""
     server = Running([sys.executable, str(SERVERS / script), *args], PROJECT, {**os.environ, **(env or {})})
     try:

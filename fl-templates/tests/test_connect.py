@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import signal
 import time
-from typing import Iterator, List
+from collections.abc import Iterator
 
 import pytest
+from conftest import free_port
 from flwr.client import NumPyClient
 
-from conftest import free_port
 from flops_common.connect import Patience, ServerUnreachable, run_session
 from flops_common.flwr_compat import start_client
 from flops_common.stop import STOP_SIGNALS
@@ -28,13 +28,13 @@ def pytests_own_signal_handling() -> Iterator[None]:
     signal.set_wakeup_fd(wakeup_fd)
 
 
-def absent_server_session(attempts: List[float]) -> None:
+def absent_server_session(attempts: list[float]) -> None:
     attempts.append(time.monotonic())
     start_client(server_address=f"127.0.0.1:{free_port()}", client=NumPyClient().to_client())
 
 
 def test_gives_up_on_an_absent_server_after_the_timeout() -> None:
-    attempts: List[float] = []
+    attempts: list[float] = []
     started = time.monotonic()
     with pytest.raises(ServerUnreachable, match="within 2 s"):
         run_session(lambda: absent_server_session(attempts), lambda: False, Patience(0.5, 2.0), keep_serving=False)
@@ -46,7 +46,7 @@ def test_gives_up_on_an_absent_server_after_the_timeout() -> None:
 def test_waits_short_at_first_then_twice_as_long_each_time_up_to_the_interval(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    attempts: List[float] = []
+    attempts: list[float] = []
     caplog.set_level(logging.INFO, logger="flops_common.connect")
     with pytest.raises(ServerUnreachable):
         run_session(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from conftest import CIFAR_TAG, MNIST_TAGS, free_port
 from PIL.Image import Image as PILImage
 
-from conftest import CIFAR_TAG, MNIST_TAGS, free_port
 from flops_common.address import Address
 from flops_learner import dataset
 from flops_utils.flops_learner_files_wrapper import load_ml_data

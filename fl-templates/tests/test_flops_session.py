@@ -8,14 +8,13 @@ Learners in the manager's form serve until stopped, so the tests stop them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import mlflow
 import numpy as np
 import pytest
+from conftest import MNIST_TAGS, Observer, Subscribe, free_port
 from mlflow.tracking import MlflowClient
 
-from conftest import MNIST_TAGS, Observer, Subscribe, free_port
 from flops_common.address import Address
 from roles import ImageLayout, Running, copy_repo
 
@@ -29,8 +28,15 @@ FAST = {"FLOPS_RETRY_INTERVAL": "0.5"}
 class Project:
     """One project's roles, each in its own image-like folder around one copy of the repo."""
 
-    def __init__(self, tmp_path: Path, project_id: str, broker: Address, observer: Observer,
-                 processes: List[Running], flight: Optional[Address] = None) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        project_id: str,
+        broker: Address,
+        observer: Observer,
+        processes: list[Running],
+        flight: Address | None = None,
+    ) -> None:
         self.tmp_path = tmp_path
         self.project_id = project_id
         self.repo = copy_repo("sklearn-mnist", tmp_path)
@@ -39,19 +45,28 @@ class Project:
         self.processes = processes
         self.flight = flight
 
-    def _start(self, role: str, name: str, args: List[str], env: Dict[str, str]) -> Running:
+    def _start(self, role: str, name: str, args: list[str], env: dict[str, str]) -> Running:
         layout = ImageLayout(self.tmp_path / name, role, self.repo)
         process = layout.start(self.project_id, self.mqtt, self.observer, *args, env={**FAST, **env})
         self.processes.append(process)
         return process
 
-    def aggregator(self, name: str, tracking: str, kind: str, rounds: int, clients: int, *extra: str,
-                   env: Optional[Dict[str, str]] = None) -> Running:
+    def aggregator(
+        self,
+        name: str,
+        tracking: str,
+        kind: str,
+        rounds: int,
+        clients: int,
+        *extra: str,
+        env: dict[str, str] | None = None,
+    ) -> Running:
         counts = [str(rounds), str(clients), str(clients), str(clients)]
-        return self._start("aggregator", name, [tracking, kind, *counts, *extra],
-                           {"ML_MODEL_FLAVOR": "sklearn", **(env or {})})
+        return self._start(
+            "aggregator", name, [tracking, kind, *counts, *extra], {"ML_MODEL_FLAVOR": "sklearn", **(env or {})}
+        )
 
-    def learner(self, name: str, aggregator_port: int, tags: str, env: Optional[Dict[str, str]] = None) -> Running:
+    def learner(self, name: str, aggregator_port: int, tags: str, env: dict[str, str] | None = None) -> Running:
         assert self.flight is not None
         data_server = {"ML_DATA_SERVER_IP": f"{self.flight.host}:{self.flight.port}"}
         return self._start("learner", name, [f"127.0.0.1:{aggregator_port}", tags], {**data_server, **(env or {})})
@@ -63,7 +78,7 @@ def stop_cleanly(process: Running) -> None:
     assert "Traceback" not in output, output
 
 
-def run_ids(client: MlflowClient, project_id: str) -> Dict[str, Dict[str, float]]:
+def run_ids(client: MlflowClient, project_id: str) -> dict[str, dict[str, float]]:
     """Run name → metrics of the project's experiment."""
     experiment = client.get_experiment_by_name(f"FLOps Project {project_id}")
     assert experiment is not None
@@ -78,8 +93,14 @@ def tracking(mlflow_server: str) -> MlflowClient:
 
 
 def test_a_classic_session_tracks_the_winner_and_reports_it(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe,
-    flight_server: Address, mlflow_server: str, tracking: MlflowClient, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    flight_server: Address,
+    mlflow_server: str,
+    tracking: MlflowClient,
+    processes: list[Running],
 ) -> None:
     started, results, learner_failures = subscribe(STARTED), subscribe(SUCCESS), subscribe(LEARNER_FAILED)
     project = Project(tmp_path, "p-classic", broker, observer, processes, flight_server)
@@ -113,8 +134,14 @@ def test_a_classic_session_tracks_the_winner_and_reports_it(
 
 
 def test_a_hierarchical_session_root_cluster_and_learners(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe,
-    flight_server: Address, mlflow_server: str, tracking: MlflowClient, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    flight_server: Address,
+    mlflow_server: str,
+    tracking: MlflowClient,
+    processes: list[Running],
 ) -> None:
     messages, results = subscribe("flops_manager/aggregator/#"), subscribe(SUCCESS)
     project = Project(tmp_path, "p-hierarchical", broker, observer, processes, flight_server)
@@ -143,8 +170,12 @@ def test_a_hierarchical_session_root_cluster_and_learners(
 
 
 def test_learners_wait_for_an_aggregator_that_comes_later_and_tracking_can_stay_local(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe,
-    flight_server: Address, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    flight_server: Address,
+    processes: list[Running],
 ) -> None:
     results = subscribe(SUCCESS)
     project = Project(tmp_path, "p-late", broker, observer, processes, flight_server)
@@ -155,7 +186,9 @@ def test_learners_wait_for_an_aggregator_that_comes_later_and_tracking_can_stay_
         learner.wait_for("not reachable yet", timeout=30)
 
     unused = f"http://127.0.0.1:{free_port()}"
-    aggregator = project.aggregator("aggregator", unused, "CLASSIC_AGGREGATOR", 1, 2, "--port", str(port), "--track-locally")
+    aggregator = project.aggregator(
+        "aggregator", unused, "CLASSIC_AGGREGATOR", 1, 2, "--port", str(port), "--track-locally"
+    )
     code, output = aggregator.finish(timeout=240)
     assert code == 0, output
     success = results.next()
@@ -168,14 +201,24 @@ def test_learners_wait_for_an_aggregator_that_comes_later_and_tracking_can_stay_
 
 
 def test_a_tracking_server_that_is_down_fails_the_project_after_training(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe,
-    flight_server: Address, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    flight_server: Address,
+    processes: list[Running],
 ) -> None:
     failures = subscribe(FAILED)
     project = Project(tmp_path, "p-untracked", broker, observer, processes, flight_server)
     port, down = free_port(), f"http://127.0.0.1:{free_port()}"
     aggregator = project.aggregator(
-        "aggregator", down, "CLASSIC_AGGREGATOR", 2, 2, "--port", str(port),
+        "aggregator",
+        down,
+        "CLASSIC_AGGREGATOR",
+        2,
+        2,
+        "--port",
+        str(port),
         env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0.1"},
     )
     learners = [project.learner(tag, port, tag) for tag in MNIST_TAGS]
@@ -191,8 +234,12 @@ def test_a_tracking_server_that_is_down_fails_the_project_after_training(
 
 
 def test_no_data_for_the_tags_fails_the_learner(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe,
-    flight_server: Address, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    flight_server: Address,
+    processes: list[Running],
 ) -> None:
     failures = subscribe(LEARNER_FAILED)
     project = Project(tmp_path, "p-no-data", broker, observer, processes, flight_server)
@@ -205,7 +252,11 @@ def test_no_data_for_the_tags_fails_the_learner(
 
 
 def test_an_unreachable_data_server_fails_the_learner_after_its_timeout(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: List[Running],
+    tmp_path: Path,
+    broker: Address,
+    observer: Observer,
+    subscribe: Subscribe,
+    processes: list[Running],
 ) -> None:
     failures = subscribe(LEARNER_FAILED)
     project = Project(tmp_path, "p-no-server", broker, observer, processes, Address("127.0.0.1", free_port()))

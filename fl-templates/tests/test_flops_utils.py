@@ -5,11 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Tuple
+from typing import Any
 
 import pytest
-
 from conftest import Observer, Subscribe
+
 from flops_common.address import Address
 from flops_utils import env_vars, ml_model_flavor_proxy, ml_repo_files_proxy, ml_repo_templates, notifications
 from flops_utils.logging import colorful_logger, configure_logger, logger
@@ -75,7 +75,12 @@ def test_env_vars(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_templates_are_abstract_with_six_model_methods() -> None:
     assert ml_repo_templates.ModelManagerTemplate.__abstractmethods__ == {
-        "set_model_data", "get_model", "get_model_parameters", "set_model_parameters", "fit_model", "evaluate_model",
+        "set_model_data",
+        "get_model",
+        "get_model_parameters",
+        "set_model_parameters",
+        "fit_model",
+        "evaluate_model",
     }
     assert ml_repo_templates.DataManagerTemplate.__abstractmethods__ == {"_prepare_data", "get_data"}
 
@@ -83,8 +88,11 @@ def test_templates_are_abstract_with_six_model_methods() -> None:
         def set_model_data(self) -> None: ...
         def get_model_parameters(self) -> Any: ...
         def set_model_parameters(self, parameters: Any) -> None: ...
-        def fit_model(self) -> int: return 0
-        def evaluate_model(self) -> Tuple[Any, Any, int]: return 0, 0, 0
+        def fit_model(self) -> int:
+            return 0
+
+        def evaluate_model(self) -> tuple[Any, Any, int]:
+            return 0, 0, 0
 
     with pytest.raises(TypeError, match="get_model"):
         WithoutGetModel()  # type: ignore[abstract]

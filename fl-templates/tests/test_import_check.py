@@ -6,14 +6,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
 IMPORT_CHECK = Path(__file__).resolve().parent.parent / "checks" / "import_check.py"
 
 # Module source per distribution: each distribution installs one top-level module of the same name.
-DISTRIBUTIONS: Dict[str, str] = {
+DISTRIBUTIONS: dict[str, str] = {
     "basic_ok": "VALUE = 2\n",
     "fine_one": "VALUE = 1\n",
     "fine_two": "import fine_one\n",
@@ -25,7 +24,7 @@ DISTRIBUTIONS: Dict[str, str] = {
 }
 
 
-def make_site_packages(root: Path, names: List[str]) -> Path:
+def make_site_packages(root: Path, names: list[str]) -> Path:
     site = root / "site-packages"
     for name in names:
         (site / f"{name}.py").parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +35,7 @@ def make_site_packages(root: Path, names: List[str]) -> Path:
     return site
 
 
-def run_check(site: Path, *arguments: str) -> Dict[str, list]:
+def run_check(site: Path, *arguments: str) -> dict[str, list]:
     done = subprocess.run(
         [sys.executable, str(IMPORT_CHECK), str(site), *arguments],
         capture_output=True,
@@ -47,7 +46,7 @@ def run_check(site: Path, *arguments: str) -> Dict[str, list]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def modules(entries: List[Dict[str, str]]) -> List[str]:
+def modules(entries: list[dict[str, str]]) -> list[str]:
     return sorted(entry["module"] for entry in entries)
 
 

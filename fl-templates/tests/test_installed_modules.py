@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
@@ -17,12 +17,12 @@ sys.path.insert(0, str(LISTER.parent))
 import installed_modules  # noqa: E402  (a script beside the checks, not a package)
 
 
-def listing(*prefixes: Path) -> Dict[str, Any]:
+def listing(*prefixes: Path) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-I", "-S", str(LISTER), *map(str, prefixes)], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    report: Dict[str, Any] = json.loads(result.stdout)
+    report: dict[str, Any] = json.loads(result.stdout)
     return report
 
 
@@ -44,8 +44,13 @@ def install(site: Path, name: str, version: str, record: str, top_level: str = "
 
 def test_reads_each_distributions_modules_from_its_record(tmp_path: Path) -> None:
     site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
-    install(site, "scikit-learn", "1.4.2", "sklearn/__init__.py,sha256=x,1\nsklearn/_c.cpython-311-x86_64-linux-gnu.so,,\n"
-            "scikit_learn-1.4.2.dist-info/RECORD,,\n")
+    install(
+        site,
+        "scikit-learn",
+        "1.4.2",
+        "sklearn/__init__.py,sha256=x,1\nsklearn/_c.cpython-311-x86_64-linux-gnu.so,,\n"
+        "scikit_learn-1.4.2.dist-info/RECORD,,\n",
+    )
     install(site, "PyYAML", "6.0.1", "yaml/__init__.py,,\n_yaml/__init__.py,,\n")
     install(site, "six", "1.16.0", "six.py,,\n__pycache__/six.cpython-311.pyc,,\n../../../bin/tool,,\n")
     install(site, "protobuf", "4.25.0", "google/protobuf/__init__.py,,\n")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List
 
 import pytest
-
 from conftest import Observer, Subscribe, free_port
+
 from flops_common.address import Address
 from roles import PROJECT, ImageLayout, Running
 
@@ -36,11 +35,15 @@ def test_reports_a_broken_repo_and_exits_1(
 
 
 def test_sigterm_while_waiting_for_the_aggregator_ends_it_cleanly(
-    tmp_path: Path, observer: Observer, processes: List[Running]
+    tmp_path: Path, observer: Observer, processes: list[Running]
 ) -> None:
     layout = ImageLayout(tmp_path, "learner", EXAMPLE_REPO)
     learner = layout.start(
-        "p1", "127.0.0.1", observer.hostport, f"127.0.0.1:{free_port()}", "tag",
+        "p1",
+        "127.0.0.1",
+        observer.hostport,
+        f"127.0.0.1:{free_port()}",
+        "tag",
         env={"FLOPS_RETRY_INTERVAL": "0.5"},
     )
     processes.append(learner)
@@ -53,7 +56,7 @@ def test_sigterm_while_waiting_for_the_aggregator_ends_it_cleanly(
 
 @pytest.mark.parametrize("launch", [["main.py"], ["-m", "flops_learner"]], ids=["main.py", "python -m"])
 def test_the_repos_own_main_py_stays_importable_and_relative_paths_work(
-    launch: List[str], tmp_path: Path, observer: Observer
+    launch: list[str], tmp_path: Path, observer: Observer
 ) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -68,9 +71,20 @@ def test_the_repos_own_main_py_stays_importable_and_relative_paths_work(
     layout = ImageLayout(tmp_path, "learner", repo)
     # The image's WORKDIR is the entry folder, which holds FLOps' own main.py.
     learner = Running(
-        [sys.executable, *launch, "p1", "127.0.0.1", observer.hostport, f"127.0.0.1:{free_port()}",
-         "--connect-timeout", "1", "--retry-interval", "0.2"],
-        layout.entry, layout.env(),
+        [
+            sys.executable,
+            *launch,
+            "p1",
+            "127.0.0.1",
+            observer.hostport,
+            f"127.0.0.1:{free_port()}",
+            "--connect-timeout",
+            "1",
+            "--retry-interval",
+            "0.2",
+        ],
+        layout.entry,
+        layout.env(),
     )
     code, output = learner.finish(timeout=60)
     assert "imported the repo main and read relative" in output
@@ -81,10 +95,7 @@ def test_the_repos_own_main_py_stays_importable_and_relative_paths_work(
 def test_the_entry_folder_leaves_sys_path_to_pythonpath(tmp_path: Path) -> None:
     layout = ImageLayout(tmp_path, "aggregator", EXAMPLE_REPO)
     script = layout.entry / "main.py"
-    probe = (
-        "import sys, runpy; sys.argv = ['main.py', '--help'];"
-        f"runpy.run_path({str(script)!r}, run_name='__main__')"
-    )
+    probe = f"import sys, runpy; sys.argv = ['main.py', '--help'];runpy.run_path({str(script)!r}, run_name='__main__')"
     env = {**layout.env(), "FLOPS_REPO_DIR": str(tmp_path)}
     result = Running([sys.executable, "-c", probe], layout.entry, env).finish(timeout=60)
     assert result[0] == 0 and "CLASSIC_AGGREGATOR" in result[1], result[1]

@@ -4,8 +4,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import MOSQUITTO, Subscribe, free_port, wait_for_port
+
 import flops_common.mqtt
 from flops_common.address import Address
 from flops_common.mqtt import publish
@@ -23,9 +23,7 @@ def test_a_dead_broker_returns_false_quickly() -> None:
     assert time.monotonic() - started < 2
 
 
-def test_a_refusing_broker_returns_false_with_its_reason(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_refusing_broker_returns_false_with_its_reason(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     port = free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous false\n")

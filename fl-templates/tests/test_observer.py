@@ -1,6 +1,7 @@
 import time
 
 from conftest import Observer, free_port
+
 from flops_common.address import Address
 from flops_common.observer import MAX_MESSAGE_BYTES, encode_line, notify_observer
 

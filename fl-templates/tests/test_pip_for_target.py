@@ -15,7 +15,12 @@ from pip_for_target import main, target_environment  # noqa: E402
 
 
 def test_target_environment_replaces_only_the_python_fields() -> None:
-    host = {"python_version": "3.11", "python_full_version": "3.11.7", "implementation_version": "3.11.7", "sys_platform": "linux"}
+    host = {
+        "python_version": "3.11",
+        "python_full_version": "3.11.7",
+        "implementation_version": "3.11.7",
+        "sys_platform": "linux",
+    }
     assert target_environment("3.9.99", host) == {
         "python_version": "3.9",
         "python_full_version": "3.9.99",

@@ -6,9 +6,9 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import List
 
 from conftest import Observer, Subscribe, free_port
+
 from flops_common.address import Address
 from roles import BASE_ENV, PROJECT, RUNTIME, Running
 
@@ -28,21 +28,40 @@ def start_module(module: str, *args: str, cwd: Path, env: dict) -> Running:
 
 def aggregator(project: str, broker: Address, observer: Observer, port: int, cwd: Path) -> Running:
     return start_module(
-        "flops_aggregator", project, broker.host, observer.hostport, "-", "2", "2", "2", "2",
-        "--mqtt-port", str(broker.port), "--port", str(port), cwd=cwd, env={},
+        "flops_aggregator",
+        project,
+        broker.host,
+        observer.hostport,
+        "-",
+        "2",
+        "2",
+        "2",
+        "2",
+        "--mqtt-port",
+        str(broker.port),
+        "--port",
+        str(port),
+        cwd=cwd,
+        env={},
     )
 
 
 def learner(project: str, broker: Address, observer: Observer, port: int, cwd: Path, seed: str) -> Running:
     return start_module(
-        "flops_learner", project, broker.host, observer.hostport, f"127.0.0.1:{port}",
-        "--mqtt-port", str(broker.port), cwd=cwd,
+        "flops_learner",
+        project,
+        broker.host,
+        observer.hostport,
+        f"127.0.0.1:{port}",
+        "--mqtt-port",
+        str(broker.port),
+        cwd=cwd,
         env={"DATA_SEED": seed, "FLOPS_RETRY_INTERVAL": "0.5"},
     )
 
 
 def test_two_learners_train_two_rounds_and_the_result_is_published(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: List[Running]
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: list[Running]
 ) -> None:
     results = subscribe(SUCCESS)
     port = free_port()
@@ -64,7 +83,7 @@ def test_two_learners_train_two_rounds_and_the_result_is_published(
 
 
 def test_a_learner_started_before_the_aggregator_waits_for_it(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: List[Running]
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: list[Running]
 ) -> None:
     results = subscribe(SUCCESS)
     port = free_port()
@@ -98,7 +117,7 @@ def test_a_failed_session_is_published_and_exits_1(
 
 
 def test_sigterm_while_serving_ends_the_aggregator_cleanly_and_reports_nothing(
-    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: List[Running]
+    tmp_path: Path, broker: Address, observer: Observer, subscribe: Subscribe, processes: list[Running]
 ) -> None:
     outcomes = subscribe("flops_manager/aggregator/+")
     waiting = aggregator("p-stop", broker, observer, free_port(), tmp_path)

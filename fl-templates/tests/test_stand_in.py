@@ -10,7 +10,7 @@ import sys
 from roles import RUNTIME
 
 # Runs with only the stand-ins on PYTHONPATH (the test venv has the real mlflow).
-SCRIPT = r'''
+SCRIPT = r"""
 import json, sys
 events = []
 sys.addaudithook(lambda event, _: events.append(event) if event.startswith(("socket.", "urllib.", "http.")) else None)
@@ -66,7 +66,7 @@ print(json.dumps({
     "falsy": not mlflow.sklearn.autolog() and not client.get_run("x"),
     "status": str(mlflow.entities.RunStatus.FINISHED),
 }))
-'''
+"""
 
 
 def test_everything_works_and_nothing_is_sent() -> None:

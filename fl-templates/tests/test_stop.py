@@ -3,7 +3,7 @@
 import os
 import signal
 import threading
-from typing import Iterator, List
+from collections.abc import Iterator
 
 import pytest
 
@@ -11,14 +11,14 @@ from flops_common.stop import signals_held
 
 
 @pytest.fixture
-def received() -> Iterator[List[int]]:
-    got: List[int] = []
+def received() -> Iterator[list[int]]:
+    got: list[int] = []
     previous = signal.signal(signal.SIGTERM, lambda signum, _frame: got.append(signum))
     yield got
     signal.signal(signal.SIGTERM, previous)
 
 
-def test_a_signal_during_the_block_reaches_the_handler_after_it(received: List[int]) -> None:
+def test_a_signal_during_the_block_reaches_the_handler_after_it(received: list[int]) -> None:
     with signals_held():
         os.kill(os.getpid(), signal.SIGTERM)
         inside = list(received)
@@ -26,7 +26,7 @@ def test_a_signal_during_the_block_reaches_the_handler_after_it(received: List[i
     assert received == [signal.SIGTERM]
 
 
-def test_no_signal_means_no_call_and_the_handler_is_back(received: List[int]) -> None:
+def test_no_signal_means_no_call_and_the_handler_is_back(received: list[int]) -> None:
     with signals_held():
         pass
     assert received == []
@@ -34,8 +34,8 @@ def test_no_signal_means_no_call_and_the_handler_is_back(received: List[int]) ->
     assert received == [signal.SIGTERM]
 
 
-def test_outside_the_main_thread_it_changes_nothing(received: List[int]) -> None:
-    handlers: List[object] = []
+def test_outside_the_main_thread_it_changes_nothing(received: list[int]) -> None:
+    handlers: list[object] = []
 
     def hold() -> None:
         with signals_held():

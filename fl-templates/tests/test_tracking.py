@@ -7,10 +7,10 @@ import time
 import mlflow
 import numpy as np
 import pytest
+from conftest import free_port
 from mlflow.tracking import MlflowClient
 from sklearn.linear_model import LogisticRegression
 
-from conftest import free_port
 from flops_aggregator.strategy import RoundResult
 from flops_aggregator.tracking import TRACKED_MODEL_PATH, Tracker, TrackingFailed
 from flops_utils.types import MLModelFlavor

@@ -15,9 +15,7 @@ SYSTEM_ROOTS = Path("/etc/ssl/certs/ca-certificates.crt")
 
 def run(secrets: Path, *command: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": os.environ["PATH"], "FLOPS_SECRETS_DIR": str(secrets)}
-    return subprocess.run(
-        ["/bin/sh", str(SCRIPT), *command], env=env, capture_output=True, text=True, timeout=30
-    )
+    return subprocess.run(["/bin/sh", str(SCRIPT), *command], env=env, capture_output=True, text=True, timeout=30)
 
 
 def test_without_secrets_it_runs_the_command_and_keeps_its_status(tmp_path: Path) -> None:
@@ -28,7 +26,9 @@ def test_without_secrets_it_runs_the_command_and_keeps_its_status(tmp_path: Path
 def test_adds_the_ca_to_the_image_roots_in_a_bundle_it_removes(tmp_path: Path) -> None:
     (tmp_path / "flops-ca").write_text("-----BEGIN CERTIFICATE-----\nPROXY\n")
     result = run(
-        tmp_path, "sh", "-c",
+        tmp_path,
+        "sh",
+        "-c",
         f'cat "$PIP_CERT"; echo "$PIP_CERT $SSL_CERT_FILE $REQUESTS_CA_BUNDLE $NODE_EXTRA_CA_CERTS" > {tmp_path}/paths',
     )
     assert result.returncode == 0, result.stderr

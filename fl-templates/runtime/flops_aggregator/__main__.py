@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from flops_aggregator.args import parse_args
 from flops_aggregator.classic import run_classic
@@ -29,9 +29,7 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     configure_logging()
     stop_on_signals()
-    reporter = Reporter(
-        args.project_id, ROLES[args.aggregator_type], args.mqtt, args.observer, args.notify
-    )
+    reporter = Reporter(args.project_id, ROLES[args.aggregator_type], args.mqtt, args.observer, args.notify)
     try:
         if args.aggregator_type is AggregatorType.CLUSTER_AGGREGATOR:
             return run_cluster(args, reporter)

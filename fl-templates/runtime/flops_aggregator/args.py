@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
 
 from flops_common.address import Address
 from flops_common.cli import (
-    add_common_arguments, address, mqtt_address, port, positive_int, positive_seconds,
+    add_common_arguments,
+    address,
+    mqtt_address,
+    port,
+    positive_int,
+    positive_seconds,
 )
 from flops_utils.types import AggregatorType
 
@@ -39,20 +44,20 @@ class AggregatorArgs:
     project_id: str
     mqtt: Address
     observer: Address
-    tracking_uri: Optional[str]  # None: no tracking (our form's "-")
+    tracking_uri: str | None  # None: no tracking (our form's "-")
     track_locally: bool
     aggregator_type: AggregatorType
     rounds: int
     min_available_clients: int
     min_fit_clients: int
     min_evaluate_clients: int
-    root_aggregator: Optional[Address]
+    root_aggregator: Address | None
     port: int
     notify: bool
     retry_interval: float
 
 
-def tracking_uri(text: str) -> Optional[str]:
+def tracking_uri(text: str) -> str | None:
     if text == NO_TRACKING:
         return None
     if not text.startswith(("http://", "https://")):
@@ -72,20 +77,26 @@ def aggregator_type(text: str) -> AggregatorType:
 
 def _add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--port", type=port, default=DEFAULT_PORT,
+        "--port",
+        type=port,
+        default=DEFAULT_PORT,
         help=f"port to serve Flower on, on all interfaces (default {DEFAULT_PORT})",
     )
     parser.add_argument(
-        "--track-locally", action="store_true",
+        "--track-locally",
+        action="store_true",
         help="track to a file store in the working directory instead of the tracking server",
     )
     parser.add_argument(
-        "--deactivate-notifications", action="store_true",
+        "--deactivate-notifications",
+        action="store_true",
         help="send nothing to the MQTT broker or the observer (for local debugging)",
     )
     parser.add_argument(
-        "--retry-interval", type=positive_seconds,
-        default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT), metavar="SECONDS",
+        "--retry-interval",
+        type=positive_seconds,
+        default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT),
+        metavar="SECONDS",
         help="a cluster aggregator's longest wait between attempts to reach the root: waits start at 1 s "
         f"and double up to it (default ${RETRY_INTERVAL_ENV} or {RETRY_INTERVAL_DEFAULT})",
     )
@@ -108,12 +119,14 @@ def _parser(ours: bool) -> argparse.ArgumentParser:
     )
     add_common_arguments(parser)
     parser.add_argument(
-        "tracking_uri", type=tracking_uri,
+        "tracking_uri",
+        type=tracking_uri,
         help="the MLflow tracking server, e.g. http://10.0.0.5:7027" + (", or - for none" if ours else ""),
     )
     if not ours:
         parser.add_argument(
-            "aggregator_type", type=aggregator_type,
+            "aggregator_type",
+            type=aggregator_type,
             help=", ".join(t.value for t in AggregatorType),
         )
     parser.add_argument("rounds", type=positive_int, help="rounds (a root aggregator: training cycles)")
@@ -122,7 +135,9 @@ def _parser(ours: bool) -> argparse.ArgumentParser:
     parser.add_argument("min_evaluate_clients", type=positive_int)
     if not ours:
         parser.add_argument(
-            "root_aggregator_ip", nargs="?", type=address(ROOT_DEFAULT_PORT),
+            "root_aggregator_ip",
+            nargs="?",
+            type=address(ROOT_DEFAULT_PORT),
             help=f"a cluster aggregator's root: host[:port] (port {ROOT_DEFAULT_PORT})",
         )
     _add_options(parser)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any
 
 from flops_aggregator.args import AggregatorArgs
 from flops_aggregator.session import plan_of, serve_session
@@ -21,19 +21,23 @@ from flops_utils.types import MLModelFlavor
 log = logging.getLogger(__name__)
 
 
-def open_tracker(args: AggregatorArgs) -> Optional[Tracker]:
+def open_tracker(args: AggregatorArgs) -> Tracker | None:
     """The tracker the arguments ask for: the server, a file store here (--track-locally), or none."""
     uri = (Path.cwd() / "mlruns").as_uri() if args.track_locally else args.tracking_uri
     if uri is None:
         return None
-    tracker = Tracker(uri, args.project_id, {
-        "min_available_clients": args.min_available_clients,
-        "min_fit_clients": args.min_fit_clients,
-        "min_evaluate_clients": args.min_evaluate_clients,
-        "rounds": args.rounds,
-        "aggregator_type": args.aggregator_type.value,
-        "flwr_version": version("flwr"),
-    })
+    tracker = Tracker(
+        uri,
+        args.project_id,
+        {
+            "min_available_clients": args.min_available_clients,
+            "min_fit_clients": args.min_fit_clients,
+            "min_evaluate_clients": args.min_evaluate_clients,
+            "rounds": args.rounds,
+            "aggregator_type": args.aggregator_type.value,
+            "flwr_version": version("flwr"),
+        },
+    )
     tracker.start()
     return tracker
 
@@ -41,11 +45,11 @@ def open_tracker(args: AggregatorArgs) -> Optional[Tracker]:
 def success_payload(
     args: AggregatorArgs,
     winner: RoundResult,
-    tracker: Optional[Tracker],
+    tracker: Tracker | None,
     model: ModelManager,
-    flavor: Optional[MLModelFlavor],
-) -> Dict[str, Any]:
-    payload: Dict[str, Any] = {
+    flavor: MLModelFlavor | None,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
         "aggregator_type": args.aggregator_type.value,
         "accuracy": winner.accuracy,
         "loss": winner.loss,
@@ -71,8 +75,7 @@ def run_classic(args: AggregatorArgs, reporter: Reporter) -> int:
         if tracker is not None:
             tracker.log_round(result)
         reporter.tell(
-            f"round {result.server_round}/{args.rounds} done: "
-            f"loss {result.loss:.4f}, accuracy {result.accuracy:.4f}"
+            f"round {result.server_round}/{args.rounds} done: loss {result.loss:.4f}, accuracy {result.accuracy:.4f}"
         )
 
     try:

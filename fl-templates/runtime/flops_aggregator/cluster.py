@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Dict, Optional, Tuple
 
 import numpy as np
 from flwr.client import NumPyClient
@@ -34,16 +33,14 @@ class ClusterClient(NumPyClient):
         self.model = model
         self.plan = plan
         self.reporter = reporter
-        self.cycle: Optional[RoundResult] = None
+        self.cycle: RoundResult | None = None
         self.contacted = False
 
-    def get_parameters(self, config: Dict[str, Scalar]) -> NDArrays:
+    def get_parameters(self, config: dict[str, Scalar]) -> NDArrays:
         self.contacted = True
         return [np.asarray(p) for p in self.model.get_model_parameters()]
 
-    def fit(
-        self, parameters: NDArrays, config: Dict[str, Scalar]
-    ) -> Tuple[NDArrays, int, Dict[str, Scalar]]:
+    def fit(self, parameters: NDArrays, config: dict[str, Scalar]) -> tuple[NDArrays, int, dict[str, Scalar]]:
         self.contacted = True
 
         def on_round(result: RoundResult) -> None:
@@ -63,9 +60,7 @@ class ClusterClient(NumPyClient):
         self.cycle = rounds[-1]
         return self.cycle.parameters, self.cycle.fit_examples, {}
 
-    def evaluate(
-        self, parameters: NDArrays, config: Dict[str, Scalar]
-    ) -> Tuple[float, int, Dict[str, Scalar]]:
+    def evaluate(self, parameters: NDArrays, config: dict[str, Scalar]) -> tuple[float, int, dict[str, Scalar]]:
         self.contacted = True
         if self.cycle is None:
             raise RuntimeError("asked to evaluate before any training cycle")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List
+from typing import Callable
 
 from flwr.common import NDArrays
 from flwr.server import ServerConfig
@@ -38,9 +38,9 @@ def serve_session(
     initial: NDArrays,
     on_serving: Callable[[], None],
     on_round: Callable[[RoundResult], None],
-) -> List[RoundResult]:
+) -> list[RoundResult]:
     """Run ``plan.rounds`` rounds of FedAvg from ``initial`` on ``0.0.0.0:<port>``."""
-    rounds: List[RoundResult] = []
+    rounds: list[RoundResult] = []
 
     def record(result: RoundResult) -> None:
         rounds.append(result)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable
 
 from flwr.common import (
-    EvaluateRes, FitRes, Metrics, NDArrays, Parameters, Scalar,
-    ndarrays_to_parameters, parameters_to_ndarrays,
+    EvaluateRes,
+    FitRes,
+    Metrics,
+    NDArrays,
+    Parameters,
+    Scalar,
+    ndarrays_to_parameters,
+    parameters_to_ndarrays,
 )
 from flwr.server.client_manager import ClientManager
 from flwr.server.client_proxy import ClientProxy
@@ -26,7 +32,7 @@ class RoundResult:
     evaluate_examples: int
 
 
-def weighted_accuracy(results: List[Tuple[int, Metrics]]) -> Metrics:
+def weighted_accuracy(results: list[tuple[int, Metrics]]) -> Metrics:
     """Average the learners' ``accuracy``, each weighted by its test examples."""
     total = sum(n for n, metrics in results if "accuracy" in metrics)
     if total == 0:
@@ -35,7 +41,7 @@ def weighted_accuracy(results: List[Tuple[int, Metrics]]) -> Metrics:
     return {"accuracy": weighted / total}
 
 
-def best_round(rounds: List[RoundResult]) -> RoundResult:
+def best_round(rounds: list[RoundResult]) -> RoundResult:
     """The round with the highest accuracy; of equals, the lowest loss, then the earliest."""
     return max(rounds, key=lambda r: (r.accuracy, -r.loss, -r.server_round))
 
@@ -58,7 +64,7 @@ class FLOpsFedAvg(FedAvg):
         self.latest: NDArrays = initial
         self.latest_fit_examples = 0
 
-    def initialize_parameters(self, client_manager: ClientManager) -> Optional[Parameters]:
+    def initialize_parameters(self, client_manager: ClientManager) -> Parameters | None:
         # Flower asks for these once its gRPC server is up: the aggregator is serving.
         self.on_serving()
         return super().initialize_parameters(client_manager)
@@ -66,9 +72,9 @@ class FLOpsFedAvg(FedAvg):
     def aggregate_fit(
         self,
         server_round: int,
-        results: List[Tuple[ClientProxy, FitRes]],
-        failures: List[Union[Tuple[ClientProxy, FitRes], BaseException]],
-    ) -> Tuple[Optional[Parameters], Dict[str, Scalar]]:
+        results: list[tuple[ClientProxy, FitRes]],
+        failures: list[tuple[ClientProxy, FitRes] | BaseException],
+    ) -> tuple[Parameters | None, dict[str, Scalar]]:
         parameters, metrics = super().aggregate_fit(server_round, results, failures)
         if parameters is not None:
             self.latest = parameters_to_ndarrays(parameters)
@@ -78,17 +84,19 @@ class FLOpsFedAvg(FedAvg):
     def aggregate_evaluate(
         self,
         server_round: int,
-        results: List[Tuple[ClientProxy, EvaluateRes]],
-        failures: List[Union[Tuple[ClientProxy, EvaluateRes], BaseException]],
-    ) -> Tuple[Optional[float], Dict[str, Scalar]]:
+        results: list[tuple[ClientProxy, EvaluateRes]],
+        failures: list[tuple[ClientProxy, EvaluateRes] | BaseException],
+    ) -> tuple[float | None, dict[str, Scalar]]:
         loss, metrics = super().aggregate_evaluate(server_round, results, failures)
         if loss is not None:
-            self.on_round(RoundResult(
-                server_round=server_round,
-                loss=float(loss),
-                accuracy=float(metrics.get("accuracy", 0.0)),
-                parameters=self.latest,
-                fit_examples=self.latest_fit_examples,
-                evaluate_examples=sum(res.num_examples for _, res in results),
-            ))
+            self.on_round(
+                RoundResult(
+                    server_round=server_round,
+                    loss=float(loss),
+                    accuracy=float(metrics.get("accuracy", 0.0)),
+                    parameters=self.latest,
+                    fit_examples=self.latest_fit_examples,
+                    evaluate_examples=sum(res.num_examples for _, res in results),
+                )
+            )
         return loss, metrics

@@ -15,8 +15,9 @@ import importlib
 import logging
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable
 
 from flops_aggregator.strategy import RoundResult
 from flops_utils.types import MLModelFlavor
@@ -55,8 +56,8 @@ class Tracker:
         self.experiment_name = f"FLOps Project {project_id}"
         self.params = {name: str(value) for name, value in params.items()}
         self.experiment_id = ""
-        self.run_ids: Dict[int, str] = {}
-        self.problem: Optional[str] = None
+        self.run_ids: dict[int, str] = {}
+        self.problem: str | None = None
 
     def _attempt(self, what: str, step: Callable[[], None]) -> None:
         if self.problem is not None:
@@ -97,7 +98,7 @@ class Tracker:
         self.client.set_terminated(run.info.run_id)
         self.run_ids[result.server_round] = run.info.run_id
 
-    def finish(self, winner: RoundResult, model: Any, flavor: Optional[MLModelFlavor]) -> TrackedModel:
+    def finish(self, winner: RoundResult, model: Any, flavor: MLModelFlavor | None) -> TrackedModel:
         """Log ``model`` into the winner's run (unless there is no flavor); TrackingFailed if tracking failed."""
         if flavor is not None:
             self._attempt("log the winner model", lambda: self._log_model(winner, model, flavor))

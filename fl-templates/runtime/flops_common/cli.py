@@ -56,7 +56,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"host[:port] that shows progress to the user (port {OBSERVER_DEFAULT_PORT})",
     )
     parser.add_argument(
-        "--mqtt-port", type=port, default=MQTT_DEFAULT_PORT,
+        "--mqtt-port",
+        type=port,
+        default=MQTT_DEFAULT_PORT,
         help=f"port of the MQTT broker when mqtt_ip has none (default {MQTT_DEFAULT_PORT})",
     )
 

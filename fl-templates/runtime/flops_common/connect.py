@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable
 
 import grpc
 
@@ -23,7 +23,7 @@ class Patience:
     """
 
     interval: float  # the longest wait between attempts, in seconds
-    timeout: Optional[float]  # give up after this many seconds; None waits until stopped
+    timeout: float | None  # give up after this many seconds; None waits until stopped
     first: float = 1.0  # the first wait, in seconds (at most ``interval``)
 
 
@@ -53,7 +53,7 @@ def run_session(
     deadline = None if patience.timeout is None else time.monotonic() + patience.timeout
     next_wait = min(patience.first, patience.interval)
     while True:
-        failure: Optional[grpc.RpcError] = None
+        failure: grpc.RpcError | None = None
         try:
             start()
         except grpc.RpcError as error:

@@ -23,9 +23,7 @@ def _skip_grpc_channel_race(args: threading.ExceptHookArgs) -> None:
 
 
 def configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # flwr has its own handler; propagating to ours too would print each line twice.
     logging.getLogger("flwr").propagate = False
     quiet_deprecation_notices()

@@ -55,7 +55,9 @@ def _publish(broker: Address, topic: str, payload: Mapping[str, Any]) -> bool:
     except (OSError, RuntimeError, ValueError) as error:
         log.warning(
             "Could not deliver %s to the MQTT broker at %s:%s: %s",
-            topic, *broker, error,
+            topic,
+            *broker,
+            error,
         )
         return False
     finally:

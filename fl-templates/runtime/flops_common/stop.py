@@ -8,7 +8,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import List, Optional
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # Every signal that reaches a Python handler is also written here, whoever's
@@ -26,7 +25,7 @@ class Stopped(BaseException):
     """
 
 
-def _raise_stopped(signum: int, _frame: Optional[FrameType]) -> None:
+def _raise_stopped(signum: int, _frame: FrameType | None) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
@@ -69,7 +68,7 @@ def signals_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held: List[int] = []
+    held: list[int] = []
     previous = {signum: signal.signal(signum, lambda got, _frame: held.append(got)) for signum in STOP_SIGNALS}
     try:
         yield

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from flops_common.connect import ServerUnreachable, run_session
 from flops_common.entry import enter_repo, exit_process
@@ -67,10 +67,13 @@ def main(argv: Sequence[str]) -> int:
     except dataset.DataUnavailable as error:
         return fail(reporter, str(error))
     except ServerUnreachable as error:
-        return fail(reporter, (
-            f"Could not reach the aggregator at {args.aggregator.for_grpc()}: {error}; "
-            "check that it runs and listens there"
-        ))
+        return fail(
+            reporter,
+            (
+                f"Could not reach the aggregator at {args.aggregator.for_grpc()}: {error}; "
+                "check that it runs and listens there"
+            ),
+        )
     # The repo's code and the network may fail in any way.
     except Exception as error:
         log.exception("Learner failed")

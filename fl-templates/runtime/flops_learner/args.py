@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
 
 from flops_common.address import Address
 from flops_common.cli import (
-    add_common_arguments, address, mqtt_address, port, positive_seconds,
+    add_common_arguments,
+    address,
+    mqtt_address,
+    port,
+    positive_seconds,
 )
 from flops_common.connect import Patience
 
@@ -37,7 +41,7 @@ class LearnerArgs:
     mqtt: Address
     observer: Address
     aggregator: Address
-    data_tags: Tuple[str, ...]
+    data_tags: tuple[str, ...]
     # The manager's form: after a session, wait for the next one until stopped.
     keep_serving: bool
     patience: Patience
@@ -45,7 +49,7 @@ class LearnerArgs:
     data_timeout: float
 
 
-def split_tags(text: str) -> Tuple[str, ...]:
+def split_tags(text: str) -> tuple[str, ...]:
     """``"mnist, extra,"`` → ``("mnist", "extra")``."""
     return tuple(tag.strip() for tag in text.split(",") if tag.strip())
 
@@ -64,33 +68,42 @@ def _parser() -> argparse.ArgumentParser:
         help=f"host[:port] of the aggregator (port {AGGREGATOR_DEFAULT_PORT})",
     )
     parser.add_argument(
-        "data_tags", nargs="?", type=split_tags,
+        "data_tags",
+        nargs="?",
+        type=split_tags,
         help="comma-separated tags of the data that load_dataset() fetches",
     )
     # argparse runs `type` on a string default too, so a bad env value is
     # reported like a bad flag.
     parser.add_argument(
-        "--connect-timeout", type=positive_seconds, default=os.environ.get(CONNECT_TIMEOUT_ENV),
+        "--connect-timeout",
+        type=positive_seconds,
+        default=os.environ.get(CONNECT_TIMEOUT_ENV),
         metavar="SECONDS",
         help="give up when the aggregator has not answered for this long (default "
         f"${CONNECT_TIMEOUT_ENV}, else: wait until stopped with data_tags, "
         f"{CONNECT_TIMEOUT_DEFAULT:g} s without)",
     )
     parser.add_argument(
-        "--retry-interval", type=positive_seconds,
-        default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT), metavar="SECONDS",
+        "--retry-interval",
+        type=positive_seconds,
+        default=os.environ.get(RETRY_INTERVAL_ENV, RETRY_INTERVAL_DEFAULT),
+        metavar="SECONDS",
         help=f"the longest wait between attempts to reach the aggregator: waits start at 1 s and double "
         f"up to it (default ${RETRY_INTERVAL_ENV} or {RETRY_INTERVAL_DEFAULT})",
     )
     parser.add_argument(
-        "--data-server", default=os.environ.get(DATA_SERVER_HOST_ENV, DATA_SERVER_HOST_DEFAULT),
+        "--data-server",
+        default=os.environ.get(DATA_SERVER_HOST_ENV, DATA_SERVER_HOST_DEFAULT),
         metavar="HOST[:PORT]",
         help=f"the ML data server (default ${DATA_SERVER_HOST_ENV} or {DATA_SERVER_HOST_DEFAULT}, "
         f"port ${DATA_SERVER_PORT_ENV} or {DATA_SERVER_PORT_DEFAULT})",
     )
     parser.add_argument(
-        "--data-timeout", type=positive_seconds,
-        default=os.environ.get(DATA_TIMEOUT_ENV, DATA_TIMEOUT_DEFAULT), metavar="SECONDS",
+        "--data-timeout",
+        type=positive_seconds,
+        default=os.environ.get(DATA_TIMEOUT_ENV, DATA_TIMEOUT_DEFAULT),
+        metavar="SECONDS",
         help=f"give up when the data server has not answered for this long "
         f"(default ${DATA_TIMEOUT_ENV} or {DATA_TIMEOUT_DEFAULT})",
     )
@@ -101,7 +114,7 @@ def parse_args(argv: Sequence[str]) -> LearnerArgs:
     parser = _parser()
     ns = parser.parse_args(argv)
     keep_serving = ns.data_tags is not None
-    timeout: Optional[float] = ns.connect_timeout
+    timeout: float | None = ns.connect_timeout
     if timeout is None and not keep_serving:
         timeout = CONNECT_TIMEOUT_DEFAULT
     try:

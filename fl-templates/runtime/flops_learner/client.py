@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Dict, Tuple
+from typing import Callable
 
 import numpy as np
 from flwr.client import NumPyClient
@@ -27,23 +27,18 @@ class LearnerClient(NumPyClient):
             self.contacted = True
             self.on_first_contact()
 
-    def get_parameters(self, config: Dict[str, Scalar]) -> NDArrays:
+    def get_parameters(self, config: dict[str, Scalar]) -> NDArrays:
         self._contact()
         return [np.asarray(p) for p in self.model.get_model_parameters()]
 
-    def fit(
-        self, parameters: NDArrays, config: Dict[str, Scalar]
-    ) -> Tuple[NDArrays, int, Dict[str, Scalar]]:
+    def fit(self, parameters: NDArrays, config: dict[str, Scalar]) -> tuple[NDArrays, int, dict[str, Scalar]]:
         self._contact()
         self.model.set_model_parameters(parameters)
         n_train = self.model.fit_model()
         return self.get_parameters(config), int(n_train), {}
 
-    def evaluate(
-        self, parameters: NDArrays, config: Dict[str, Scalar]
-    ) -> Tuple[float, int, Dict[str, Scalar]]:
+    def evaluate(self, parameters: NDArrays, config: dict[str, Scalar]) -> tuple[float, int, dict[str, Scalar]]:
         self._contact()
         self.model.set_model_parameters(parameters)
         loss, accuracy, n_test = self.model.evaluate_model()
         return float(loss), int(n_test), {"accuracy": float(accuracy)}
-

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING
 
 from flops_common.address import Address
 
@@ -33,12 +33,12 @@ class DataUnavailable(Exception):
 
 @dataclass(frozen=True)
 class DataSource:
-    tags: Tuple[str, ...]
+    tags: tuple[str, ...]
     server: Address
     timeout: float  # seconds to keep trying while the server does not answer
 
 
-_source: Optional[DataSource] = None
+_source: DataSource | None = None
 
 
 def use(source: DataSource) -> None:
@@ -64,7 +64,7 @@ def load_dataset() -> datasets.Dataset:
     return _merge(tickets, tables, _source.tags)
 
 
-def _fetch(source: DataSource) -> Tuple[List[bytes], List[pyarrow.Table]]:
+def _fetch(source: DataSource) -> tuple[list[bytes], list[pyarrow.Table]]:
     from pyarrow import flight
 
     where = source.server.for_grpc()
@@ -90,7 +90,7 @@ def _fetch(source: DataSource) -> Tuple[List[bytes], List[pyarrow.Table]]:
     return tickets, tables
 
 
-def _merge(tickets: List[bytes], tables: List[pyarrow.Table], tags: Tuple[str, ...]) -> datasets.Dataset:
+def _merge(tickets: list[bytes], tables: list[pyarrow.Table], tags: tuple[str, ...]) -> datasets.Dataset:
     import pyarrow as pa
     from datasets import Dataset
     from datasets.table import InMemoryTable

@@ -5,14 +5,13 @@ from __future__ import annotations
 import importlib
 import os
 from types import ModuleType
-from typing import Optional
 
 from flops_utils.types import MLModelFlavor
 
 FLAVOR_ENV = "ML_MODEL_FLAVOR"
 
 
-def read_ml_model_flavor() -> Optional[MLModelFlavor]:
+def read_ml_model_flavor() -> MLModelFlavor | None:
     """The flavor the image was built for; None when unset; ValueError naming a bad value."""
     value = os.environ.get(FLAVOR_ENV, "")
     if not value:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Tuple
+from typing import Any
 
 
 class DataManagerTemplate(ABC):
@@ -12,7 +12,7 @@ class DataManagerTemplate(ABC):
         """Load the data (``flops_utils.ml_repo_building_blocks.load_dataset()``) and preprocess it."""
 
     @abstractmethod
-    def get_data(self) -> Tuple[Any, Any]:
+    def get_data(self) -> tuple[Any, Any]:
         """The prepared training and test data, e.g. ``(x_train, x_test), (y_train, y_test)``."""
 
 
@@ -44,5 +44,5 @@ class ModelManagerTemplate(ABC):
         """Train on the local data; return the number of training examples."""
 
     @abstractmethod
-    def evaluate_model(self) -> Tuple[Any, Any, int]:
+    def evaluate_model(self) -> tuple[Any, Any, int]:
         """Evaluate on the local test data; return ``loss, accuracy, number of test examples``."""

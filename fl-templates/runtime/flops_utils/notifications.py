@@ -7,7 +7,8 @@ never raised.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from collections.abc import Mapping
+from typing import Any
 
 from flops_common.address import parse_address
 from flops_common.cli import MQTT_DEFAULT_PORT, OBSERVER_DEFAULT_PORT
@@ -24,8 +25,8 @@ def notify_project_observer(project_observer_ip: str, msg: str) -> None:
 def notify_flops_manager(
     flops_project_id: str,
     mqtt_ip: str,
-    topic: Union[SupportedTopic, str],
-    msg_payload: Optional[Mapping[str, Any]] = None,
+    topic: SupportedTopic | str,
+    msg_payload: Mapping[str, Any] | None = None,
     error_msg: str = "",
     mqtt_port: int = MQTT_DEFAULT_PORT,
 ) -> bool:

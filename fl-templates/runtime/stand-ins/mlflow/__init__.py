@@ -23,7 +23,7 @@ import sys
 import time
 import types
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 __version__ = "0+flops.stand.in"
 
@@ -73,7 +73,7 @@ class _InertObject(metaclass=_InertClassType):
 
 # One class per name, whichever way it is reached (mlflow.exceptions.MlflowException
 # before and after `import mlflow.exceptions`), so that `except` clauses match.
-_classes: Dict[str, type] = {}
+_classes: dict[str, type] = {}
 
 
 def _stand_in(name: str) -> Any:
@@ -96,8 +96,8 @@ class _SubmoduleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds every ``mlflow.*`` module that this package does not have as a file."""
 
     def find_spec(
-        self, fullname: str, path: Any = None, target: Optional[types.ModuleType] = None
-    ) -> Optional[importlib.machinery.ModuleSpec]:
+        self, fullname: str, path: Any = None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if not fullname.startswith(f"{__name__}."):
             return None
         return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
@@ -123,14 +123,14 @@ class RunInfo:
         self.lifecycle_stage = "active"
         self.user_id = ""
         self.start_time = int(time.time() * 1000)
-        self.end_time: Optional[int] = None
+        self.end_time: int | None = None
 
 
 class RunData:
     def __init__(self) -> None:
-        self.metrics: Dict[str, float] = {}
-        self.params: Dict[str, str] = {}
-        self.tags: Dict[str, str] = {}
+        self.metrics: dict[str, float] = {}
+        self.params: dict[str, str] = {}
+        self.tags: dict[str, str] = {}
 
 
 class ActiveRun:
@@ -147,13 +147,13 @@ class ActiveRun:
         end_run()
 
 
-_runs: List[ActiveRun] = []
+_runs: list[ActiveRun] = []
 
 
 def start_run(
-    run_id: Optional[str] = None,
-    experiment_id: Optional[str] = None,
-    run_name: Optional[str] = None,
+    run_id: str | None = None,
+    experiment_id: str | None = None,
+    run_name: str | None = None,
     *args: Any,
     **kwargs: Any,
 ) -> ActiveRun:
@@ -171,7 +171,7 @@ def end_run(*args: Any, **kwargs: Any) -> None:
         run.info.end_time = int(time.time() * 1000)
 
 
-def active_run() -> Optional[ActiveRun]:
+def active_run() -> ActiveRun | None:
     return _runs[-1] if _runs else None
 
 
