@@ -10,7 +10,7 @@ if [[ ! -x $bin/ruff || ! -x $bin/mypy ]]; then
 fi
 $bin/ruff check --quiet .
 $bin/ruff format --check --quiet .
-$bin/mypy --no-error-summary runtime/flops_common runtime/flops_learner runtime/flops_aggregator runtime/flops_utils \
+$bin/mypy --no-error-summary runtime/flops_common runtime/flops_learner runtime/flops_aggregator runtime/flops_utils runtime/flops_trainer \
   checks tests
 # On their own, strict as the runtime: the stand-in is a second `mlflow`, and both entry scripts are named `main`.
 (cd runtime/stand-ins && ../../$bin/mypy --no-error-summary --no-warn-unused-configs --strict mlflow)

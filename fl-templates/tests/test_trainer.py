@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 
@@ -15,7 +14,7 @@ from flops_trainer.layout import as_arguments, env_name
 from roles import RUNTIME
 
 # Writes what it was given where SageMaker would keep the model, so that the test reads it back.
-TRAIN = r'''
+TRAIN = r"""
 import argparse, json, os, sys
 parser = argparse.ArgumentParser()
 parser.add_argument("--epochs", type=int, required=True)
@@ -33,10 +32,12 @@ seen = {
 }
 with open(os.path.join(os.environ["SM_MODEL_DIR"], "seen.json"), "w") as f:
     json.dump(seen, f)
-'''
+"""
 
 
-def trainer(tmp: Path, entry: str, argv: List[str], hps: Optional[Dict[str, object]] = None) -> subprocess.CompletedProcess:
+def trainer(
+    tmp: Path, entry: str, argv: list[str], hps: dict[str, object] | None = None
+) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(RUNTIME),
@@ -50,7 +51,11 @@ def trainer(tmp: Path, entry: str, argv: List[str], hps: Optional[Dict[str, obje
         (config / "hyperparameters.json").write_text(json.dumps(hps))
     return subprocess.run(
         [sys.executable, "-m", "flops_trainer", *argv],
-        cwd=tmp / "repo", env=env, capture_output=True, text=True, timeout=60,
+        cwd=tmp / "repo",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -69,8 +74,13 @@ def test_runs_the_file_with_hyperparameters_as_arguments_and_channels_in_the_env
     assert done.returncode == 0, done.stderr
     seen = json.loads((job / "ml" / "model" / "seen.json").read_text())
     assert seen == {
-        "epochs": 3, "name": "iris", "rows": 3, "here": str(job / "repo"), "argv0": "train.py",
-        "channels": ["training"], "main": "__main__",
+        "epochs": 3,
+        "name": "iris",
+        "rows": 3,
+        "here": str(job / "repo"),
+        "argv0": "train.py",
+        "channels": ["training"],
+        "main": "__main__",
     }
     assert not (job / "ml" / "output" / "failure").exists()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 
 from flops_trainer.layout import as_arguments, channels, environment, hyperparameters, layout_from
 from flops_trainer.run import EntryFailed, run_entry

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, List, Mapping
 
 # SageMaker mounts everything here; SAGEMAKER_BASE_DIR moves it, as in the sagemaker-training toolkit (for tests).
 DEFAULT_BASE_DIR = "/opt/ml"
@@ -51,29 +51,29 @@ def layout_from(environ: Mapping[str, str]) -> Layout:
     return Layout(environ.get("SAGEMAKER_BASE_DIR") or DEFAULT_BASE_DIR)
 
 
-def channels(layout: Layout) -> Dict[str, str]:
+def channels(layout: Layout) -> dict[str, str]:
     """Each data channel's folder: the folders under input/data and the channels inputdataconfig.json names."""
-    names = set()
+    names: set[str] = set()
     if os.path.isdir(layout.data_dir):
         names.update(name for name in os.listdir(layout.data_dir) if os.path.isdir(os.path.join(layout.data_dir, name)))
     names.update(_read_json(os.path.join(layout.config_dir, "inputdataconfig.json")).keys())
     return {name: os.path.join(layout.data_dir, name) for name in sorted(names)}
 
 
-def hyperparameters(layout: Layout) -> Dict[str, object]:
+def hyperparameters(layout: Layout) -> dict[str, object]:
     """hyperparameters.json as SageMaker writes it (every value a string), or empty when there is none."""
     return _read_json(os.path.join(layout.config_dir, "hyperparameters.json"))
 
 
-def as_arguments(values: Mapping[str, object]) -> List[str]:
+def as_arguments(values: Mapping[str, object]) -> list[str]:
     """``--name value`` for each hyperparameter, in the file's order; strings as they are, other JSON values as JSON."""
-    arguments: List[str] = []
+    arguments: list[str] = []
     for name, value in values.items():
         arguments += [f"--{name}", value if isinstance(value, str) else json.dumps(value)]
     return arguments
 
 
-def environment(layout: Layout, found: Mapping[str, str], values: Mapping[str, object]) -> Dict[str, str]:
+def environment(layout: Layout, found: Mapping[str, str], values: Mapping[str, object]) -> dict[str, str]:
     """The SM_ variables the toolkit sets that a training script reads: folders, channels, hyperparameters."""
     env = {
         "SM_MODEL_DIR": layout.model_dir,
@@ -97,7 +97,7 @@ def env_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
 
 
-def _read_json(path: str) -> Dict[str, object]:
+def _read_json(path: str) -> dict[str, object]:
     if not os.path.isfile(path):
         return {}
     with open(path, encoding="utf-8") as file:

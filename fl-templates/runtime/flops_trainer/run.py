@@ -7,7 +7,6 @@ import os
 import runpy
 import sys
 import traceback
-from typing import List, Optional
 
 
 class EntryFailed(Exception):
@@ -19,7 +18,7 @@ class EntryFailed(Exception):
         self.status = status
 
 
-def run_entry(entry: str, repo_dir: str, arguments: List[str]) -> None:
+def run_entry(entry: str, repo_dir: str, arguments: list[str]) -> None:
     """``train.py`` runs as ``__main__`` with its folder first on sys.path; ``module:function`` is called."""
     try:
         if ":" in entry:
@@ -39,7 +38,7 @@ def run_entry(entry: str, repo_dir: str, arguments: List[str]) -> None:
         raise EntryFailed(f"{type(error).__name__}: {error}\n\n{trace}", 1) from error
 
 
-def _call(entry: str, repo_dir: str, arguments: List[str]) -> None:
+def _call(entry: str, repo_dir: str, arguments: list[str]) -> None:
     module_name, attribute = entry.split(":", 1)
     sys.argv = ["train", *arguments]
     sys.path.insert(0, repo_dir)
@@ -55,7 +54,7 @@ def _call(entry: str, repo_dir: str, arguments: List[str]) -> None:
         raise SystemExit(result)
 
 
-def _status(code: Optional[object]) -> int:
+def _status(code: object | None) -> int:
     if code is None:
         return 0
     if isinstance(code, int):
