@@ -1,7 +1,7 @@
 """Proves that an image's installed packages load on its platform, before the image is pushed.
 
-Usage: python3 verify_platform.py --root <mounted image> --elf-machine <n> [--qemu <qemu-user binary>]
-           [--python-path <host folder>] [--only <distribution>,...] -- <module>...
+Usage: python3 verify_platform.py --root-env <variable naming the mounted image> --elf-machine <n>
+           [--qemu <qemu-user binary>] [--python-path <host folder>] [--only <distribution>,...] -- <module>...
 With a user-mode emulator (nothing registered with the kernel), the image's own python imports the given modules
 and every installed distribution's (import_check.py). Without one, every extension module's ELF machine is compared
 with the platform's. Prints one JSON object: {"method": "qemu"|"elf", "checked": n, "failed": [...], "warnings": [...]}.
@@ -91,14 +91,15 @@ def with_elf(root: Path, machine: int) -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--root", required=True)
+    # A variable, not a path: rootless, the image is mounted inside `buildah unshare`, which names the path only there.
+    parser.add_argument("--root-env", required=True, help="the environment variable holding the mounted image's path")
     parser.add_argument("--elf-machine", type=int, required=True)
     parser.add_argument("--qemu")
     parser.add_argument("--python-path")
     parser.add_argument("--only", help="the distributions to import (comma-separated): the image's own layer")
     parser.add_argument("modules", nargs="*")
     args = parser.parse_args(argv)
-    root = Path(args.root)
+    root = Path(os.environ[args.root_env])
     if args.qemu:
         report = with_qemu(root, args.qemu, args.python_path, args.only, args.modules)
     else:

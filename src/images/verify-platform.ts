@@ -10,6 +10,7 @@ import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import type { PlatformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
+import { buildahFromArgs, buildahRmArgs } from '../tools/buildah-args.js';
 
 /** Which check ran on which image, and what it found. */
 export interface PlatformCheck {
@@ -29,8 +30,40 @@ interface Report {
   readonly warnings: readonly { readonly module: string; readonly error: string }[];
 }
 
-const VERIFY = join(TEMPLATES_DIR, 'checks', 'verify_platform.py');
+export const VERIFY_SCRIPT = join(TEMPLATES_DIR, 'checks', 'verify_platform.py');
+/** Where the check finds the mounted image: a path known only once mounted, inside the user namespace when rootless. */
+export const IMAGE_ROOT_VARIABLE = 'FLOPS_IMAGE_ROOT';
 const CHECK_MS = 20 * 60_000;
+
+/** What the check is asked to do. */
+export interface VerifyOptions {
+  readonly elfMachine: number;
+  /** The user-mode emulator; without one the check reads ELF headers. */
+  readonly qemu: string | undefined;
+  /** The FL runtime's folder on this host, importable by the emulated python. */
+  readonly pythonPath: string;
+  /** The distributions whose modules are imported (the image's own layer); undefined for all. */
+  readonly distributions: readonly string[] | undefined;
+  readonly modules: readonly string[];
+}
+
+/** `python3 verify_platform.py …`, the image's root read from IMAGE_ROOT_VARIABLE. */
+export function verifyPlatformArgs(options: VerifyOptions): [string, ...string[]] {
+  return [
+    'python3',
+    VERIFY_SCRIPT,
+    '--root-env',
+    IMAGE_ROOT_VARIABLE,
+    '--elf-machine',
+    String(options.elfMachine),
+    ...(options.qemu === undefined ? [] : ['--qemu', options.qemu]),
+    '--python-path',
+    options.pythonPath,
+    ...(options.distributions === undefined ? [] : ['--only', options.distributions.join(',')]),
+    '--',
+    ...options.modules,
+  ];
+}
 
 /** Mounts the local image, runs the check on it, and fails the phase naming what did not load. */
 export async function verifyPlatform(
@@ -42,24 +75,16 @@ export async function verifyPlatform(
   log: Logger,
 ): Promise<PlatformCheck> {
   const call = { timeoutMs: CHECK_MS, signal: job.signal };
-  const container = (await job.buildah.run(['from', '--pull=never', '--quiet', '--', image], call)).stdout.trim();
+  const container = (await job.buildah.run(buildahFromArgs(image), call)).stdout.trim();
   try {
-    const qemu = findEmulator(job, platform);
-    const args = [
-      VERIFY,
-      '--elf-machine',
-      String(platform.elfMachine),
-      ...(qemu ? ['--qemu', qemu] : []),
-      '--python-path',
-      runtimeDir,
-      ...(check.distributions === undefined ? [] : ['--only', check.distributions.join(',')]),
-      '--',
-      ...check.modules,
-    ];
-    // A rootless buildah mounts only inside its user namespace: the check runs there, with the mount as its root.
-    // Arguments: container, check script, its options; `--root` goes before the options' `--` and the modules.
-    const script = 'root=$(buildah mount "$1") && verify=$2 && shift 2 && exec python3 "$verify" --root "$root" "$@"';
-    const { stdout } = await job.buildah.runWithMounts(script, [container, ...args], call);
+    const command = verifyPlatformArgs({
+      elfMachine: platform.elfMachine,
+      qemu: findEmulator(job, platform),
+      pythonPath: runtimeDir,
+      distributions: check.distributions,
+      modules: check.modules,
+    });
+    const { stdout } = await job.buildah.runMounted(container, IMAGE_ROOT_VARIABLE, command, call);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report;
     if (report.failed.length > 0) {
       const what = report.failed.map((item) => `${item.module} (${item.error.split('\n').at(-1)})`).join('; ');
@@ -75,7 +100,7 @@ export async function verifyPlatform(
     );
     return { platform: platform.platform, image, method: report.method, checked: report.checked, warnings };
   } finally {
-    await job.buildah.run(['rm', '--', container], call).catch(() => undefined);
+    await job.buildah.run(buildahRmArgs([container]), call).catch(() => undefined);
   }
 }
 

@@ -7,7 +7,8 @@ import { access } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CommandError } from '../errors.js';
-import { run } from '../tools/exec.js';
+import { Buildah } from '../tools/buildah.js';
+import { buildahStorageDriverArgs, buildahUnshareArgs } from '../tools/buildah-args.js';
 import { type IdRange, rangeFor, readIdFile } from './subordinate-ids.js';
 
 /** The images run as uid 10001: a rootless build maps at least that many ids, and more for base images' own. */
@@ -111,13 +112,13 @@ async function probeUserNamespace(
   env: Readonly<Record<string, string>>,
   signal: AbortSignal,
 ): Promise<{ storageDriver: string; env: Readonly<Record<string, string>> }> {
-  const call = { cwd: tmpdir(), env, timeoutMs: PROBE_MS, signal };
+  const call = { timeoutMs: PROBE_MS, signal };
+  // No job yet: buildah runs with the host's tools environment, from a folder that is always there.
+  const buildah = (extra: Record<string, string>): Buildah => new Buildah({ ...env, ...extra }, undefined, tmpdir());
   const driverWith = async (extra: Record<string, string>): Promise<string> =>
-    (
-      await run('buildah', ['info', '--format', '{{.store.GraphDriverName}}'], { ...call, env: { ...env, ...extra } })
-    ).stdout.trim();
+    (await buildah(extra).run(buildahStorageDriverArgs(), call)).stdout.trim();
   try {
-    await run('buildah', ['unshare', 'true'], call);
+    await buildah({}).run(buildahUnshareArgs(['true']), call);
   } catch (error) {
     if (!(error instanceof CommandError) || error.cancelled) throw error;
     throw new BuildAccessError([`buildah could not enter a user namespace: ${error.stderrTail || error.message}`]);

@@ -102,3 +102,34 @@ export function buildahImagesArgs(): string[] {
 export function buildahRmArgs(containers: readonly string[]): string[] {
   return ['rm', '--', ...containers];
 }
+
+/** `buildah from` of a local image (never pulled): a working container of it, its name on stdout. */
+export function buildahFromArgs(image: string): string[] {
+  return ['from', '--pull=never', '--quiet', '--', image];
+}
+
+/** `buildah mount`: the working container's root file system, its path on stdout. */
+export function buildahMountArgs(container: string): string[] {
+  return ['mount', '--', container];
+}
+
+/**
+ * `buildah unshare`: `command` in buildah's user namespace, where a rootless buildah mounts; each container of
+ * `mounts` is mounted and its path set in the environment variable that names it.
+ */
+export function buildahUnshareArgs(
+  command: readonly string[],
+  mounts: Readonly<Record<string, string>> = {},
+): string[] {
+  return [
+    'unshare',
+    ...Object.entries(mounts).flatMap(([variable, container]) => ['--mount', `${variable}=${container}`]),
+    '--',
+    ...command,
+  ];
+}
+
+/** `buildah info`: the storage driver buildah uses (`overlay`, `vfs`). */
+export function buildahStorageDriverArgs(): string[] {
+  return ['info', '--format', '{{.store.GraphDriverName}}'];
+}

@@ -1,6 +1,7 @@
 // The one place that runs buildah: its environment, its time limits, and its failures turned into phase errors.
 
 import { CommandError, type ErrorCode, PhaseError } from '../errors.js';
+import { buildahMountArgs, buildahUnshareArgs } from './buildah-args.js';
 import { type RunResult, run } from './exec.js';
 
 /** How one buildah command runs. */
@@ -29,13 +30,20 @@ export class Buildah {
   }
 
   /**
-   * Runs a shell script where buildah's mounts are visible: directly as root, inside `buildah unshare` (the user
-   * namespace where a rootless buildah mounts) otherwise; `buildah unshare` as root fails on some kernels.
+   * Runs `command` (no shell) with `container` mounted, its path in the environment variable `variable`: directly as
+   * root, inside `buildah unshare --mount` otherwise (a rootless buildah mounts only in its user namespace);
+   * `buildah unshare` as root fails on some kernels. `buildah rm` unmounts.
    */
-  runWithMounts(script: string, args: readonly string[], call: BuildahCall): Promise<RunResult> {
-    const shell = ['-c', script, 'sh', ...args];
-    if (process.getuid?.() === 0) return run('sh', shell, { cwd: this.cwd, env: this.env, ...call });
-    return this.run(['unshare', '--', 'sh', ...shell], call);
+  async runMounted(
+    container: string,
+    variable: string,
+    command: readonly [string, ...string[]],
+    call: BuildahCall,
+  ): Promise<RunResult> {
+    if (process.getuid?.() !== 0) return this.run(buildahUnshareArgs(command, { [variable]: container }), call);
+    const root = (await this.run(buildahMountArgs(container), call)).stdout.trim();
+    const [file, ...args] = command;
+    return run(file, args, { cwd: this.cwd, env: { ...this.env, [variable]: root }, ...call });
   }
 
   /**

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   type BuildOptions,
   buildahBudArgs,
+  buildahFromArgs,
+  buildahMountArgs,
   buildahPushArgs,
+  buildahRmArgs,
   buildahRmiArgs,
+  buildahStorageDriverArgs,
+  buildahUnshareArgs,
   type PushOptions,
 } from '../../../src/tools/buildah-args.js';
 
@@ -129,6 +134,28 @@ describe('buildahRmiArgs', () => {
     [buildahRmiArgs(['a:1', 'b:2']), ['rmi', '--', 'a:1', 'b:2']],
     [buildahRmiArgs([]), ['rmi', '--']],
   ])('%j', (argv, expected) => {
+    expect(argv).toEqual(expected);
+  });
+});
+
+describe('the working-container and namespace builders', () => {
+  it.each<[string, string[], string[]]>([
+    [
+      'from, never pulling',
+      buildahFromArgs('localhost/x:1'),
+      ['from', '--pull=never', '--quiet', '--', 'localhost/x:1'],
+    ],
+    ['from, an image named like an option', buildahFromArgs('-x'), ['from', '--pull=never', '--quiet', '--', '-x']],
+    ['mount', buildahMountArgs('box'), ['mount', '--', 'box']],
+    ['rm', buildahRmArgs(['box', 'other']), ['rm', '--', 'box', 'other']],
+    ['unshare, a command', buildahUnshareArgs(['true']), ['unshare', '--', 'true']],
+    [
+      'unshare, mounting containers into variables',
+      buildahUnshareArgs(['python3', 'check.py', '--root-env', 'ROOT'], { ROOT: 'box', OTHER: 'other' }),
+      ['unshare', '--mount', 'ROOT=box', '--mount', 'OTHER=other', '--', 'python3', 'check.py', '--root-env', 'ROOT'],
+    ],
+    ['info, the storage driver', buildahStorageDriverArgs(), ['info', '--format', '{{.store.GraphDriverName}}']],
+  ])('%s', (_case, argv, expected) => {
     expect(argv).toEqual(expected);
   });
 });
