@@ -16,6 +16,9 @@ export interface PlatformInfo {
   readonly qemu: string;
 }
 
+/** The platforms a job builds for, read once from the configuration: one at least, each a row of the table. */
+export type Platforms = readonly [PlatformInfo, ...PlatformInfo[]];
+
 /** The platforms the builder makes images for; FLOps edge nodes are one of these. */
 export const PLATFORMS: readonly PlatformInfo[] = [
   {
@@ -67,6 +70,21 @@ export function platformProblem(platform: string): string | undefined {
   const why =
     REFUSED[platform] ?? `the builder makes images for ${PLATFORMS.map((info) => info.platform).join(' and ')} only`;
   return `${platform} is not supported: ${why}`;
+}
+
+/** The rows of the given OCI platforms, or why they cannot be built (naming each one that cannot). */
+export function platformRows(names: readonly string[]): Platforms | string {
+  const problem = platformsProblem(names);
+  if (problem !== undefined) return problem;
+  const rows = names.flatMap((name) => platformInfo(name) ?? []);
+  const [first, ...rest] = rows;
+  if (first === undefined) return 'no platform was named';
+  return [first, ...rest];
+}
+
+/** The OCI names of platforms (`linux/amd64`), as labels and payloads carry them. */
+export function platformNames(platforms: readonly PlatformInfo[]): string[] {
+  return platforms.map((info) => info.platform);
 }
 
 /** Why a list of platforms cannot be built, naming each one that cannot; undefined when all can. */

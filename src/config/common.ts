@@ -7,6 +7,7 @@ import { flwrSupports } from '../deps/flwr-releases.js';
 import { parsePythonMinors } from '../deps/python-version.js';
 import { baseTemplateProblem } from '../images/base-python.js';
 import type { PhaseName, PlanName } from '../plans/phase-table.js';
+import type { Platforms } from '../platforms.js';
 import type { ArgumentForm } from './argument-forms.js';
 import { isProblem, isProjectId, type OptionText, parseBroker, SAFE_VALUE } from './checks.js';
 import {
@@ -39,8 +40,8 @@ export interface CommonConfig {
   readonly projectId: string;
   readonly mqtt: Endpoint;
   readonly observer: Endpoint;
-  /** The platforms to build for, e.g. `linux/amd64` (validate refuses those it cannot build). */
-  readonly platforms: readonly string[];
+  /** The platforms to build for, each a row of the platforms table (one the builder cannot build for is refused here). */
+  readonly platforms: Platforms;
   readonly notifications: boolean;
   readonly dryRun: boolean;
   readonly force: boolean;
@@ -105,7 +106,7 @@ export function readCommon(
   if (typeof observer === 'string') problems.push(`observer_ip "${form.observer}": ${observer}`);
 
   const platformsText = text('supported-platforms');
-  const platforms = platformsText === undefined ? DEFAULT_PLATFORMS : parsePlatforms(platformsText);
+  const platforms = parsePlatforms(platformsText ?? DEFAULT_PLATFORMS.join(','));
   if (isProblem(platforms)) problems.push(`--supported_platforms "${platformsText}": ${platforms.problem}`);
   const baseImage = safeReference('--base-image', text('base-image') ?? nonEmpty(env.FLOPS_BASE_IMAGE), problems);
   const baseTemplate = baseImage === undefined ? undefined : baseTemplateProblem(baseImage);

@@ -1,6 +1,7 @@
 // Small parsers and helpers for config values; each problem is returned as text, so all are reported together.
 
 import { DEFAULT_PHASE_TIMEOUTS_S, type PhaseName, type PlanName, phaseNames } from '../plans/phase-table.js';
+import { type Platforms, platformRows } from '../platforms.js';
 
 /** Environment variables handed to the build steps that fetch packages. */
 export const BUILD_ENV_PASSTHROUGH = [
@@ -24,7 +25,7 @@ export interface Problem {
   readonly problem: string;
 }
 
-// A platform as OCI names them: os/architecture[/variant]. Which ones can be built is validate's to say.
+// A platform as OCI names them: os/architecture[/variant]; which ones can be built, the platforms table says.
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 // A path component as the distribution registry accepts it.
 const REGISTRY_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
@@ -36,14 +37,15 @@ export function parseFlavor(text: string): MlModelFlavor | Problem {
   return flavor ?? { problem: `must be one of ${ML_MODEL_FLAVORS.join(', ')}` };
 }
 
-/** `linux/amd64,linux/arm64` → the platforms, once each, in the order given. */
-export function parsePlatforms(text: string): readonly string[] | Problem {
+/** `linux/amd64,linux/arm64` → the platforms' rows, once each, in the order given; one the builder cannot build for is a problem. */
+export function parsePlatforms(text: string): Platforms | Problem {
   const items = text.split(',').map((item) => item.trim());
   const bad = items.filter((item) => !PLATFORM.test(item));
   if (items.length === 0 || bad.length > 0) {
     return { problem: 'expected a comma-separated list of platforms such as linux/amd64,linux/arm64' };
   }
-  return [...new Set(items)];
+  const rows = platformRows([...new Set(items)]);
+  return typeof rows === 'string' ? { problem: rows } : rows;
 }
 
 /** The MLflow tracking server: an http(s) URL without credentials in a query or fragment. */

@@ -12,7 +12,7 @@ import type { PinnedBase } from '../images/base-image.js';
 import { contentTag, type DepsRole, depsContentHash, inputsTag, LOCK_HOLDER } from '../images/deps-image.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
+import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import { type Lock, pins } from '../resolve/lock.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { optionWords, UV_VERSION, uvPythonPlatform } from '../tools/uv-args.js';
@@ -62,7 +62,7 @@ export const INSTALL_REPOSITORY = 'localhost/flops-install';
 export async function writeDepsContext(job: Job, contextDir: string, input: DepsInput): Promise<DepsPlatform[]> {
   const { plan } = input;
   const host = hostPlatform();
-  if (plan.installer === 'conda' && job.config.platforms.some((platform) => platform !== host.platform)) {
+  if (plan.installer === 'conda' && job.config.platforms.some((platform) => platform.platform !== host.platform)) {
     throw new PhaseError(
       'PLATFORM_UNSUPPORTED',
       `the repo needs conda (its conda-only packages), which installs only on the build's own platform, ${host.platform}; ask for ${host.platform} alone, or move the packages to pip`,
@@ -81,11 +81,10 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
   const secretsHelper = await readFile(join(TEMPLATES_DIR, 'runtime', 'with-build-secrets.sh'), 'utf8');
 
   const result: DepsPlatform[] = [];
-  for (const platformName of job.config.platforms) {
-    const platform = platformInfo(platformName) ?? host;
-    const base = input.bases.find((item) => item.platform === platformName);
-    if (base === undefined) throw new Error(`internal: no base for ${platformName}`);
-    const locked = input.locks?.find((lock) => lock.platform === platformName);
+  for (const platform of job.config.platforms) {
+    const base = input.bases.find((item) => item.platform === platform.platform);
+    if (base === undefined) throw new Error(`internal: no base for ${platform.platform}`);
+    const locked = input.locks?.find((lock) => lock.platform === platform.platform);
     const lockDir = join(contextDir, 'locks', platform.architecture);
     await mkdir(lockDir, { recursive: true });
     const files = lockFiles(plan, locked);

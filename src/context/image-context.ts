@@ -9,7 +9,7 @@ import type { DepsRole } from '../images/deps-image.js';
 import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { hostPlatform } from '../platforms.js';
+import { hostPlatform, platformNames } from '../platforms.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { toolEnvironment } from '../resolve/tool-env.js';
 import { type DepsPlatform, writeDepsContext } from './deps-context.js';
@@ -43,7 +43,7 @@ export async function writeImageContext(job: Job, input: ImageContextInput): Pro
     filter: (source) => !/(__pycache__|\.pyc$|[\\/]tests?([\\/]|$))/.test(source.slice(TEMPLATES_DIR.length)),
   });
   const host = hostPlatform().platform;
-  const platforms = [...new Set([...job.config.platforms, host])];
+  const platforms = [...new Set([...platformNames(job.config.platforms), host])];
   // A dry run contacts no registry: its Containerfiles name the base by tag, where a build pins its digest.
   const bases = job.config.dryRun
     ? platforms.map((platform) => ({ platform, ref: plan.baseImage, digest: 'unpinned (dry run)' }))

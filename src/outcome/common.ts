@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { EXIT_CODES, type PipelineError } from '../errors.js';
 import type { Durations } from '../pipeline.js';
 import { phaseNames } from '../plans/phase-table.js';
+import { platformNames } from '../platforms.js';
 import type { FailedPayload, LockOutcome, StartedPayload } from '../report/messages.js';
 import { lockDigest } from '../resolve/lock.js';
 import type { ResolveResult } from '../resolve/result.js';
@@ -16,7 +17,7 @@ export function startedPayload(config: Config, builderVersion: string): StartedP
     plan: config.plan,
     ...what,
     ml_model_flavor: config.plan === 'fl_actors' ? (config.flavor ?? null) : null,
-    platforms: config.platforms,
+    platforms: platformNames(config.platforms),
     registry: config.registry.hostPort,
     builder_version: builderVersion,
     phases: phaseNames(config.plan),

@@ -4,7 +4,7 @@ import type { FlActorsConfig } from '../config/config.js';
 import { LABELS } from '../images/labels.js';
 import type { FlActorsResults } from '../plans/fl-actors.js';
 import type { Finished } from '../plans/plan.js';
-import { platformInfo } from '../platforms.js';
+import { platformNames } from '../platforms.js';
 import type { FlActorsSuccessPayload, ImageOutcome } from '../report/messages.js';
 import { lockedVersion } from '../resolve/lock.js';
 import { resolveOutcome } from './common.js';
@@ -29,14 +29,14 @@ export function flActorsSuccess(
     learner_image: images?.learner ?? { reference: clone.images.learner, digest: '' },
     aggregator_image: images?.aggregator ?? { reference: clone.images.aggregator, digest: '' },
     ml_model_flavor: config.flavor ?? existing?.learner.labels[LABELS.mlModelFlavor] ?? null,
-    platforms: config.platforms,
+    platforms: platformNames(config.platforms),
     python_version: done.patch?.python ?? existing?.learner.labels[LABELS.pythonVersion] ?? '',
     flwr_version:
       lockedVersion(done.resolve?.locks[0]?.base, 'flwr') ??
       done.patch?.flwrVersion ??
       existing?.learner.labels[LABELS.flwrVersion] ??
       '',
-    architecture: existing?.learner.architecture ?? platformInfo(config.platforms[0] ?? '')?.architecture ?? '',
+    architecture: existing?.learner.architecture ?? config.platforms[0].architecture,
     builder_version: builderVersion,
     durations_ms: finished.durations,
     total_ms: totalMs,

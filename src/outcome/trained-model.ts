@@ -4,6 +4,7 @@ import type { TrainedModelConfig } from '../config/config.js';
 import { LABELS } from '../images/labels.js';
 import type { Finished } from '../plans/plan.js';
 import type { TrainedModelResults } from '../plans/trained-model.js';
+import { platformNames } from '../platforms.js';
 import type { TrainedModelSuccessPayload } from '../report/messages.js';
 import { resolveOutcome } from './common.js';
 
@@ -25,7 +26,7 @@ export function trainedModelSuccess(
     skip_reason: finished.skipReason,
     trained_model_image: done.push?.model ?? { reference: fetched.image.reference, digest: existing?.digest ?? '' },
     ml_model_flavor: done.validate?.flavor ?? existing?.labels[LABELS.mlModelFlavor] ?? null,
-    platforms: config.platforms,
+    platforms: platformNames(config.platforms),
     python_version: done.patch?.python ?? existing?.labels[LABELS.pythonVersion] ?? '',
     builder_version: builderVersion,
     durations_ms: finished.durations,

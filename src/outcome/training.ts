@@ -4,6 +4,7 @@ import type { TrainingConfig } from '../config/config.js';
 import { LABELS } from '../images/labels.js';
 import type { Finished } from '../plans/plan.js';
 import type { TrainingResults } from '../plans/training.js';
+import { platformNames } from '../platforms.js';
 import type { TrainingSuccessPayload } from '../report/messages.js';
 import { resolveOutcome } from './common.js';
 
@@ -25,7 +26,7 @@ export function trainingSuccess(
     skip_reason: finished.skipReason,
     trainer_image: done.push?.trainer ?? { reference: clone.image.reference, digest: existing?.digest ?? '' },
     entry: done.validate?.entry.value ?? existing?.labels[LABELS.trainingEntry] ?? '',
-    platforms: config.platforms,
+    platforms: platformNames(config.platforms),
     python_version: done.patch?.python ?? existing?.labels[LABELS.pythonVersion] ?? '',
     builder_version: builderVersion,
     durations_ms: finished.durations,

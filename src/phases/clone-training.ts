@@ -5,6 +5,7 @@ import { findCurrentImages } from '../images/existing-image.js';
 import { type TrainerImage, trainerImageName } from '../images/image-names.js';
 import { LABELS } from '../images/labels.js';
 import type { Job } from '../job.js';
+import { platformNames } from '../platforms.js';
 import { cloneSource } from '../repo/clone.js';
 import type { Logger } from '../report/logger.js';
 import type { RemoteImage } from '../tools/registry-api.js';
@@ -41,7 +42,7 @@ export async function cloneTraining(job: Job<TrainingConfig>, log: Logger): Prom
   // Another --entry makes another image of the same commit: the request's entry is part of what must match.
   const wanted = {
     mlModelFlavor: undefined,
-    platforms: config.platforms,
+    platforms: platformNames(config.platforms),
     labels: { [LABELS.trainingEntryOption]: config.entry ?? '' },
   };
   const [existing] = await findCurrentImages(job, [image.repository], image.tag, wanted);

@@ -4,6 +4,7 @@ import type { FlActorsConfig } from '../config/config.js';
 import { findCurrentImages } from '../images/existing-image.js';
 import { deriveImageNames, type ImageNames } from '../images/image-names.js';
 import type { FlActorsJob } from '../job.js';
+import { platformNames } from '../platforms.js';
 import { cloneSource } from '../repo/clone.js';
 import type { Logger } from '../report/logger.js';
 import type { RemoteImage } from '../tools/registry-api.js';
@@ -44,7 +45,7 @@ export async function clone(job: FlActorsJob, log: Logger): Promise<CloneResult>
 
 /** Both images, when the registry holds them for this commit, builder, flavor and platforms. */
 async function findExisting(job: FlActorsJob, images: ImageNames): Promise<CloneResult['existing']> {
-  const wanted = { mlModelFlavor: job.config.flavor, platforms: job.config.platforms };
+  const wanted = { mlModelFlavor: job.config.flavor, platforms: platformNames(job.config.platforms) };
   const repositories = [images.learnerRepository, images.aggregatorRepository];
   const [learner, aggregator] = await findCurrentImages(job, repositories, images.tag, wanted);
   return learner && aggregator ? { learner, aggregator } : undefined;

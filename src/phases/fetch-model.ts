@@ -6,6 +6,7 @@ import { PhaseError } from '../errors.js';
 import { findCurrentImages } from '../images/existing-image.js';
 import { type TrainedModelImage, trainedModelImageName } from '../images/image-names.js';
 import type { TrainedModelJob } from '../job.js';
+import { platformNames } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
 import { MlflowClient, MlflowError, type MlflowRun } from '../tools/mlflow-api.js';
 import type { RemoteImage } from '../tools/registry-api.js';
@@ -49,7 +50,7 @@ export async function fetchModel(job: TrainedModelJob, log: Logger): Promise<Fet
     ? [undefined]
     : await findCurrentImages(job, [image.repository], image.tag, {
         mlModelFlavor: 'any',
-        platforms: config.platforms,
+        platforms: platformNames(config.platforms),
       });
   if (existing) return { image, existing, modelDir: undefined, run: undefined, files: 0, bytes: 0 };
 

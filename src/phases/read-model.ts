@@ -10,7 +10,6 @@ import { EnvFileError, type EnvSpec } from '../deps/env-spec.js';
 import { PhaseError } from '../errors.js';
 import { choosePythonAndBase } from '../images/python-and-base.js';
 import type { TrainedModelJob } from '../job.js';
-import { platformsProblem } from '../platforms.js';
 import type { PhaseBehaviour } from './phase.js';
 
 /** What the model needs to be served. */
@@ -45,8 +44,6 @@ export const readModelPhase: PhaseBehaviour<ModelResult, TrainedModelConfig> = {
 
 /** Reads the model in `modelDir`; it must be servable by MLflow's scoring server (a python_function flavor). */
 export async function readModel(job: TrainedModelJob, modelDir: string): Promise<ModelResult> {
-  const platforms = platformsProblem(job.config.platforms);
-  if (platforms !== undefined) throw new PhaseError('PLATFORM_UNSUPPORTED', platforms);
   let mlmodel: MLmodel;
   try {
     mlmodel = (parse(await readFile(join(modelDir, 'MLmodel'), 'utf8')) ?? {}) as MLmodel;

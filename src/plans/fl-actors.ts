@@ -14,6 +14,7 @@ import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
+import { platformNames } from '../platforms.js';
 import { lockDigest, lockedVersion } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
@@ -113,7 +114,7 @@ function labelsOf(
       flwrVersion: lockedVersion(lock?.base, 'flwr') ?? plan.flwrVersion,
       pythonVersion: plan.python,
       mlModelFlavor: job.config.flavor,
-      platforms: job.config.platforms,
+      platforms: platformNames(job.config.platforms),
       patches: plan.patches,
     }),
     ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),

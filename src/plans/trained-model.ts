@@ -14,6 +14,7 @@ import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ModelResult, readModel, readModelPhase } from '../phases/read-model.js';
 import { renderServing, renderServingPhase } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
+import { platformNames } from '../platforms.js';
 import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
@@ -101,7 +102,7 @@ function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Rec
       flwrVersion: undefined,
       pythonVersion: plan.python,
       mlModelFlavor: need(done.validate, 'validate').flavor,
-      platforms: job.config.platforms,
+      platforms: platformNames(job.config.platforms),
       patches: plan.patches,
     }),
     'io.flops.mlflow.run-id': job.config.runId,

@@ -14,6 +14,7 @@ import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { renderTraining, renderTrainingPhase, type TrainingContext } from '../phases/render-training.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
+import { platformNames } from '../platforms.js';
 import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from './phase-table.js';
 import { need, type Plan } from './plan.js';
@@ -99,7 +100,7 @@ function labelsOf(job: Job<TrainingConfig>, done: Partial<TrainingResults>): Rec
       flwrVersion: undefined,
       pythonVersion: plan.python,
       mlModelFlavor: undefined,
-      platforms: job.config.platforms,
+      platforms: platformNames(job.config.platforms),
       patches: plan.patches,
     }),
     [LABELS.trainingEntry]: need(done.validate, 'validate').entry.value,

@@ -10,7 +10,6 @@ import { PhaseError } from '../errors.js';
 import { choosePythonAndBase } from '../images/python-and-base.js';
 import type { ImportSite } from '../imports/check-imports.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { platformsProblem } from '../platforms.js';
 import { run } from '../tools/exec.js';
 import type { RepoJob } from './clone.js';
 
@@ -60,8 +59,6 @@ export async function readRepoFiles(
   repoDir: string,
   beforeEnv: () => void = () => undefined,
 ): Promise<RepoReading> {
-  const platforms = platformsProblem(job.config.platforms);
-  if (platforms !== undefined) throw new PhaseError('PLATFORM_UNSUPPORTED', platforms);
   // The clone is untrusted: look it over before reading any of its files.
   await checkRepoIsSafe(job, repoDir);
   beforeEnv();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { builderPins, constraintsFileLines } from '../deps/install-set.js';
 import { requirementName } from '../deps/requirement-name.js';
 import type { Job } from '../job.js';
-import { hostPlatform, type PlatformInfo, platformInfo } from '../platforms.js';
+import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
 import { UV_VERSION } from '../tools/uv-args.js';
 import type { ExplainContext } from './explain.js';
@@ -30,7 +30,7 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
   const { access, venv } = tools;
   const pip = pipSetup(tools, timeoutMs, job.signal, log);
   const host = hostPlatform();
-  const platforms = job.config.platforms.map((name) => platformInfo(name) ?? host);
+  const { platforms } = job.config;
   const context = (platform: PlatformInfo): ExplainContext => ({
     python: plan.python,
     architecture: platform.architecture,

@@ -260,11 +260,11 @@ print(json.dumps({"experiment": experiment.name, "metrics": sorted(run.data.metr
     { name: 'an unknown plan word', tail: (url: string) => ['fl_actorz', url, 'sklearn'], exit: 2, code: 'USAGE' },
     { name: 'an unknown flavor', tail: (url: string) => ['fl_actors', url, 'scikit'], exit: 2, code: 'USAGE' },
     {
-      // Read as a platform, then refused by validate, before anything is resolved or built.
+      // Refused with the arguments: the platforms table has no row for it.
       name: 'an unknown platform',
       tail: (url: string) => ['--supported_platforms=linux/s390x', 'fl_actors', url, 'sklearn'],
-      exit: 11,
-      code: 'PLATFORM_UNSUPPORTED',
+      exit: 2,
+      code: 'USAGE',
     },
   ])("refuses the manager's command line with $name: exit $exit and a failed message", async (bad) => {
     const project = `deploy-bad-${bad.name.replaceAll(' ', '-')}`;

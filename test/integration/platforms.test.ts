@@ -209,10 +209,10 @@ describe('images for linux/amd64 and linux/arm64', () => {
     expect(failureMessage(run)).toMatch(/^flopsnative 1\.0 has no wheel for linux\/arm64/);
   });
 
-  it('refuses linux/arm/v7 in validate, saying why', async () => {
+  it('refuses linux/arm/v7 with its arguments, before any phase, saying why', async () => {
     const run = await build('edge-armv7', ['--supported_platforms=linux/amd64,linux/arm/v7']);
-    expect(run.exitCode).toBe(11);
-    expect(failedWith(run)).toMatchObject({ phase: 'validate', code: 'PLATFORM_UNSUPPORTED' });
-    expect(failureMessage(run)).toContain('PyPI has no armv7 wheels');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('linux/arm/v7 is not supported: PyPI has no armv7 wheels');
+    expect(failedWith(run)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainedModelConfig, TrainingConfig } from '../../../src/config/config.js';
 import { usage } from '../../../src/config/usage.js';
 import { UsageError } from '../../../src/errors.js';
+import { platformInfo, platformNames } from '../../../src/platforms.js';
 import { problems, run, runAny } from '../../helpers/load-config.js';
 
 // The FLOps manager's command lines, as Oakestra splits its SLA's cmd (upstream's builder SLA, shlex.split).
@@ -44,7 +45,7 @@ describe("the manager's fl_actors form", () => {
       projectId: config.projectId,
       mqtt: config.mqtt,
       observer: config.observer,
-      platforms: config.platforms,
+      platforms: platformNames(config.platforms),
       repo: config.repo.url,
       flavor: config.flavor,
     }).toEqual({
@@ -65,12 +66,24 @@ describe("the manager's fl_actors form", () => {
       ['linux/amd64', 'linux/arm64'],
     ],
     [['--supported-platforms=linux/arm64'], ['linux/arm64']],
-    [['--supported_platforms=linux/arm/v7'], ['linux/arm/v7']],
+    [['--supported_platforms=linux/arm64,linux/amd64,linux/arm64'], ['linux/arm64', 'linux/amd64']],
     [[], ['linux/amd64']],
-  ])('takes platforms from %j anywhere on the line → %j (validate judges them)', (option, platforms) => {
+  ])('takes platforms from %j anywhere on the line → the table rows of %j', (option, platforms) => {
     const words = split(FL_ACTORS).filter((word) => !word.startsWith('--supported'));
-    expect(run([...words, ...option]).platforms).toEqual(platforms);
-    expect(run([...words.slice(0, 2), ...option, ...words.slice(2)]).platforms).toEqual(platforms);
+    const rows = platforms.map((name) => platformInfo(name));
+    expect(run([...words, ...option]).platforms).toEqual(rows);
+    expect(run([...words.slice(0, 2), ...option, ...words.slice(2)]).platforms).toEqual(rows);
+  });
+
+  it.each([
+    ['linux/arm/v7', /linux\/arm\/v7 is not supported: PyPI has no armv7 wheels/],
+    ['linux/amd64,linux/s390x', /^--supported_platforms "linux\/amd64,linux\/s390x": linux\/s390x is not supported/],
+    ['amd64', /expected a comma-separated list of platforms/],
+  ])('refuses --supported_platforms=%s at configuration, saying why', (value, why) => {
+    const words = split(FL_ACTORS).filter((word) => !word.startsWith('--supported'));
+    const found = problems([...words, `--supported_platforms=${value}`]);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(why);
   });
 
   it('accepts the options it may pass, and ours, before or after the arguments', () => {
