@@ -9,6 +9,11 @@ import type { RegistryClient } from './tools/registry-api.js';
 /** The shared context of one run of the builder. */
 export interface Job<C extends Config = Config> {
   readonly config: C;
+  /**
+   * What every subprocess of the job gets: the host's variables (`config.hostEnv`), buildah's storage driver when
+   * rootless, and TMPDIR inside the job's private folder.
+   */
+  readonly toolEnv: Readonly<Record<string, string>>;
   readonly builderVersion: string;
   /** The folder holding the clone and the build contexts. */
   readonly workdir: string;

@@ -57,15 +57,10 @@ async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: 
   let exitCode: number;
   let result: object;
   const access = await buildAccessOf(config, log, deadline.signal);
-  // A rootless build may need buildah's storage driver set for every buildah call of the job.
-  const built: C =
-    access !== undefined && !(access instanceof BuildAccessError) && access.mode === 'rootless'
-      ? { ...config, toolEnv: { ...config.toolEnv, ...access.env } }
-      : config;
   const prepared =
     access instanceof BuildAccessError
       ? access
-      : await prepareJob(built, log, deadline.signal).catch((error: unknown) => error as Error);
+      : await prepareJob(config, buildahEnvOf(access), log, deadline.signal).catch((error: unknown) => error as Error);
   if (prepared instanceof BuildAccessError) {
     const payload = {
       ...failedPayload(config.projectId, undefined, prepared.message, {}, elapsed()),
@@ -127,13 +122,18 @@ async function buildAccessOf(
 ): Promise<BuildAccess | BuildAccessError | undefined> {
   if (config.dryRun) return undefined;
   try {
-    const access = await checkBuildAccess(config.toolEnv, signal);
+    const access = await checkBuildAccess(config.hostEnv, signal);
     log.info(access, access.mode === 'root' ? 'Building as root' : 'Building rootless');
     return access;
   } catch (error) {
     if (error instanceof BuildAccessError) return error;
     throw error;
   }
+}
+
+/** A rootless build may need buildah's storage driver set for every buildah call of the job. */
+function buildahEnvOf(access: BuildAccess | undefined): Readonly<Record<string, string>> {
+  return access?.mode === 'rootless' ? access.env : {};
 }
 
 /**

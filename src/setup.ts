@@ -20,6 +20,7 @@ export interface PreparedJob<C extends Config> {
 /** Creates the job's folders and files; `cleanup` must run however the job ends. */
 export async function prepareJob<C extends Config>(
   config: C,
+  buildahEnv: Readonly<Record<string, string>>,
   log: Logger,
   signal: AbortSignal,
 ): Promise<PreparedJob<C>> {
@@ -37,16 +38,14 @@ export async function prepareJob<C extends Config>(
   const toolTmp = join(privateDir, 'tmp');
   await mkdir(toolTmp, { mode: 0o700 });
   if (config.downloadCache) await linkDownloadCache(toolTmp, config.downloadCache);
-  const jobConfig: C = Object.freeze<C>({
-    ...config,
-    toolEnv: Object.freeze({ ...config.toolEnv, TMPDIR: toolTmp }),
-  });
+  const toolEnv = Object.freeze({ ...config.hostEnv, ...buildahEnv, TMPDIR: toolTmp });
   const extraCa = config.caCertFile ? await readFile(config.caCertFile, 'utf8') : undefined;
   const registry = new RegistryClient(config.registry, config.registryCredentials, extraCa);
 
   const registriesConf = await writeRegistriesConf(config, privateDir);
   const job: Job<C> = {
-    config: jobConfig,
+    config,
+    toolEnv,
     builderVersion: BUILDER_VERSION,
     workdir,
     privateDir,
@@ -60,7 +59,7 @@ export async function prepareJob<C extends Config>(
       registriesConf,
     },
     buildSecrets: await writeBuildSecrets(config, extraCa, privateDir),
-    buildah: new Buildah(jobConfig.toolEnv, registriesConf, workdir),
+    buildah: new Buildah(toolEnv, registriesConf, workdir),
     architecture: hostPlatform().architecture,
   };
   const cleanup = async (): Promise<void> => {

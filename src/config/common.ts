@@ -74,8 +74,8 @@ export interface CommonConfig {
   readonly skipResolve: boolean;
   /** The builder's own virtual environment with a pinned pip, for the resolve phase (made on first use). */
   readonly pipVenv: string;
-  /** The host environment subprocesses inherit (PATH, HOME, container storage settings…). */
-  readonly toolEnv: Readonly<Record<string, string>>;
+  /** The host's variables that subprocesses need (PATH, HOME, container storage settings…), as read at start. */
+  readonly hostEnv: Readonly<Record<string, string>>;
   /** A folder holding unpacked qemu-user-static emulators (FLOPS_QEMU_DIR); PATH is searched too. */
   readonly qemuDir: string | undefined;
   /** Where the installer's downloads outlive the job (`--download-cache`); undefined: in the job's own folder. */
@@ -185,7 +185,7 @@ export function readCommon(
     ),
     qemuDir: nonEmpty(env.FLOPS_QEMU_DIR),
     downloadCache: downloadCache === undefined ? undefined : resolve(downloadCache),
-    toolEnv: Object.fromEntries(
+    hostEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined,
       ),

@@ -37,7 +37,6 @@ export async function buildImage(job: Job, image: ImageBuild, log: Logger): Prom
   });
   log.info({ containerfile: image.containerfile, target: image.target, tag: image.tag }, 'Building image');
   await job.buildah.runOr('BUILD_FAILED', `building ${image.containerfile}`, args, {
-    timeoutMs: job.config.phaseTimeoutsMs.build,
     signal: job.signal,
     onLine: (line) => log.info({ containerfile: image.containerfile, buildah: line }, 'buildah'),
   });

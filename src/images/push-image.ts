@@ -33,7 +33,6 @@ export async function pushImage(job: Job, reference: string, name: string, log: 
   log.info({ image: reference }, 'Pushing image');
   const attempt = (): Promise<unknown> =>
     job.buildah.runOr('PUSH_FAILED', `pushing ${reference}`, args, {
-      timeoutMs: job.config.phaseTimeoutsMs.push,
       signal: job.signal,
     });
   await pRetry(attempt, {

@@ -107,7 +107,7 @@ export async function verifyPlatform(
 /** `qemu-aarch64-static` from FLOPS_QEMU_DIR or PATH, or undefined when this machine has none. */
 function findEmulator(job: Job, platform: PlatformInfo): string | undefined {
   const name = `qemu-${platform.qemu}-static`;
-  const dirs = [job.config.qemuDir, ...(job.config.toolEnv.PATH ?? '').split(delimiter)].filter(
+  const dirs = [job.config.qemuDir, ...(job.toolEnv.PATH ?? '').split(delimiter)].filter(
     (dir): dir is string => dir !== undefined && dir !== '',
   );
   for (const dir of dirs) {

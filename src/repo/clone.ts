@@ -22,7 +22,7 @@ export async function cloneSource(job: RepoJob): Promise<{ repoDir: string; comm
       submodules: config.submodules,
       token: config.gitToken,
       privateDir: job.privateDir,
-      env: job.config.toolEnv,
+      env: job.toolEnv,
       timeoutMs: config.phaseTimeoutsMs.clone,
       signal: job.signal,
     });

@@ -139,7 +139,7 @@ async function checkCode(job: RepoJob, repoDir: string, python: string): Promise
   const minor = python.split('.')[1] ?? '11';
   const { stdout } = await run('python3', [CHECK_SCRIPT, repoDir, minor], {
     cwd: repoDir,
-    env: job.config.toolEnv,
+    env: job.toolEnv,
     timeoutMs: job.config.phaseTimeoutsMs.validate,
     signal: job.signal,
   });

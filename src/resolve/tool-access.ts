@@ -21,7 +21,7 @@ const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 export async function toolAccess(job: Job): Promise<ToolAccess> {
   const { index, netrc } = pipIndexFromEnv(job.config.buildEnv);
   const env: Record<string, string> = {
-    ...job.config.toolEnv,
+    ...job.toolEnv,
     ...Object.fromEntries(Object.entries(job.config.buildEnv).filter(([name]) => PROXY_VARIABLES.test(name))),
   };
   if (netrc) {
@@ -46,7 +46,7 @@ export async function toolAccess(job: Job): Promise<ToolAccess> {
 async function caBundle(job: Job): Promise<string | undefined> {
   const extra = await readFile(job.buildSecrets.caFile, 'utf8');
   if (extra.trim() === '') return undefined;
-  const roots = job.config.toolEnv.SSL_CERT_FILE ?? SYSTEM_CA_BUNDLE;
+  const roots = job.toolEnv.SSL_CERT_FILE ?? SYSTEM_CA_BUNDLE;
   const rootsText = await access(roots).then(
     () => readFile(roots, 'utf8'),
     () => '',

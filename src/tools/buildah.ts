@@ -6,7 +6,8 @@ import { type RunResult, run } from './exec.js';
 
 /** How one buildah command runs. */
 export interface BuildahCall {
-  readonly timeoutMs: number;
+  /** A limit shorter than the phase's, whose own limit arrives through `signal`. */
+  readonly timeoutMs?: number;
   readonly signal: AbortSignal;
   /** Called with every line buildah writes (build progress). */
   readonly onLine?: (line: string) => void;

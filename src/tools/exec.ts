@@ -7,7 +7,11 @@ import { CommandError } from '../errors.js';
 export interface RunOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly timeoutMs: number;
+  /**
+   * A limit of the command's own, shorter than its phase's; without one, `signal` carries the limit (the pipeline
+   * aborts a phase's signal when the phase's time is up).
+   */
+  readonly timeoutMs?: number;
   readonly signal: AbortSignal;
   /** Called with every line the command writes, stdout and stderr alike (for progress logs). */
   readonly onLine?: (line: string) => void;
@@ -28,8 +32,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const started = performance.now();
   // Our own timer rather than execa's `timeout`, which signals the command alone: what it started would keep
   // its output pipes open, and the command would never be seen to end.
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const stop = AbortSignal.any([options.signal, timeout]);
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const stop = timeout === undefined ? options.signal : AbortSignal.any([options.signal, timeout]);
   const subprocess = execa(file, [...args], {
     cwd: options.cwd,
     // The environment is exactly what the caller passes: nothing of ours (tokens, passwords) leaks in by default.
@@ -66,7 +70,7 @@ export async function run(file: string, args: readonly string[], options: RunOpt
     subprocess.finally(() => stop.removeEventListener('abort', onAbort)),
     options.onLine && forwardLines(subprocess, options.onLine),
   ]);
-  const timedOut = result.isCanceled && timeout.aborted && !options.signal.aborted;
+  const timedOut = result.isCanceled && timeout?.aborted === true && !options.signal.aborted;
   const durationMs = Math.round(performance.now() - started);
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');

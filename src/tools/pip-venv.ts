@@ -16,8 +16,8 @@ export interface PipVenvOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly index: PipIndex;
   readonly certFile: string | undefined;
-  /** The limit of each step (making the environment, installing pip). */
-  readonly timeoutMs: number;
+  /** The limit of each step (making the environment, installing pip), when shorter than the phase's (`signal`). */
+  readonly timeoutMs?: number;
   readonly signal: AbortSignal;
 }
 

@@ -41,7 +41,7 @@ describe('removeLeftovers', () => {
       privateDir: tmp,
       log: pino({ level: 'silent' }),
       registryAccess: { registriesConf: undefined },
-      buildah: new Buildah(invocation.config.toolEnv, undefined, tmp),
+      buildah: new Buildah(invocation.config.hostEnv, undefined, tmp),
     } as unknown as Job;
   };
   const containerNames = async (): Promise<string[]> =>

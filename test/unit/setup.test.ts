@@ -15,8 +15,8 @@ describe('prepareJob', () => {
   it("links buildah's cache-mount folders to --download-cache, and clean-up keeps what was cached", async () => {
     const cache = join(scratch, 'downloads', 'made-if-missing');
     const config = run([...ARGS, '--download-cache', cache]);
-    const { job, cleanup } = await prepareJob(config, pino({ level: 'silent' }), new AbortController().signal);
-    const toolTmp = job.config.toolEnv.TMPDIR as string;
+    const { job, cleanup } = await prepareJob(config, {}, pino({ level: 'silent' }), new AbortController().signal);
+    const toolTmp = job.toolEnv.TMPDIR as string;
     const names = ['buildah-cache', `buildah-cache-${process.getuid?.() ?? 0}`];
     for (const name of names) expect(await readlink(join(toolTmp, name))).toBe(cache);
     await writeFile(join(toolTmp, 'buildah-cache', 'wheel'), 'cached');
@@ -27,8 +27,28 @@ describe('prepareJob', () => {
   });
 
   it('keeps the cache in the job folder when no --download-cache is given', async () => {
-    const { job, cleanup } = await prepareJob(run(ARGS), pino({ level: 'silent' }), new AbortController().signal);
-    await expect(readlink(join(job.config.toolEnv.TMPDIR as string, 'buildah-cache'))).rejects.toThrow();
+    const { job, cleanup } = await prepareJob(run(ARGS), {}, pino({ level: 'silent' }), new AbortController().signal);
+    await expect(readlink(join(job.toolEnv.TMPDIR as string, 'buildah-cache'))).rejects.toThrow();
+    await cleanup();
+  });
+
+  it("gives the job's tools the host's variables, buildah's and its own TMPDIR, and leaves the configuration as read", async () => {
+    const config = run(ARGS, { PATH: '/usr/bin', HOME: '/home/builder', STORAGE_DRIVER: 'vfs' });
+    const { job, cleanup } = await prepareJob(
+      config,
+      { STORAGE_DRIVER: 'overlay' },
+      pino({ level: 'silent' }),
+      new AbortController().signal,
+    );
+    expect(job.config).toBe(config);
+    expect(job.toolEnv).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/builder',
+      STORAGE_DRIVER: 'overlay',
+      TMPDIR: join(job.privateDir, 'tmp'),
+    });
+    expect(job.buildah.env).toMatchObject(job.toolEnv);
+    expect(config.hostEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/builder', STORAGE_DRIVER: 'vfs' });
     await cleanup();
   });
 });

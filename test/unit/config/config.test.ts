@@ -57,7 +57,7 @@ describe('loadConfig: positional arguments', () => {
       buildEnv: config.buildEnv,
       secrets: config.secrets,
       logLevel: config.logLevel,
-      toolEnv: config.toolEnv,
+      hostEnv: config.hostEnv,
     }).toEqual({
       notifications: true,
       dryRun: false,
@@ -72,7 +72,7 @@ describe('loadConfig: positional arguments', () => {
       buildEnv: {},
       secrets: [],
       logLevel: 'info',
-      toolEnv: {},
+      hostEnv: {},
     });
   });
 
@@ -354,7 +354,7 @@ describe('loadConfig: environment', () => {
       AWS_SECRET_ACCESS_KEY: 'aws',
       XPATH: 'no',
     });
-    expect(config.toolEnv).toEqual({
+    expect(config.hostEnv).toEqual({
       PATH: '/usr/bin',
       HOME: '/root',
       TMPDIR: '/tmp',
@@ -382,7 +382,7 @@ describe('loadConfig: the result', () => {
   it('is frozen all the way down', () => {
     const config = run(ARGS, { GIT_TOKEN: 'tok-123456', PIP_INDEX_URL: 'https://x/simple', PATH: '/bin' });
     expect(
-      [config.secrets, config.buildEnv, config.toolEnv, config.repo, config.registry, config.mqtt, config.observer].map(
+      [config.secrets, config.buildEnv, config.hostEnv, config.repo, config.registry, config.mqtt, config.observer].map(
         Object.isFrozen,
       ),
     ).toEqual([true, true, true, true, true, true, true]);
