@@ -1,7 +1,7 @@
-// Error classes, and the exit codes that do not belong to a phase (each phase's code is in plans/phase-table.ts).
+// Error classes, and the exit codes that do not belong to a phase (each phase's code is in tables/phase-table.ts).
 
-import type { Endpoint } from './config/endpoint.js';
-import { PHASE_EXIT_CODES, type PhaseName, type PlanName } from './plans/phase-table.js';
+import type { Endpoint } from './tables/endpoint.js';
+import { PHASE_EXIT_CODES, type PhaseName, type PlanName } from './tables/phase-table.js';
 
 export { PHASE_EXIT_CODES, type PhaseName };
 

@@ -7,15 +7,19 @@ import { EXIT_CODES, StopReason, UsageError } from './errors.js';
 import type { Job } from './job.js';
 import { removeLeftovers, snapshotStorage } from './leftovers.js';
 import { failedPayload, startedPayload } from './outcome/common.js';
+import { flActorsSuccess } from './outcome/fl-actors.js';
+import { trainedModelSuccess } from './outcome/trained-model.js';
+import { trainingSuccess } from './outcome/training.js';
 import { BUILDER_VERSION } from './paths.js';
 import { runPipeline } from './pipeline.js';
 import { FL_ACTORS_PLAN } from './plans/fl-actors.js';
-import type { Plan } from './plans/plan.js';
+import type { Finished, Plan } from './plans/plan.js';
 import { TRAINED_MODEL_PLAN } from './plans/trained-model.js';
 import { TRAINING_PLAN } from './plans/training.js';
 import { type BuildAccess, BuildAccessError, checkBuildAccess } from './preflight/build-access.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
+import type { SuccessPayload } from './report/messages.js';
 import { openReporter } from './report/reporter.js';
 import { prepareJob } from './setup.js';
 import { startTimeLimit } from './time-limit.js';
@@ -34,16 +38,29 @@ export async function main(argv: readonly string[], cancel: AbortSignal): Promis
   }
   switch (config.plan) {
     case 'fl_actors':
-      return runJob(FL_ACTORS_PLAN, config, cancel);
+      return runJob(FL_ACTORS_PLAN, flActorsSuccess, config, cancel);
     case 'trained_model':
-      return runJob(TRAINED_MODEL_PLAN, config, cancel);
+      return runJob(TRAINED_MODEL_PLAN, trainedModelSuccess, config, cancel);
     case 'training':
-      return runJob(TRAINING_PLAN, config, cancel);
+      return runJob(TRAINING_PLAN, trainingSuccess, config, cancel);
   }
 }
 
+/** The success payload of a run of a plan that got through every phase (or skipped the rest). */
+type SuccessOf<R, C extends Config> = (
+  config: C,
+  finished: Finished<R>,
+  builderVersion: string,
+  totalMs: number,
+) => SuccessPayload;
+
 /** Runs one plan for a valid configuration: prepares the job, runs the phases, reports, cleans up. */
-async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: AbortSignal): Promise<number> {
+async function runJob<R, C extends Config>(
+  plan: Plan<R, C>,
+  success: SuccessOf<R, C>,
+  config: C,
+  cancel: AbortSignal,
+): Promise<number> {
   const hide = secretHider(config.secrets);
   const log = createLogger(config.logLevel, hide);
   const started = performance.now();
@@ -90,7 +107,7 @@ async function runJob<R, C extends Config>(plan: Plan<R, C>, config: C, cancel: 
       const outcome = await runPipeline(plan, job, reporter);
       done = outcome.done;
       if (outcome.status === 'success') {
-        const payload = plan.success(config, outcome, BUILDER_VERSION, elapsed());
+        const payload = success(config, outcome, BUILDER_VERSION, elapsed());
         reporter.success(payload);
         exitCode = EXIT_CODES.success;
         result = { status: 'success', ...payload };

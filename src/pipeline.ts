@@ -3,17 +3,14 @@
 import type { Config } from './config/config.js';
 import { CommandError, EXIT_CODES, PhaseError, PipelineError, StopReason } from './errors.js';
 import type { Job } from './job.js';
-import type { PhaseName } from './plans/phase-table.js';
 import type { Plan, PlanPhase } from './plans/plan.js';
 import type { PhaseEvent } from './report/messages.js';
 import type { Reporter } from './report/reporter.js';
+import type { Durations, PhaseName } from './tables/phase-table.js';
 import { settleOrStop, startTimeLimit } from './time-limit.js';
 
 /** How long a stopped phase may take to wind down (kill its children) before the pipeline moves on without it. */
 export const STOP_GRACE_MS = 15_000;
-
-/** Each phase's time in milliseconds, for the phases that ran. */
-export type Durations = Partial<Record<PhaseName, number>>;
 
 /** How a run of a plan ended. */
 export type PipelineOutcome<R> =

@@ -1,6 +1,6 @@
 // The four argument forms, told apart by the plan word, and the leading `python3 main.py` Docker may put in front.
 
-import type { PlanName } from '../plans/phase-table.js';
+import type { PlanName } from '../tables/phase-table.js';
 
 /** What the positionals name, by form. */
 export type ArgumentForm =

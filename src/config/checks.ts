@@ -1,7 +1,7 @@
 // Checks the config readers share; each problem names the argument and quotes its value, as the others do.
 
+import { type Endpoint, parseEndpoint, parsePort } from '../tables/endpoint.js';
 import { DEFAULT_MQTT_PORT } from './defaults.js';
-import { type Endpoint, parseEndpoint, parsePort } from './endpoint.js';
 import type { OptionName } from './options.js';
 import type { Problem } from './values.js';
 

@@ -6,8 +6,10 @@ import { join, resolve } from 'node:path';
 import { flwrSupports } from '../deps/flwr-releases.js';
 import { parsePythonMinors } from '../deps/python-version.js';
 import { baseTemplateProblem } from '../images/base-python.js';
-import type { PhaseName, PlanName } from '../plans/phase-table.js';
 import type { Platforms } from '../platforms.js';
+import { type Endpoint, parseEndpoint } from '../tables/endpoint.js';
+import type { PhaseName, PlanName } from '../tables/phase-table.js';
+import { parseRegistryTarget, type RegistryTarget } from '../tables/registry-target.js';
 import type { ArgumentForm } from './argument-forms.js';
 import { isProblem, isProjectId, type OptionText, parseBroker, SAFE_VALUE } from './checks.js';
 import {
@@ -17,9 +19,7 @@ import {
   DEFAULT_PLATFORMS,
   DEFAULT_PYTHON_VERSIONS,
 } from './defaults.js';
-import { type Endpoint, parseEndpoint } from './endpoint.js';
 import type { OptionValues } from './options.js';
-import { parseRegistryTarget, type RegistryTarget } from './registry-target.js';
 import {
   BUILD_ENV_PASSTHROUGH,
   keepCount,

@@ -1,11 +1,11 @@
 // argv and environment → one frozen Config. The only module that reads process.env: the readers are handed `env`.
 
 import { UsageError } from '../errors.js';
+import { type Endpoint, parseEndpoint } from '../tables/endpoint.js';
 import { readArgumentForm, withoutInterpreter } from './argument-forms.js';
 import { isProjectId, parseBroker } from './checks.js';
 import { readCommon } from './common.js';
 import { DEFAULT_MQTT_PORT, DEFAULT_OBSERVER_PORT } from './defaults.js';
-import { type Endpoint, parseEndpoint } from './endpoint.js';
 import { type FlActorsConfig, readFlActors, readRepo } from './fl-actors.js';
 import { type OptionName, parseCommandLine } from './options.js';
 import { readTrainedModel, type TrainedModelConfig } from './trained-model.js';

@@ -1,6 +1,6 @@
 // The repo URL argument: which schemes are accepted, and the owner/repo it names.
 
-import { isValidHost } from './endpoint.js';
+import { isValidHost } from '../tables/endpoint.js';
 
 /** A repository URL that passed validation. */
 export interface RepoUrl {

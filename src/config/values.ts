@@ -1,7 +1,7 @@
 // Small parsers and helpers for config values; each problem is returned as text, so all are reported together.
 
-import { DEFAULT_PHASE_TIMEOUTS_S, type PhaseName, type PlanName, phaseNames } from '../plans/phase-table.js';
 import { type Platforms, platformRows } from '../platforms.js';
+import { DEFAULT_PHASE_TIMEOUTS_S, type PhaseName, type PlanName, phaseNames } from '../tables/phase-table.js';
 
 /** Environment variables handed to the build steps that fetch packages. */
 export const BUILD_ENV_PASSTHROUGH = [

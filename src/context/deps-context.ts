@@ -9,40 +9,15 @@ import { builderPins, constraintsFileLines, requirementsFileLines } from '../dep
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
 import type { PinnedBase } from '../images/base-image.js';
+import type { DepsPlatform } from '../images/deps-build.js';
 import { contentTag, type DepsRole, depsContentHash, inputsTag, LOCK_HOLDER } from '../images/deps-image.js';
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
-import { hostPlatform, type PlatformInfo } from '../platforms.js';
-import { type Lock, pins } from '../resolve/lock.js';
+import { hostPlatform } from '../platforms.js';
+import { pins } from '../resolve/lock.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { optionWords, UV_VERSION, uvPythonPlatform } from '../tools/uv-args.js';
 import { renderTemplate } from './render.js';
-
-/** One platform's dependency images: how to build them, and their tags. */
-export interface DepsPlatform {
-  readonly platform: PlatformInfo;
-  /** The Containerfile in the context. */
-  readonly containerfile: string;
-  readonly base: PinnedBase;
-  /** Each role's content tag in the dependency repository. */
-  readonly tags: Readonly<Partial<Record<DepsRole, string>>>;
-  /** The tag that finds the locks again (on the role holding them), when the platform is locked. */
-  readonly inputsTag: string | undefined;
-  /** The locks' text, for the images' labels. */
-  readonly lock: Lock | undefined;
-  readonly extras: Lock | undefined;
-  readonly unlocked: readonly string[];
-  /** Pins resolve moved for this platform only (an MLflow snapshot's pin without a wheel here), for the record. */
-  readonly moved: readonly string[];
-  /** The install stages to build and tag, in order, before each role's image: its steps copy from those tags. */
-  readonly installStages: Readonly<Partial<Record<DepsRole, readonly InstallStage[]>>>;
-}
-
-/** A stage of the dependency Containerfile that installs on the build's platform, and the local tag it gets. */
-export interface InstallStage {
-  readonly target: string;
-  readonly tag: string;
-}
 
 /** What the dependency images are made from. */
 export interface DepsInput {

@@ -5,6 +5,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { pinBase } from '../images/base-image.js';
+import type { DepsPlatform } from '../images/deps-build.js';
 import type { DepsRole } from '../images/deps-image.js';
 import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import type { Job } from '../job.js';
@@ -12,7 +13,7 @@ import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform, platformNames } from '../platforms.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { toolEnvironment } from '../resolve/tool-env.js';
-import { type DepsPlatform, writeDepsContext } from './deps-context.js';
+import { writeDepsContext } from './deps-context.js';
 import { roleContainerfile } from './role-containerfile.js';
 
 /** A rendered context: where it is, each platform's dependency images, and the images built on them. */

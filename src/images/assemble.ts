@@ -2,9 +2,9 @@
 // anything: the dependency image's blobs are mounted into the image's repository, only new layers travel.
 
 import { createHash } from 'node:crypto';
+import { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, MEDIA_TYPES } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
 import type { WrittenLayer } from './layer.js';
-import { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, MEDIA_TYPES } from './oci.js';
 
 /** What the new image adds to its dependency image's config. */
 export interface ConfigChanges {

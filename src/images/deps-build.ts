@@ -2,14 +2,14 @@
 // (and, for a platform the builder does not run on, checked there before anything is pushed).
 
 import { join } from 'node:path';
-import type { ImageContext } from '../context/image-context.js';
 import type { Job } from '../job.js';
 import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
-import { lockDigest } from '../resolve/lock.js';
+import { type Lock, lockDigest } from '../resolve/lock.js';
+import type { PinnedBase } from './base-image.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
-import { buildInstallStages } from './install-stages.js';
+import { buildInstallStages, type InstallStage } from './install-stages.js';
 import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
 import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
@@ -43,6 +43,33 @@ export function builtDepsTags(build: DepsBuild | undefined): string[] {
   return [...build.images.filter((image) => image.built).map((image) => image.reference), ...build.installTags];
 }
 
+/** One platform's dependency images: how to build them, and their tags. */
+export interface DepsPlatform {
+  readonly platform: PlatformInfo;
+  /** The Containerfile in the context. */
+  readonly containerfile: string;
+  readonly base: PinnedBase;
+  /** Each role's content tag in the dependency repository. */
+  readonly tags: Readonly<Partial<Record<DepsRole, string>>>;
+  /** The tag that finds the locks again (on the role holding them), when the platform is locked. */
+  readonly inputsTag: string | undefined;
+  /** The locks' text, for the images' labels. */
+  readonly lock: Lock | undefined;
+  readonly extras: Lock | undefined;
+  readonly unlocked: readonly string[];
+  /** Pins resolve moved for this platform only (an MLflow snapshot's pin without a wheel here), for the record. */
+  readonly moved: readonly string[];
+  /** The install stages to build and tag, in order, before each role's image: its steps copy from those tags. */
+  readonly installStages: Readonly<Partial<Record<DepsRole, readonly InstallStage[]>>>;
+}
+
+/** What the build reads of a rendered context (context/image-context.ts renders it). */
+export interface DepsContext {
+  readonly contextDir: string;
+  readonly depsRepository: string;
+  readonly deps: readonly DepsPlatform[];
+}
+
 /** The modules every image must import on its platform, besides its installed packages. */
 const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
   learner: ['flwr', 'paho.mqtt.client', 'flops_common', 'flops_utils', 'flops_learner'],
@@ -52,7 +79,7 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
 };
 
 /** Finds or builds each dependency image, learner before aggregator (which builds on it), platform by platform. */
-export async function ensureDepsImages(job: Job, context: ImageContext, log: Logger): Promise<DepsBuild> {
+export async function ensureDepsImages(job: Job, context: DepsContext, log: Logger): Promise<DepsBuild> {
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
   /** Install stages built so far, tag → image ID: each is built once per job, and all of them are pruned after. */

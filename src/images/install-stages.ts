@@ -5,10 +5,15 @@
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InstallStage } from '../context/deps-context.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import { buildImage } from './build-image.js';
+
+/** A stage of the dependency Containerfile that installs on the build's platform, and the local tag it gets. */
+export interface InstallStage {
+  readonly target: string;
+  readonly tag: string;
+}
 
 /** The Containerfile to build a role's image from, its install stages built; and their tags. */
 export interface InstallStagesBuilt {

@@ -3,8 +3,8 @@
 // (Labels on the dependency image would need the lock on buildah's command line, which caps one argument at 128 KiB.)
 
 import { createHash } from 'node:crypto';
+import { MEDIA_TYPES } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
-import { MEDIA_TYPES } from './oci.js';
 
 /** Writes the record under `tag`; `labels` hold the locks. */
 export async function writeLockRecord(

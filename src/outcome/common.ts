@@ -2,12 +2,11 @@
 
 import type { Config } from '../config/config.js';
 import { EXIT_CODES, type PipelineError } from '../errors.js';
-import type { Durations } from '../pipeline.js';
-import { phaseNames } from '../plans/phase-table.js';
 import { platformNames } from '../platforms.js';
 import type { FailedPayload, LockOutcome, StartedPayload } from '../report/messages.js';
 import { lockDigest } from '../resolve/lock.js';
 import type { ResolveResult } from '../resolve/result.js';
+import { type Durations, phaseNames } from '../tables/phase-table.js';
 
 /** The `started` payload. */
 export function startedPayload(config: Config, builderVersion: string): StartedPayload {

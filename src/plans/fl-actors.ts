@@ -5,7 +5,6 @@ import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { FlActorsJob } from '../job.js';
-import { flActorsSuccess } from '../outcome/fl-actors.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
 import { checkRepoImports, type ImportsResult, importsPhase } from '../phases/imports.js';
@@ -16,7 +15,7 @@ import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js'
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
 import { platformNames } from '../platforms.js';
 import { lockDigest, lockedVersion } from '../resolve/lock.js';
-import { phaseNames } from './phase-table.js';
+import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 
 /** Each phase's result, by name: the phase table's fl_actors rows. */
@@ -91,7 +90,6 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
       },
     },
   },
-  success: flActorsSuccess,
   builtTags: (done) => builtDepsTags(done.build),
 };
 

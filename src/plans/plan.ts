@@ -4,8 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Job } from '../job.js';
 import type { PhaseBehaviour } from '../phases/phase.js';
 import type { Logger } from '../report/logger.js';
-import type { SuccessPayload } from '../report/messages.js';
-import type { PhaseName, PlanName } from './phase-table.js';
+import type { PhaseName, PlanName } from '../tables/phase-table.js';
 
 /** One phase of a plan: its behaviour and how it is run on the results of the phases before it. */
 export interface PlanPhase<R, K extends keyof R, C extends Config = Config> extends PhaseBehaviour<R[K], C> {
@@ -18,8 +17,6 @@ export interface Plan<R, C extends Config = Config> {
   /** The names in the order they run (from the phase table). */
   readonly order: readonly (keyof R & PhaseName)[];
   readonly phases: { readonly [K in keyof R]: PlanPhase<R, K, C> };
-  /** The success payload of a run that got through every phase (or skipped the rest). */
-  readonly success: (config: C, finished: Finished<R>, builderVersion: string, totalMs: number) => SuccessPayload;
   /** The local tags of the images a run made, for --prune-images. */
   readonly builtTags: (done: Partial<R>) => readonly string[];
 }

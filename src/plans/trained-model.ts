@@ -6,7 +6,6 @@ import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { TrainedModelJob } from '../job.js';
-import { trainedModelSuccess } from '../outcome/trained-model.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type FetchResult, fetchModel, fetchModelPhase } from '../phases/fetch-model.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
@@ -16,7 +15,7 @@ import { renderServing, renderServingPhase } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { platformNames } from '../platforms.js';
 import { lockDigest } from '../resolve/lock.js';
-import { phaseNames } from './phase-table.js';
+import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 
 /** Each phase's result, by name: the phase table's trained_model rows. */
@@ -77,7 +76,6 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
       },
     },
   },
-  success: trainedModelSuccess,
   builtTags: (done) => builtDepsTags(done.build),
 };
 

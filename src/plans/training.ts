@@ -6,7 +6,6 @@ import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { Job } from '../job.js';
-import { trainingSuccess } from '../outcome/training.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { cloneTraining, cloneTrainingPhase, type TrainingCloneResult } from '../phases/clone-training.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
@@ -16,7 +15,7 @@ import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js'
 import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
 import { platformNames } from '../platforms.js';
 import { lockDigest } from '../resolve/lock.js';
-import { phaseNames } from './phase-table.js';
+import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 
 /** Each phase's result, by name: the phase table's training rows. */
@@ -82,7 +81,6 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
       },
     },
   },
-  success: trainingSuccess,
   builtTags: (done) => builtDepsTags(done.build),
 };
 

@@ -1,7 +1,7 @@
 // MQTT topics and payload shapes: the contract the FL manager and UIs read.
 
 import type { ErrorCode, PhaseName } from '../errors.js';
-import type { PlanName } from '../plans/phase-table.js';
+import type { PlanName } from '../tables/phase-table.js';
 
 /** The manager's topics of a plan, exactly as it subscribes to them. */
 export function managerTopics(plan: PlanName): {

@@ -1,7 +1,7 @@
 // Acknowledged MQTT publishing (QoS 1) that never hangs the job when the broker is away.
 
 import { connect, type MqttClient } from 'mqtt';
-import type { Endpoint } from '../config/endpoint.js';
+import type { Endpoint } from '../tables/endpoint.js';
 import { waitAtMost } from '../time-limit.js';
 import type { Logger } from './logger.js';
 

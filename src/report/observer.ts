@@ -1,7 +1,7 @@
 // Readable progress lines to the observer: one TCP connection per message, best effort.
 
 import { connect } from 'node:net';
-import type { Endpoint } from '../config/endpoint.js';
+import type { Endpoint } from '../tables/endpoint.js';
 
 /** The observer reads at most this many bytes of a message. */
 export const OBSERVER_MAX_BYTES = 1024;

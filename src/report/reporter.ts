@@ -1,7 +1,7 @@
 // One place that tells the outside world: MQTT for programs, the observer for people, logs for operators.
 
-import type { Endpoint } from '../config/endpoint.js';
-import type { PlanName } from '../plans/phase-table.js';
+import type { Endpoint } from '../tables/endpoint.js';
+import type { PlanName } from '../tables/phase-table.js';
 import { waitAtMost } from '../time-limit.js';
 import { hideInValue } from './hide-secrets.js';
 import { failedLine, phaseLine, startedLine, successLine } from './lines.js';

@@ -2,13 +2,14 @@
 
 import { newestPatch } from '../deps/python-version.js';
 import { architectureInfo } from '../platforms.js';
+import type { PipIndex } from './pip-index.js';
 import { UV_VERSION } from './uv-args.js';
+
+// Also offered here, where the resolve modules have always read them (they are defined with the index settings).
+export { DEFAULT_INDEX_URL, type PipIndex } from './pip-index.js';
 
 /** The pip the builder installs into its own virtual environment (recent: PEP 658 metadata, `--report`, `index versions --json`). */
 export const PIP_VERSION = '26.3';
-
-/** The pip index default when the build environment names none (pip's own default, written out). */
-export const DEFAULT_INDEX_URL = 'https://pypi.org/simple';
 
 /**
  * The newest glibc the images may have: python:X.Y-slim is built on Debian trixie (glibc 2.41). A wheel needing a
@@ -20,13 +21,6 @@ export const TARGET_GLIBC_MINOR = 41;
 /** The python pip checks for: the minor's newest patch release, as the images ship it. */
 export function targetPythonVersion(python: string): string {
   return newestPatch(python);
-}
-
-/** Where pip looks for packages: the build environment's index settings, with any credentials moved to a netrc. */
-export interface PipIndex {
-  readonly indexUrl: string;
-  readonly extraIndexUrls: readonly string[];
-  readonly trustedHosts: readonly string[];
 }
 
 /** The image pip checks for: its python (`3.11`) and architecture in OCI terms (`amd64`). */

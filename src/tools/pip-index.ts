@@ -1,6 +1,14 @@
 // The build environment's pip index settings, for pip on the builder: URLs for argv, their credentials for a netrc.
 
-import { DEFAULT_INDEX_URL, type PipIndex } from './pip-args.js';
+/** The pip index default when the build environment names none (pip's own default, written out). */
+export const DEFAULT_INDEX_URL = 'https://pypi.org/simple';
+
+/** Where pip looks for packages: the build environment's index settings, with any credentials moved to a netrc. */
+export interface PipIndex {
+  readonly indexUrl: string;
+  readonly extraIndexUrls: readonly string[];
+  readonly trustedHosts: readonly string[];
+}
 
 /** The index settings, and the netrc text holding the credentials taken out of their URLs ('' when none). */
 export interface PipIndexSettings {

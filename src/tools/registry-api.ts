@@ -1,7 +1,6 @@
 // A registry's v2 API: is it there, which images exist, and the reads and writes that assemble images in place.
 
 import { readFile } from 'node:fs/promises';
-import type { RegistryTarget } from '../config/registry-target.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -11,7 +10,8 @@ import {
   MANIFEST_ACCEPT,
   MEDIA_TYPES,
   platformOf,
-} from '../images/oci.js';
+} from '../tables/oci.js';
+import type { RegistryTarget } from '../tables/registry-target.js';
 import { type Credentials, RegistryError, RegistryHttp } from './registry-http.js';
 
 export { RegistryError };

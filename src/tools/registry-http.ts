@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, request } from 'undici';
-import type { RegistryTarget } from '../config/registry-target.js';
+import type { RegistryTarget } from '../tables/registry-target.js';
 
 /** Why the registry could not be used. */
 export class RegistryError extends Error {

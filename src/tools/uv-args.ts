@@ -1,7 +1,7 @@
 // Pure builders of uv argument arrays (lock and install); tested with tables of exact arrays.
 
 import { newestPatch } from '../deps/python-version.js';
-import type { PipIndex } from './pip-args.js';
+import type { PipIndex } from './pip-index.js';
 
 /** The uv the builder installs into its own tool environment, and runs inside builds (a build-time mount). */
 export const UV_VERSION = '0.13.9';

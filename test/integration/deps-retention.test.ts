@@ -2,10 +2,10 @@
 // images go, the newest and the job's own stay, and a registry that deletes nothing is left as it is.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistryTarget } from '../../src/config/registry-target.js';
 import { pruneDepsRepository } from '../../src/images/deps-retention.js';
 import { writeLockRecord } from '../../src/images/lock-record.js';
 import { createLogger } from '../../src/report/logger.js';
+import { parseRegistryTarget } from '../../src/tables/registry-target.js';
 import { RegistryClient } from '../../src/tools/registry-api.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 

@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phaseNames } from '../../src/plans/phase-table.js';
+import { phaseNames } from '../../src/tables/phase-table.js';
 
 const PHASES = phaseNames('fl_actors');
 

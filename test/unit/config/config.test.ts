@@ -11,7 +11,7 @@ import {
   DEFAULT_OBSERVER_PORT,
 } from '../../../src/config/defaults.js';
 import { BUILD_ENV_PASSTHROUGH } from '../../../src/config/values.js';
-import { phaseNames } from '../../../src/plans/phase-table.js';
+import { phaseNames } from '../../../src/tables/phase-table.js';
 
 const PHASES = phaseNames('fl_actors');
 

@@ -71,3 +71,6 @@ export const DEFAULT_PHASE_TIMEOUTS_S: Readonly<Record<PhaseName, number>> = Obj
     Object.values(PLAN_PHASES).flatMap((rows) => rows.map((row) => [row.name, row.timeoutS])),
   ) as Record<PhaseName, number>,
 );
+
+/** Each phase's time in milliseconds, for the phases that ran. */
+export type Durations = Partial<Record<PhaseName, number>>;

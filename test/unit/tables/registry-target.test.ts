@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistryTarget } from '../../../src/config/registry-target.js';
+import { parseRegistryTarget } from '../../../src/tables/registry-target.js';
 
 describe('parseRegistryTarget', () => {
   it.each([

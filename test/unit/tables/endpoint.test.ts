@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEndpoint, isValidHost, parseEndpoint, parsePort } from '../../../src/config/endpoint.js';
+import { formatEndpoint, isValidHost, parseEndpoint, parsePort } from '../../../src/tables/endpoint.js';
 
 describe('parsePort', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/errors.js';
 import { FL_ACTORS_PLAN } from '../../../src/plans/fl-actors.js';
-import { type PhaseRow, PLAN_PHASES } from '../../../src/plans/phase-table.js';
 import { TRAINED_MODEL_PLAN } from '../../../src/plans/trained-model.js';
 import { TRAINING_PLAN } from '../../../src/plans/training.js';
+import { type PhaseRow, PLAN_PHASES } from '../../../src/tables/phase-table.js';
 
 const rows: PhaseRow[] = Object.values(PLAN_PHASES).flat();
 
