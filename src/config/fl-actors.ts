@@ -1,11 +1,11 @@
 // The fl_actors plan's own arguments: the ML repo, its model flavor, the ref to build and the repo's size limits.
 
+import { parseRepoUrl, type RepoUrl } from '../tables/repo-url.js';
 import type { ArgumentForm } from './argument-forms.js';
 import { isProblem, type OptionText, SAFE_VALUE } from './checks.js';
 import type { CommonConfig, CommonValues } from './common.js';
 import { DEFAULT_MAX_REPO_FILES, DEFAULT_MAX_REPO_MB } from './defaults.js';
 import type { OptionValues } from './options.js';
-import { parseRepoUrl, type RepoUrl } from './repo-url.js';
 import { collectSecrets, type MlModelFlavor, nonEmpty, parseFlavor, positiveInteger } from './values.js';
 
 /** Where a plan that builds from a git repo takes it: the repo, the ref, the token and the repo's size limits. */

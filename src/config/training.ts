@@ -1,10 +1,10 @@
 // The training plan's own arguments: the ML repo, the file its image runs on `train`, and the repo's limits.
 
+import type { RepoUrl } from '../tables/repo-url.js';
 import type { OptionText } from './checks.js';
 import type { CommonConfig, CommonValues } from './common.js';
 import { type RepoSource, readRepoSource } from './fl-actors.js';
 import type { OptionValues } from './options.js';
-import type { RepoUrl } from './repo-url.js';
 import { collectSecrets } from './values.js';
 
 /** The training plan: one SageMaker-style training image of an ML repo, with no FL components. */

@@ -1,8 +1,8 @@
 // The python a pip-path base image holds, read from what the image says, and `--base-image` templates with
 // `{python}` (a mirror of the official python images): the pure parts, which base-python-choice.ts uses.
 
+import type { ImageConfig } from '../tables/oci.js';
 import { parseImageRef } from './image-ref.js';
-import type { ImageConfig } from './oci.js';
 
 /** What `--base-image` may hold in its tag, replaced by the chosen `X.Y`: `mirror:5000/library/python:{python}-slim`. */
 export const PYTHON_PLACEHOLDER = '{python}';

@@ -1,6 +1,6 @@
 // The image names the FL manager looks for: <registry>/<owner>/<repo>/{learner,aggregator}:<commit sha>.
 
-import type { RepoUrl } from '../config/repo-url.js';
+import type { RepoUrl } from '../tables/repo-url.js';
 
 /** The two images of one commit. */
 export interface ImageNames {

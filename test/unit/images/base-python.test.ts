@@ -10,10 +10,10 @@ import {
   statedPython,
   templateRepository,
 } from '../../../src/images/base-python.js';
-import type { ImageConfig } from '../../../src/images/oci.js';
 import { choosePythonAndBase } from '../../../src/images/python-and-base.js';
 import type { Job } from '../../../src/job.js';
 import { hostPlatform } from '../../../src/platforms.js';
+import type { ImageConfig } from '../../../src/tables/oci.js';
 
 const TEMPLATE = 'mirror.local:5000/library/python:{python}-slim';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RepoUrl } from '../../../src/config/repo-url.js';
 import { deriveImageNames, toRegistryComponent, trainedModelImageName } from '../../../src/images/image-names.js';
+import type { RepoUrl } from '../../../src/tables/repo-url.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRepoUrl, stripUserInfo } from '../../../src/config/repo-url.js';
+import { parseRepoUrl, stripUserInfo } from '../../../src/tables/repo-url.js';
 
 describe('parseRepoUrl', () => {
   it.each([

@@ -1,6 +1,6 @@
 // The repo URL argument: which schemes are accepted, and the owner/repo it names.
 
-import { isValidHost } from '../tables/endpoint.js';
+import { isValidHost } from './endpoint.js';
 
 /** A repository URL that passed validation. */
 export interface RepoUrl {
