@@ -3,6 +3,8 @@
 // from the registry has it without pulling anything.
 
 import type { Job } from '../job.js';
+import { buildahFromArgs, buildahRmArgs } from '../tools/buildah-args.js';
+import { IMAGE_ROOT_VARIABLE } from './verify-platform.js';
 
 /** Where the install stages write the list; it stays in the stage, never in an image that is pushed. */
 export const INSTALLED_MODULES_FILE = '/opt/flops/modules.json';
@@ -28,15 +30,21 @@ const READ_MS = 2 * 60_000;
 /** Reads the list from a local image (an install stage by ID, or a conda dependency image), as its JSON text. */
 export async function readInstalledModules(job: Job, image: string): Promise<string> {
   const call = { timeoutMs: READ_MS, signal: job.signal };
-  const container = (await job.buildah.run(['from', '--pull=never', '--quiet', '--', image], call)).stdout.trim();
+  const container = (await job.buildah.run(buildahFromArgs(image), call)).stdout.trim();
   try {
     // A rootless buildah mounts only inside its user namespace: the file is read there.
-    const script = 'root=$(buildah mount "$1") && cat "$root$2"';
-    const { stdout } = await job.buildah.runWithMounts(script, [container, INSTALLED_MODULES_FILE], call);
+    const command = readMountedFileArgs(INSTALLED_MODULES_FILE);
+    const { stdout } = await job.buildah.runMounted(container, IMAGE_ROOT_VARIABLE, command, call);
     return stdout.trim();
   } finally {
-    await job.buildah.run(['rm', '--', container], call).catch(() => undefined);
+    await job.buildah.run(buildahRmArgs([container]), call).catch(() => undefined);
   }
+}
+
+/** `python3` printing a file of the mounted image, whose root is in IMAGE_ROOT_VARIABLE: no shell. */
+export function readMountedFileArgs(path: string): [string, ...string[]] {
+  const program = 'import os, sys; sys.stdout.write(open(os.environ[sys.argv[1]] + sys.argv[2]).read())';
+  return ['python3', '-c', program, IMAGE_ROOT_VARIABLE, path];
 }
 
 /** The list from its JSON text (a file or a label); undefined for anything else, e.g. an image made before it. */

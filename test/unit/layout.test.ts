@@ -68,6 +68,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['job.ts', 'setup.ts', 'preflight/', 'leftovers.ts'],
   ['resolve/'],
   ['images/'],
+  ['imports/'],
   ['context/'],
   ['phases/'],
   ['plans/'],

@@ -55,7 +55,7 @@ describe('ensureDepsImages: module lists', () => {
           if (args[0] === 'from') mounted.push(args.at(-1) ?? '');
           return { stdout: args[0] === 'from' ? 'container-1\n' : '', stderr: '' };
         },
-        runWithMounts: async () => ({ stdout: `${listing(`from-${mounted.at(-1)}`)}\n`, stderr: '' }),
+        runMounted: async () => ({ stdout: `${listing(`from-${mounted.at(-1)}`)}\n`, stderr: '' }),
       },
     }) as unknown as Job;
 
