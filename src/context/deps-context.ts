@@ -6,6 +6,7 @@ import { copyFile, link, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { builderPins, constraintsFileLines, requirementsFileLines } from '../deps/install-set.js';
+import { pins } from '../deps/lock.js';
 import type { DependencyPlan } from '../deps/plan/plan.js';
 import { PhaseError } from '../errors.js';
 import type { PinnedBase } from '../images/base-image.js';
@@ -14,7 +15,6 @@ import { contentTag, type DepsRole, depsContentHash, inputsTag, LOCK_HOLDER } fr
 import type { Job } from '../job.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { hostPlatform } from '../platforms.js';
-import { pins } from '../resolve/lock.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
 import { optionWords, UV_VERSION, uvPythonPlatform } from '../tools/uv-args.js';
 import { renderTemplate } from './render.js';

@@ -2,10 +2,10 @@
 // (and, for a platform the builder does not run on, checked there before anything is pushed).
 
 import { join } from 'node:path';
+import { type Lock, lockDigest } from '../deps/lock.js';
 import type { Job } from '../job.js';
 import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
-import { type Lock, lockDigest } from '../resolve/lock.js';
 import type { PinnedBase } from './base-image.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';

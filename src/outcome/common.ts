@@ -1,10 +1,10 @@
 // The payloads every plan shares: started and failed.
 
 import type { Config } from '../config/config.js';
+import { lockDigest } from '../deps/lock.js';
 import { EXIT_CODES, type PipelineError } from '../errors.js';
 import { platformNames } from '../platforms.js';
 import type { FailedPayload, LockOutcome, StartedPayload } from '../report/messages.js';
-import { lockDigest } from '../resolve/lock.js';
 import type { ResolveResult } from '../resolve/result.js';
 import { type Durations, phaseNames } from '../tables/phase-table.js';
 

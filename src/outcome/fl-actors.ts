@@ -1,12 +1,12 @@
 // The fl_actors plan's success payload, from freshly pushed images or from the ones found in the registry.
 
 import type { FlActorsConfig } from '../config/config.js';
+import { lockedVersion } from '../deps/lock.js';
 import { LABELS } from '../images/labels.js';
 import type { FlActorsResults } from '../plans/fl-actors.js';
 import type { Finished } from '../plans/plan.js';
 import { platformNames } from '../platforms.js';
 import type { FlActorsSuccessPayload, ImageOutcome } from '../report/messages.js';
-import { lockedVersion } from '../resolve/lock.js';
 import { resolveOutcome } from './common.js';
 
 /** The `success` payload. */

@@ -2,10 +2,10 @@
 // lock of a previous build while the inputs are the same; a conflict fails here in seconds, explained by pip. The
 // policy (reuse, the MLflow and Flower fallbacks, packages without wheels) is in src/resolve/.
 
+import { lockDigest } from '../deps/lock.js';
 import { requirementName } from '../deps/requirement-name.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
-import { lockDigest } from '../resolve/lock.js';
 import { resolvePlan } from '../resolve/resolve-plan.js';
 import type { ResolveInput, ResolveResult } from '../resolve/result.js';
 import type { PhaseBehaviour } from './phase.js';

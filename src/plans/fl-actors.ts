@@ -1,6 +1,7 @@
 // The fl_actors plan: clone → validate → patch → resolve → inject → build → push, each fed what it needs.
 
 import type { FlActorsConfig } from '../config/config.js';
+import { lockDigest, lockedVersion } from '../deps/lock.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
@@ -14,7 +15,6 @@ import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
 import { platformNames } from '../platforms.js';
-import { lockDigest, lockedVersion } from '../resolve/lock.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 

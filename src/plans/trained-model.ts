@@ -2,6 +2,7 @@
 
 import type { TrainedModelConfig } from '../config/config.js';
 import type { ImageContext } from '../context/image-context.js';
+import { lockDigest } from '../deps/lock.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
@@ -14,7 +15,6 @@ import { type ModelResult, readModel, readModelPhase } from '../phases/read-mode
 import { renderServing, renderServingPhase } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { platformNames } from '../platforms.js';
-import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 

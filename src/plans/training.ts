@@ -2,6 +2,7 @@
 // The fl_actors phases but for inject, with the training purpose's dependency steps and no FL components.
 
 import type { TrainingConfig } from '../config/config.js';
+import { lockDigest } from '../deps/lock.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
@@ -14,7 +15,6 @@ import { renderTraining, renderTrainingPhase, type TrainingContext } from '../ph
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
 import { platformNames } from '../platforms.js';
-import { lockDigest } from '../resolve/lock.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 

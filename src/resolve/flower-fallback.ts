@@ -7,10 +7,10 @@
 //      (a patch or minor raise of pyyaml or requests; never a major one, which could change what the code calls).
 
 import { FLWR_RELEASES } from '../deps/flwr-release-table.js';
+import { lockedVersion } from '../deps/lock.js';
 import { compare, lowerBound, satisfies } from '../deps/pep440.js';
 import { newestPatch } from '../deps/python-version.js';
 import { normaliseName, requirementName } from '../deps/requirement-name.js';
-import { lockedVersion } from './lock.js';
 import { isUnsatisfiable, type LockAttempt, type LockRequest, lockTarget, type UvSetup } from './uv-lock.js';
 
 /** How many older releases uv may choose from (in one resolution). */

@@ -2,11 +2,11 @@
 // (moved in an MLflow snapshot, named in a file a person wrote), the aggregator's MLflow client, then Flower
 // (resolve/flower-fallback); a package with only source releases is left out on the build's own platform only.
 
+import { differences, pins } from '../deps/lock.js';
 import { requirementName } from '../deps/requirement-name.js';
 import { PhaseError } from '../errors.js';
 import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import { lockBesideFlower } from './flower-fallback.js';
-import { differences, pins } from './lock.js';
 import { lockBesideMlflow } from './mlflow-fallback.js';
 import {
   applyMoves,

@@ -1,10 +1,10 @@
 // The reuse of an earlier build's lock: while a platform's inputs are the same, its lock is read back from the lock
 // record in the registry, so new releases on the index never turn a code-only change into a dependency rebuild.
 
+import { readLock } from '../deps/lock.js';
 import { DEPS_LABELS, inputsTag, LOCK_HOLDER } from '../images/deps-image.js';
 import type { Job } from '../job.js';
 import type { PlatformInfo } from '../platforms.js';
-import { readLock } from './lock.js';
 import type { PlatformLock } from './platform-lock.js';
 import type { ResolveInput } from './result.js';
 

@@ -1,6 +1,6 @@
 // What resolve leaves for the build: one platform's locks.
 
-import type { Lock } from './lock.js';
+import type { Lock } from '../deps/lock.js';
 
 /** The locks of one platform. */
 export interface PlatformLock {

@@ -4,13 +4,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builderPins, constraintsFileLines } from '../deps/install-set.js';
+import { differences } from '../deps/lock.js';
 import { requirementName } from '../deps/requirement-name.js';
 import type { Job } from '../job.js';
 import { hostPlatform, type PlatformInfo } from '../platforms.js';
 import type { Logger } from '../report/logger.js';
 import { UV_VERSION } from '../tools/uv-args.js';
 import type { ExplainContext } from './explain.js';
-import { differences } from './lock.js';
 import { lockPlatform } from './lock-platform.js';
 import { earlierLock } from './lock-reuse.js';
 import { checkWithPip, planSet } from './pip-check.js';

@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pRetry from 'p-retry';
+import { type Lock, pins, readLock, without } from '../deps/lock.js';
 import { CommandError } from '../errors.js';
 import { run } from '../tools/exec.js';
 import type { PipIndex } from '../tools/pip-args.js';
 import { isTransientTransferError } from '../tools/transient.js';
 import { LOCK_GLIBC_MINOR, UV_VERSION, uvCompileArgs } from '../tools/uv-args.js';
-import { type Lock, pins, readLock, without } from './lock.js';
 
 /** How to run uv. */
 export interface UvSetup {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lockDigest, readLock } from '../../../src/deps/lock.js';
 import { PipelineError } from '../../../src/errors.js';
 import { deriveImageNames } from '../../../src/images/image-names.js';
 import { LABELS } from '../../../src/images/labels.js';
@@ -6,7 +7,6 @@ import { failedPayload, startedPayload } from '../../../src/outcome/common.js';
 import { flActorsSuccess } from '../../../src/outcome/fl-actors.js';
 import type { FlActorsResults as PhaseResults } from '../../../src/plans/fl-actors.js';
 import type { Finished } from '../../../src/plans/plan.js';
-import { lockDigest, readLock } from '../../../src/resolve/lock.js';
 import { run } from '../../helpers/load-config.js';
 
 type Done = Partial<PhaseResults>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readLock } from '../../../src/deps/lock.js';
 import { describeResolve, type ResolveResult, resolvePhase } from '../../../src/phases/resolve.js';
-import { readLock } from '../../../src/resolve/lock.js';
 import { run } from '../../helpers/load-config.js';
 
 const BASE = readLock(

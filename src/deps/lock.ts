@@ -1,7 +1,7 @@
 // A lock: the requirements file uv writes, one block per package (`name==version \` and its `--hash` lines).
 
 import { createHash } from 'node:crypto';
-import { normaliseName } from '../deps/requirement-name.js';
+import { normaliseName } from './requirement-name.js';
 
 /** One locked package. */
 export interface LockedPackage {

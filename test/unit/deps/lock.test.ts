@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { differences, lockDigest, pins, readLock, without } from '../../../src/resolve/lock.js';
+import { differences, lockDigest, pins, readLock, without } from '../../../src/deps/lock.js';
 
 const WHOLE = `alembic==1.20.1 \\
     --hash=sha256:aa \\
