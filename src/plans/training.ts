@@ -1,5 +1,5 @@
-// The training plan: clone → validate → patch → resolve → inject → build → push of one SageMaker-style trainer.
-// The fl_actors phases but for inject, with the training purpose's dependency steps and no FL components.
+// The training plan: clone → validate → patch → resolve → inject → build → imports → push of one SageMaker-style
+// trainer. The fl_actors phases but for inject, with the training purpose's dependency steps and no FL components.
 
 import type { TrainingConfig } from '../config/config.js';
 import { lockDigest } from '../deps/lock.js';
@@ -9,6 +9,7 @@ import { imageLabels, LABELS } from '../images/labels.js';
 import type { Job } from '../job.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { cloneTraining, cloneTrainingPhase, type TrainingCloneResult } from '../phases/clone-training.js';
+import { checkRepoImports, type ImportsResult, importsPhase } from '../phases/imports.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type PushResult, push, pushPhase } from '../phases/push.js';
 import { renderTraining, renderTrainingPhase, type TrainingContext } from '../phases/render-training.js';
@@ -26,6 +27,7 @@ export interface TrainingResults {
   resolve: ResolveResult;
   inject: TrainingContext;
   build: BuildResult;
+  imports: ImportsResult;
   push: PushResult;
 }
 
@@ -68,6 +70,16 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
       },
     },
     build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    imports: {
+      ...importsPhase,
+      run: (_job, done, log) => {
+        const { importSites, ownModules, env } = need(done.validate, 'validate');
+        const context = need(done.inject, 'inject');
+        const depsImages = need(done.build, 'build').images;
+        const input = { sites: importSites, ownModules, envFile: env.file, depsImages };
+        return checkRepoImports({ ...input, roles: context.roles, contextDir: context.contextDir }, log);
+      },
+    },
     push: {
       ...pushPhase,
       run: (job, done, log) => {

@@ -40,6 +40,8 @@ export const PLAN_PHASES = {
     { name: 'resolve', exitCode: 16, timeoutS: 180 },
     { name: 'inject', exitCode: 13, timeoutS: 300 },
     { name: 'build', exitCode: 14, timeoutS: 2700 },
+    // The trainer runs the repo's code as the learner does: its imports are checked the same way, before the push.
+    { name: 'imports', exitCode: 18, timeoutS: 120 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
 } as const satisfies Record<string, readonly PhaseRow[]>;

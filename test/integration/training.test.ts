@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerTopics } from '../../src/report/messages.js';
 import { buildah, containerFrom, imageConfig } from '../helpers/buildah.js';
-import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
+import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { runBuilder } from '../helpers/run-builder.js';
 import { type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -184,4 +184,40 @@ describe('the training plan', () => {
     expect(run.exitCode).toBe(2);
     expect(run.output).toContain('usage: IMAGE train');
   }, 120_000);
+
+  it('refuses a commit whose entry imports a module nothing provides, before the push (exit 18)', async () => {
+    const train = await readFile(join(FIXTURE, 'train.py'), 'utf8');
+    const sha = await addCommit(repo, {
+      'train.py': train.replace('import joblib\n', 'import joblib\nimport lightgbm\n'),
+    });
+    const run = await runBuilder(
+      [
+        'python3',
+        'main.py',
+        services.registry.url,
+        'train-refused',
+        `127.0.0.1:${services.broker.port}`,
+        `127.0.0.1:${services.observer.port}`,
+        '--supported_platforms=linux/amd64',
+        '--base-image',
+        services.baseImage,
+        '--ca-cert',
+        MACHINE_CA_BUNDLE,
+        'training',
+        repo.url,
+      ],
+      {},
+      30 * 60_000,
+    );
+    expect(run.exitCode, run.stdout.slice(-3000)).toBe(18);
+    const failed = (
+      await services.mqtt.waitFor((m) => m.topic === TOPICS.failed && m.json().flops_project_id === 'train-refused')
+    ).json();
+    expect(failed).toMatchObject({ phase: 'imports', code: 'IMPORT_NOT_PROVIDED', exit_code: 18 });
+    expect(failed.error_msg).toContain('lightgbm (imported at train.py line');
+    // The first commit's trainer only: this one was never pushed.
+    const tags = await services.registry.listTags('sagemaker-user/iris/trainer');
+    expect(tags).toContain(repo.sha);
+    expect(tags).not.toContain(sha);
+  }, 1_800_000);
 });

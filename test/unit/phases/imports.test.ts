@@ -21,7 +21,7 @@ const LISTED: InstalledModules = {
 };
 const log = pino({ enabled: false });
 
-const image = (role: 'learner' | 'aggregator', platform: string, modules = LISTED): DepsImage => {
+const image = (role: 'learner' | 'aggregator' | 'trainer', platform: string, modules = LISTED): DepsImage => {
   const info = platformInfo(platform);
   if (info === undefined) throw new Error(platform);
   return { role, platform: info, tag: 't', reference: 'r', built: true, inputsTag: undefined, modules };
@@ -77,6 +77,15 @@ describe('checkRepoImports', () => {
       flops_utils: { learner: 'the FLOps runtime' },
       mlflow: { learner: "the learner's stand-in" },
     });
+  });
+
+  it("checks the trainer as it runs: its runtime is flops_trainer alone, with no learner's stand-in", async () => {
+    const sites = [site('flops_trainer', 'model_manager.py', 1), site('mlflow', 'model_manager.py', 2)];
+    const trainer = { ...input(sites, [image('trainer', 'linux/amd64')]), roles: ['trainer' as const] };
+    const thrown = await checkRepoImports(trainer, log).catch((e) => e);
+    expect(thrown.code).toBe('IMPORT_NOT_PROVIDED');
+    expect(thrown.message).toContain('mlflow (imported at model_manager.py line 2)');
+    expect(thrown.message).not.toContain('flops_trainer (imported');
   });
 
   it('sums up what the installed packages provide, for the observer', () => {
