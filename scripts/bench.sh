@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Measures the builder's speed goals on this machine, as ratios of runs made side by side in this one run, and
 # prints one JSON object (scripts/bench-report.mjs explains each field):
+#   job_vs_hand_written  the cold linux/amd64 job / an expert's hand-written Containerfiles for the same rendered
+#                     lock (scripts/hand-written-build.sh), built with `buildah bud --layers` and pushed; each side 3
+#                     times, alternating, each run in empty storage (no uv cache either) to an empty registry;
+#                     medians (goal ≤ 1.10)
+#   image_sizes       compressed linux/amd64 learner and aggregator images: the job's / the hand-written ones
 #   job_vs_raw        the whole job / raw `buildah bud` + `buildah push` of the contexts it rendered; both in
-#                     empty storage, each against a registry holding nothing of earlier runs (goal ≤ 1.10)
+#                     empty storage, each against a registry holding nothing of earlier runs
 #   code_only         a commit changing one comment, built by a fresh builder (empty storage, registry as the
-#                     previous build left it) / the previous commit's cold build (goal ≤ 0.20)
+#                     previous build left it) / the median cold job (goal ≤ 0.05)
 #   ignored_only      a commit changing only a .dockerignore'd file: whether any dependency was installed (goal: no)
 #   rebuild           the same commit again: median seconds of 3 runs (goal ≤ 1 s)
 #   phases            each phase's share of the cold job
@@ -28,7 +33,11 @@ bench_user=flopsbench
 source scripts/lib/local-stack.sh
 
 bash scripts/install-deps.sh > /dev/null
-require_free_ports $broker_port $registry_port $git_port $raw_registry_port 15075 15076 15077 15078 15079
+# 15075-15079: the warm-up, amd64, arm64, root and rootless jobs; 15080-15084: the 2nd and 3rd cold job and the 3
+# hand-written builds.
+hand_ports=(15082 15083 15084)
+require_free_ports $broker_port $registry_port $git_port $raw_registry_port 15075 15076 15077 15078 15079 15080 15081 \
+  "${hand_ports[@]}"
 work="$(mktemp -d /tmp/flops-bench.XXXXXX)"
 chmod 755 "$work"
 cleanup() {
@@ -64,7 +73,7 @@ start_registry_on() {
   push_base "$1"
 }
 push_base $registry_port
-for port in $raw_registry_port 15075 15076 15077 15078 15079; do start_registry_on $port; done
+for port in $raw_registry_port 15075 15076 15077 15078 15079 15080 15081 "${hand_ports[@]}"; do start_registry_on $port; done
 
 ca_args=()
 if [[ -n "${SSL_CERT_FILE:-}" ]]; then ca_args=(--ca-cert "$SSL_CERT_FILE"); fi
@@ -134,6 +143,20 @@ raw() {
   rm -rf "$dir" "$dir.conf" 2> /dev/null || true
 }
 
+# The hand-written build (issue 21's baseline) of the lock a job (NAME) rendered, in fresh storage, pushed to the
+# empty registry on PORT: prints "<seconds>".
+hand_written() {
+  local name=$1 port=$2
+  fresh_storage
+  local started
+  started=$(now_ms)
+  CONTAINERS_STORAGE_CONF="$dir.conf" TMPDIR="$dir/tmp" bash scripts/hand-written-build.sh "$work/$name/context" \
+    "127.0.0.1:$port" > "$work/hand-written-$port.log" 2>&1 \
+    || { echo "the hand-written build failed; see $work/hand-written-$port.log" >&2; exit 1; }
+  seconds_since "$started"
+  rm -rf "$dir" "$dir.conf" 2> /dev/null || true
+}
+
 # Commits FILE with CONTENT to the bare repo served as OWNER/NAME; prints nothing.
 commit_file() {
   local name=$1 file=$2 content=$3
@@ -150,10 +173,17 @@ serve_repo examples/numpy-regression bench warmup > /dev/null
 job warmup "git://127.0.0.1:$git_port/bench/warmup.git" bench-warmup 15075 \
   --supported_platforms=linux/amd64,linux/arm64 > /dev/null
 
-echo "bench: cold job and raw buildah" >&2
+echo "bench: cold jobs and hand-written builds, alternating; raw buildah" >&2
 serve_repo examples/numpy-regression bench regression > /dev/null
 repo="git://127.0.0.1:$git_port/bench/regression.git"
-cold_s=$(job cold "$repo" bench-cold $registry_port)
+# The first cold job's registry is the one the code-only and rebuild jobs find it in.
+cold_ports=($registry_port 15080 15081) cold=() hand=()
+for run in 0 1 2; do
+  name=cold && [[ $run == 0 ]] || name="cold-$run"
+  cold+=("$(job "$name" "$repo" "bench-$name" "${cold_ports[$run]}")")
+  hand+=("$(hand_written "$name" "${hand_ports[$run]}")")
+done
+sizes=$(node scripts/bench-image-size.mjs "$work/cold.json" "127.0.0.1:${hand_ports[0]}")
 raw_s=$(raw cold)
 
 echo "bench: code-only change, .dockerignore'd change, rebuild" >&2
@@ -219,5 +249,5 @@ fi
 # The learner's and the aggregator's dependency images: each either reused from the registry or built (installed).
 reused_when_ignored=$(grep -c 'Reusing the dependency image from the registry' "$work/ignored.log" || true)
 mkdir -p /tmp/flops-bench-logs && cp "$work"/*.log "$work"/*.json /tmp/flops-bench-logs/ 2>/dev/null || true
-node scripts/bench-report.mjs "$work/cold.json" "$cold_s" "$raw_s" "$code_s" "$ignored_s" "$reused_when_ignored" \
+node scripts/bench-report.mjs "$work/cold.json" "${cold[*]}" "${hand[*]}" "$sizes" "$raw_s" "$code_s" "$ignored_s" "$reused_when_ignored" \
   "${rebuild[*]}" "$amd64_s" "$arm64_s" "$root_s" "$rootless_s" "$pip_s" "$uv_s"
