@@ -176,10 +176,10 @@ job warmup "git://127.0.0.1:$git_port/bench/warmup.git" bench-warmup 15075 \
 echo "bench: cold jobs and hand-written builds, alternating; raw buildah" >&2
 serve_repo examples/numpy-regression bench regression > /dev/null
 repo="git://127.0.0.1:$git_port/bench/regression.git"
-# The first cold job's registry is the one the code-only and rebuild jobs find it in.
-cold_ports=($registry_port 15080 15081) cold=() hand=()
+# The first cold job ("cold") pushes to the registry that the code-only and rebuild jobs find it in.
+cold_names=(cold cold-2 cold-3) cold_ports=($registry_port 15080 15081) cold=() hand=()
 for run in 0 1 2; do
-  name=cold && [[ $run == 0 ]] || name="cold-$run"
+  name=${cold_names[$run]}
   cold+=("$(job "$name" "$repo" "bench-$name" "${cold_ports[$run]}")")
   hand+=("$(hand_written "$name" "${hand_ports[$run]}")")
 done
@@ -249,5 +249,5 @@ fi
 # The learner's and the aggregator's dependency images: each either reused from the registry or built (installed).
 reused_when_ignored=$(grep -c 'Reusing the dependency image from the registry' "$work/ignored.log" || true)
 mkdir -p /tmp/flops-bench-logs && cp "$work"/*.log "$work"/*.json /tmp/flops-bench-logs/ 2>/dev/null || true
-node scripts/bench-report.mjs "$work/cold.json" "${cold[*]}" "${hand[*]}" "$sizes" "$raw_s" "$code_s" "$ignored_s" "$reused_when_ignored" \
-  "${rebuild[*]}" "$amd64_s" "$arm64_s" "$root_s" "$rootless_s" "$pip_s" "$uv_s"
+node scripts/bench-report.mjs "$work/cold.json" "${cold[*]}" "${hand[*]}" "$sizes" "$raw_s" "$code_s" "$ignored_s" \
+  "$reused_when_ignored" "${rebuild[*]}" "$amd64_s" "$arm64_s" "$root_s" "$rootless_s" "$pip_s" "$uv_s"
