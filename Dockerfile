@@ -25,7 +25,7 @@ FROM ${NODE_IMAGE}
 # nothing is registered with the kernel: the builder calls the emulator itself).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends buildah fuse-overlayfs uidmap qemu-user-static git python3 \
-        python3-venv ca-certificates \
+        python3-venv ca-certificates squashfs-tools siftool \
  && rm -rf /var/lib/apt/lists/*
 COPY docker/storage.conf /etc/containers/storage.conf
 # The rootless user: UID and GID 1000 (the Node image's `node`, renamed), 65536 subordinate ids, and its storage

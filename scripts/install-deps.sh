@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(buildah uidmap mosquitto mosquitto-clients docker-registry mmdebstrap git python3-venv openssl curl)
+apt_packages=(buildah uidmap mosquitto mosquitto-clients docker-registry mmdebstrap git python3-venv openssl curl squashfs-tools siftool)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

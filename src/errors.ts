@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'TEMPLATE_FAILED'
   | 'BUILD_FAILED'
   | 'PUSH_FAILED'
+  | 'CONVERT_FAILED'
   | 'REPO_LINK_ESCAPES'
   | 'REPO_TOO_LARGE'
   | 'REPO_LFS_POINTER'

@@ -44,6 +44,8 @@ export interface CommonConfig {
   readonly platforms: Platforms;
   readonly notifications: boolean;
   readonly dryRun: boolean;
+  /** Make and push each image's SIF too (`--sif`). */
+  readonly sif: boolean;
   readonly force: boolean;
   readonly workdir: string | undefined;
   readonly baseImage: string | undefined;
@@ -158,6 +160,7 @@ export function readCommon(
     platforms,
     notifications: values['deactivate-notifications'] !== true,
     dryRun: values['dry-run'] === true,
+    sif: values.sif === true,
     force: values.force === true,
     workdir: text('workdir'),
     baseImage,

@@ -59,6 +59,11 @@ export const OPTIONS = [
     value: 'FILE',
     help: "training: the repo's .py file `IMAGE train` runs (default: train.py, else the pyproject's `train` script)",
   },
+  {
+    name: 'sif',
+    type: 'boolean',
+    help: "also make each image's Apptainer file (.sif) and push it beside the image as <tag>-sif",
+  },
   { name: 'dry-run', type: 'boolean', help: 'stop after rendering the build contexts (no buildah, no push)' },
   {
     name: 'workdir',

@@ -5,6 +5,15 @@ import { createHash } from 'node:crypto';
 import { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, MEDIA_TYPES } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
 import type { WrittenLayer } from './layer.js';
+import type { RoleImage } from './role-images.js';
+
+/** Where an image goes. */
+export interface ImageTarget {
+  /** Repository path without the registry: `alice/mnist/learner`. */
+  readonly repository: string;
+  readonly tag: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
 
 /** What the new image adds to its dependency image's config. */
 export interface ConfigChanges {
@@ -88,8 +97,24 @@ export async function tagImages(
   return registry.putManifest(repository, tag, MEDIA_TYPES.index, Buffer.from(JSON.stringify(index)));
 }
 
+/** What an image of `image`'s role changes in its dependency image's config. */
+export function roleChanges(
+  image: RoleImage,
+  env: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): ConfigChanges {
+  return {
+    env: { ...image.env, ...env },
+    labels,
+    workingDir: image.workingDir,
+    user: image.user,
+    entrypoint: image.entrypoint,
+    exposedPorts: image.exposedPorts,
+  };
+}
+
 /** The dependency image's config with the new layers, environment, labels and entrypoint. */
-function nextConfig(base: ImageConfig, assembly: Assembly): ImageConfig {
+export function nextConfig(base: ImageConfig, assembly: Pick<Assembly, 'changes' | 'layers' | 'created'>): ImageConfig {
   const { changes } = assembly;
   const created = assembly.created.toISOString();
   const env = new Map((base.config?.Env ?? []).map((line) => [line.split('=')[0] ?? '', line] as const));

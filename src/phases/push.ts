@@ -2,31 +2,28 @@
 // platform, and tag them: a single platform's manifest, or an OCI image index of all of them.
 
 import type { ImageContext } from '../context/image-context.js';
-import { assemble, tagImages } from '../images/assemble.js';
+import { assemble, type ImageTarget, roleChanges, tagImages } from '../images/assemble.js';
 import { DEPS_LABELS } from '../images/deps-image.js';
 import { pruneDepsRepository } from '../images/deps-retention.js';
 import type { ImagesBuilt } from '../images/images-built.js';
 import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
 import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
+import { pushSif, type SifFile } from '../images/sif-artifact.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
 import type { PhaseBehaviour } from './phase.js';
 
-/** Where an image goes. */
-export interface ImageTarget {
-  /** Repository path without the registry: `alice/mnist/learner`. */
-  readonly repository: string;
-  readonly tag: string;
-  readonly labels: Readonly<Record<string, string>>;
-}
+export type { ImageTarget } from '../images/assemble.js';
 
 /** What push assembles. */
 export interface PushInput {
   readonly context: ImageContext;
   readonly built: ImagesBuilt;
   readonly targets: Readonly<Partial<Record<ImageRole, ImageTarget>>>;
+  /** The SIFs convert made (--sif), pushed beside their images. */
+  readonly sifs: readonly SifFile[] | undefined;
 }
 
 /** Each pushed image: its reference, the tag's digest, and each platform's digest. */
@@ -74,14 +71,7 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
           depsRepository: context.depsRepository,
           depsTag,
           layers: built.layers[role] ?? [],
-          changes: {
-            env: { ...image.env, ...context.env },
-            labels: target.labels,
-            workingDir: image.workingDir,
-            user: image.user,
-            entrypoint: image.entrypoint,
-            exposedPorts: image.exposedPorts,
-          },
+          changes: roleChanges(image, context.env, target.labels),
           created,
         }),
       );
@@ -95,7 +85,13 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
       ]),
     );
     log.info({ image: reference, digest, platforms }, 'Pushed the image');
-    result[role] = { reference, digest, platforms };
+    const sif: Record<string, { reference: string; digest: string }> = {};
+    for (const file of (input.sifs ?? []).filter((item) => item.role === role)) {
+      const sifReference = `${job.config.registry.hostPort}/${file.repository}:${file.tag}`;
+      sif[file.platform] = { reference: sifReference, digest: await pushSif(job.registry, file) };
+      log.info({ sif: sifReference, digest: sif[file.platform]?.digest, bytes: file.size }, 'Pushed the SIF');
+    }
+    result[role] = { reference, digest, platforms, ...(Object.keys(sif).length > 0 ? { sif } : {}) };
   }
   const inUse = new Set([
     ...built.images.map((image) => image.tag),

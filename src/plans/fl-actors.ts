@@ -1,4 +1,5 @@
-// The fl_actors plan: clone → validate → patch → resolve → inject → build → push, each fed what it needs.
+// The fl_actors plan: clone → validate → patch → resolve → inject → build → imports → convert → push, each fed what it
+// needs.
 
 import type { FlActorsConfig } from '../config/config.js';
 import { lockDigest, lockedVersion } from '../deps/lock.js';
@@ -8,10 +9,11 @@ import { imageLabels, LABELS } from '../images/labels.js';
 import type { FlActorsJob } from '../job.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
+import { type ConvertResult, convert, convertPhase } from '../phases/convert.js';
 import { checkRepoImports, type ImportsResult, importsPhase } from '../phases/imports.js';
 import { type InjectResult, inject, injectPhase } from '../phases/inject.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
-import { type PushResult, push, pushPhase } from '../phases/push.js';
+import { type ImageTarget, type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
 import { platformNames } from '../platforms.js';
@@ -27,6 +29,7 @@ export interface FlActorsResults {
   inject: InjectResult;
   build: BuildResult;
   imports: ImportsResult;
+  convert: ConvertResult;
   push: PushResult;
 }
 
@@ -66,32 +69,49 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
         return checkRepoImports({ ...input, roles: context.roles, contextDir: context.contextDir }, log);
       },
     },
+    convert: {
+      ...convertPhase,
+      run: (job, done, log) =>
+        convert(
+          job,
+          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: targetsOf(job, done) },
+          log,
+        ),
+    },
     push: {
       ...pushPhase,
-      run: (job, done, log) => {
-        const { images } = need(done.clone, 'clone');
-        const target = (role: 'learner' | 'aggregator', repository: string) => ({
-          repository,
-          tag: images.tag,
-          labels: labelsOf(job, done, role),
-        });
-        return push(
+      run: (job, done, log) =>
+        push(
           job,
           {
             context: need(done.inject, 'inject'),
             built: need(done.build, 'build'),
-            targets: {
-              learner: target('learner', images.learnerRepository),
-              aggregator: target('aggregator', images.aggregatorRepository),
-            },
+            targets: targetsOf(job, done),
+            sifs: done.convert?.files,
           },
           log,
-        );
-      },
+        ),
     },
   },
   builtTags: (done) => builtDepsTags(done.build),
 };
+
+/** Where the learner and aggregator go, with their labels. */
+function targetsOf(
+  job: FlActorsJob,
+  done: Partial<FlActorsResults>,
+): { learner: ImageTarget; aggregator: ImageTarget } {
+  const { images } = need(done.clone, 'clone');
+  const target = (role: 'learner' | 'aggregator', repository: string): ImageTarget => ({
+    repository,
+    tag: images.tag,
+    labels: labelsOf(job, done, role),
+  });
+  return {
+    learner: target('learner', images.learnerRepository),
+    aggregator: target('aggregator', images.aggregatorRepository),
+  };
+}
 
 /** The labels of the learner or aggregator: where it comes from, what made it, what it holds. */
 function labelsOf(

@@ -8,9 +8,10 @@ import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
 import type { TrainedModelJob } from '../job.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
+import { type ConvertResult, convert, convertPhase } from '../phases/convert.js';
 import { type FetchResult, fetchModel, fetchModelPhase } from '../phases/fetch-model.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
-import { type PushResult, push, pushPhase } from '../phases/push.js';
+import { type ImageTarget, type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ModelResult, readModel, readModelPhase } from '../phases/read-model.js';
 import { renderServing, renderServingPhase } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
@@ -26,6 +27,7 @@ export interface TrainedModelResults {
   resolve: ResolveResult;
   inject: ImageContext;
   build: BuildResult;
+  convert: ConvertResult;
   push: PushResult;
 }
 
@@ -63,17 +65,28 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
         }),
     },
     build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
+    convert: {
+      ...convertPhase,
+      run: (job, done, log) =>
+        convert(
+          job,
+          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: targetsOf(job, done) },
+          log,
+        ),
+    },
     push: {
       ...pushPhase,
-      run: (job, done, log) => {
-        const { image } = need(done.fetch, 'fetch');
-        const target = { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) };
-        return push(
+      run: (job, done, log) =>
+        push(
           job,
-          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: { model: target } },
+          {
+            context: need(done.inject, 'inject'),
+            built: need(done.build, 'build'),
+            targets: targetsOf(job, done),
+            sifs: done.convert?.files,
+          },
           log,
-        );
-      },
+        ),
     },
   },
   builtTags: (done) => builtDepsTags(done.build),
@@ -84,6 +97,12 @@ function modelDir(fetched: FetchResult | undefined): string {
   const dir = need(fetched, 'fetch').modelDir;
   if (dir === undefined) throw new Error('internal: no model was fetched');
   return dir;
+}
+
+/** Where the serving image goes, with its labels. */
+function targetsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): { model: ImageTarget } {
+  const { image } = need(done.fetch, 'fetch');
+  return { model: { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) } };
 }
 
 /** The serving image's labels: the run, the flavor, the builder. */

@@ -9,9 +9,10 @@ import { imageLabels, LABELS } from '../images/labels.js';
 import type { Job } from '../job.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { cloneTraining, cloneTrainingPhase, type TrainingCloneResult } from '../phases/clone-training.js';
+import { type ConvertResult, convert, convertPhase } from '../phases/convert.js';
 import { checkRepoImports, type ImportsResult, importsPhase } from '../phases/imports.js';
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
-import { type PushResult, push, pushPhase } from '../phases/push.js';
+import { type ImageTarget, type PushResult, push, pushPhase } from '../phases/push.js';
 import { renderTraining, renderTrainingPhase, type TrainingContext } from '../phases/render-training.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
@@ -28,6 +29,7 @@ export interface TrainingResults {
   inject: TrainingContext;
   build: BuildResult;
   imports: ImportsResult;
+  convert: ConvertResult;
   push: PushResult;
 }
 
@@ -80,21 +82,38 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
         return checkRepoImports({ ...input, roles: context.roles, contextDir: context.contextDir }, log);
       },
     },
+    convert: {
+      ...convertPhase,
+      run: (job, done, log) =>
+        convert(
+          job,
+          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: targetsOf(job, done) },
+          log,
+        ),
+    },
     push: {
       ...pushPhase,
-      run: (job, done, log) => {
-        const { image } = need(done.clone, 'clone');
-        const target = { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) };
-        return push(
+      run: (job, done, log) =>
+        push(
           job,
-          { context: need(done.inject, 'inject'), built: need(done.build, 'build'), targets: { trainer: target } },
+          {
+            context: need(done.inject, 'inject'),
+            built: need(done.build, 'build'),
+            targets: targetsOf(job, done),
+            sifs: done.convert?.files,
+          },
           log,
-        );
-      },
+        ),
     },
   },
   builtTags: (done) => builtDepsTags(done.build),
 };
+
+/** Where the trainer goes, with its labels. */
+function targetsOf(job: Job<TrainingConfig>, done: Partial<TrainingResults>): { trainer: ImageTarget } {
+  const { image } = need(done.clone, 'clone');
+  return { trainer: { repository: image.repository, tag: image.tag, labels: labelsOf(job, done) } };
+}
 
 /** The trainer's labels: where it comes from, what made it, what it runs. */
 function labelsOf(job: Job<TrainingConfig>, done: Partial<TrainingResults>): Record<string, string> {

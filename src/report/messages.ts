@@ -44,6 +44,8 @@ export interface ImageOutcome {
   readonly digest: string;
   /** Each platform's image digest, e.g. `{"linux/amd64": "sha256:…"}`. */
   readonly platforms?: Readonly<Record<string, string>>;
+  /** With --sif: each platform's Apptainer file in the registry, `{reference, digest}` of its ORAS artifact. */
+  readonly sif?: Readonly<Record<string, { readonly reference: string; readonly digest: string }>>;
 }
 
 /** One platform's dependency lock, as resolve made or reused it. */

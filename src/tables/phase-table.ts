@@ -20,6 +20,9 @@ export const PLAN_PHASES = {
     { name: 'build', exitCode: 14, timeoutS: 2700 },
     // Before the push: what the images provide is read from their install, which build has just made or found.
     { name: 'imports', exitCode: 18, timeoutS: 120 },
+    // --sif alone: each image's Apptainer file, made before anything is pushed and after imports (a repo whose imports
+    // fail costs no squashing); numbered after imports, the phase being newer.
+    { name: 'convert', exitCode: 19, timeoutS: 1800 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
   trained_model: [
@@ -30,6 +33,7 @@ export const PLAN_PHASES = {
     { name: 'resolve', exitCode: 16, timeoutS: 180 },
     { name: 'inject', exitCode: 13, timeoutS: 300 },
     { name: 'build', exitCode: 14, timeoutS: 2700 },
+    { name: 'convert', exitCode: 19, timeoutS: 1800 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
   // The fl_actors phases, for one SageMaker-style training image with no FL components.
@@ -42,6 +46,7 @@ export const PLAN_PHASES = {
     { name: 'build', exitCode: 14, timeoutS: 2700 },
     // The trainer runs the repo's code as the learner does: its imports are checked the same way, before the push.
     { name: 'imports', exitCode: 18, timeoutS: 120 },
+    { name: 'convert', exitCode: 19, timeoutS: 1800 },
     { name: 'push', exitCode: 15, timeoutS: 1200 },
   ],
 } as const satisfies Record<string, readonly PhaseRow[]>;

@@ -59,7 +59,7 @@ describe('startedPayload', () => {
       platforms: ['linux/amd64'],
       registry: 'registry:5000',
       builder_version: '0.1.0',
-      phases: ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'imports', 'push'],
+      phases: ['clone', 'validate', 'patch', 'resolve', 'inject', 'build', 'imports', 'convert', 'push'],
     });
   });
 });
