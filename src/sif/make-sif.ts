@@ -91,7 +91,8 @@ function fromArgs(job: Job, source: SifSource): string[] {
   const access = job.registryAccess;
   return [
     'from',
-    '--pull=missing',
+    // buildah 1.28's spelling of "only when not in local storage" (a dependency image this job built is there).
+    '--pull=false',
     '--quiet',
     '--platform',
     source.platform.platform,
