@@ -60,7 +60,6 @@ export function singularityEntries(config: ImageConfig): RootEntry[] {
   const labels = { ...(image.Labels ?? {}) };
   const file = (path: string, text: string, mode = 0o755): RootEntry => ({ kind: 'file', path, mode, text });
   const dir = (path: string): RootEntry => ({ kind: 'dir', path, mode: 0o755 });
-  const workdir = image.WorkingDir ? `cd ${shellQuote(image.WorkingDir)} 2>/dev/null || true\n` : '';
   return [
     dir('.singularity.d'),
     dir('.singularity.d/env'),
@@ -73,8 +72,9 @@ export function singularityEntries(config: ImageConfig): RootEntry[] {
     file('.singularity.d/env/10-docker2singularity.sh', dockerEnv(image.Env ?? [])),
     file('.singularity.d/env/90-environment.sh', '#!/bin/sh\n# Custom environment shell code should follow\n'),
     file('.singularity.d/env/99-base.sh', '#!/bin/sh\n'),
-    // The actions `apptainer run`, `exec` and `shell` start: the environment first, then the command.
-    file('.singularity.d/actions/run', `#!/bin/sh\n${SOURCE_ENV}${workdir}exec /.singularity.d/runscript "$@"\n`),
+    // The actions `apptainer run`, `exec` and `shell` start: the environment first, then the command. Like
+    // Apptainer's, they stay in the caller's folder: an image's WORKDIR applies only with `--pwd`.
+    file('.singularity.d/actions/run', `#!/bin/sh\n${SOURCE_ENV}exec /.singularity.d/runscript "$@"\n`),
     file('.singularity.d/actions/exec', `#!/bin/sh\n${SOURCE_ENV}exec "$@"\n`),
     file('.singularity.d/actions/shell', `#!/bin/sh\n${SOURCE_ENV}exec /bin/sh "$@"\n`),
     file('.singularity.d/actions/start', `#!/bin/sh\n${SOURCE_ENV}exec /.singularity.d/startscript "$@"\n`),

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { sifManifest, sifTag } from '../../../src/images/sif-artifact.js';
+import { convertPhase } from '../../../src/phases/convert.js';
 import { sifArch, siftoolAddArgs } from '../../../src/sif/sif-args.js';
 import { dockerEnv, inspectMetadata, runscript, singularityEntries } from '../../../src/sif/singularity-d.js';
 
@@ -121,5 +122,14 @@ describe('siftool and the ORAS artifact', () => {
         },
       ],
     });
+  });
+});
+
+describe('the convert phase', () => {
+  it('runs with --sif alone', () => {
+    const job = (sif: boolean) =>
+      ({ config: { sif } }) as unknown as Parameters<NonNullable<typeof convertPhase.skip>>[0];
+    expect(convertPhase.skip?.(job(false))).toBe('no --sif: no Apptainer files asked for');
+    expect(convertPhase.skip?.(job(true))).toBeUndefined();
   });
 });
