@@ -30,7 +30,18 @@ describe('--sif', () => {
   beforeAll(async () => {
     services = await startPipelineServices();
     tmp = await makeTempDir('sif');
-    repo = await createFixtureRepo(services.git, { owner: 'hpc', name: 'numpy-regression', from: EXAMPLE });
+    // One pin more than the example's: its own locks and install stages, apart from other tests' builds of the example
+    // on the same storage at the same time.
+    const conda = (await readFile(join(EXAMPLE, 'conda.yaml'), 'utf8')).replace(
+      '  - numpy==1.26.4',
+      '  - numpy==1.26.4\n  - six==1.16.0',
+    );
+    repo = await createFixtureRepo(services.git, {
+      owner: 'hpc',
+      name: 'numpy-regression',
+      from: EXAMPLE,
+      files: { 'conda.yaml': conda },
+    });
     build = await runBuilder(
       builderArgs(services, repo.url, 'sif-build', ['--sif', '--workdir', workdir(), '--ca-cert', MACHINE_CA_BUNDLE]),
       {},
