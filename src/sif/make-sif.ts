@@ -1,6 +1,7 @@
 // One image's SIF, made as Apptainer makes one from an OCI image: the image's root filesystem (its dependency image's
 // layers and the builder's own) with /.singularity.d, in a squashfs partition, beside its definition and metadata.
 
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PhaseError } from '../errors.js';
@@ -81,7 +82,9 @@ export async function makeSif(job: Job, source: SifSource, signal: AbortSignal, 
     await siftool(job, siftoolAddArgs(source.file, squashfs, { kind: 'rootfs', arch }), call);
     await writeLaunchScript(source.file);
   } finally {
-    await job.buildah.run(['rm', '--', container], call).catch(() => undefined);
+    // Its own bounds: after a cancel the phase's signal is aborted already, and the container must still go.
+    const cleanup = { signal: new AbortController().signal, timeoutMs: 60_000 };
+    await job.buildah.run(['rm', '--', container], cleanup).catch(() => undefined);
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -91,6 +94,10 @@ function fromArgs(job: Job, source: SifSource): string[] {
   const access = job.registryAccess;
   return [
     'from',
+    // Not buildah's "<image>-working-container": leftovers.ts removes such containers made during a job when it ends,
+    // and this one is removed by makeSif itself.
+    '--name',
+    `flops-sif-${randomBytes(6).toString('hex')}`,
     // buildah 1.28's spelling of "only when not in local storage" (a dependency image this job built is there).
     '--pull=false',
     '--quiet',
