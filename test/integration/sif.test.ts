@@ -2,13 +2,14 @@
 // ORAS push stores one, then looked at with siftool and its runscript run from the unpacked squashfs. Apptainer itself
 // is not installable here: the files are checked against what its SIF library and runscript write.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS } from '../../src/report/messages.js';
+import { dockerEnv, runscript } from '../../src/sif/singularity-d.js';
 import { createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
@@ -66,7 +67,7 @@ describe('--sif', () => {
     const order = services.mqtt.messages
       .filter((m) => m.topic.endsWith('/image_builder') && m.json().state === 'started')
       .map((m) => m.json().phase);
-    expect(order.slice(-3)).toEqual(['build', 'convert', 'push']);
+    expect(order.slice(-4)).toEqual(['build', 'imports', 'convert', 'push']);
     const status = (await services.mqtt.waitFor((m) => m.topic.endsWith('/image_builder/status'))).json();
     expect(Object.keys(status.durations_ms)).toContain('convert');
     await services.observer.waitFor((line) => line.includes('[sif-build] convert done'));
@@ -125,11 +126,20 @@ describe('--sif', () => {
     expect(dumped.exitCode).toBe(0);
     const unpacked = await tool('unsquashfs', ['-no-progress', '-d', root, squashfs]);
     expect(unpacked.exitCode, unpacked.all).toBe(0);
-    const labels = JSON.parse(await readFile(join(root, '.singularity.d', 'labels.json'), 'utf8'));
+    // /.singularity.d made from the config of the image that was pushed, not from one of its own.
+    const { config } = await services.registry.getImageConfig('hpc/numpy-regression/learner', repo.sha);
+    const singularityD = (path: string) => readFile(join(root, '.singularity.d', path), 'utf8');
+    const labels = JSON.parse(await singularityD('labels.json'));
+    expect(labels).toEqual(config.Labels);
     expect(labels['org.opencontainers.image.revision']).toBe(repo.sha);
-    const env = await readFile(join(root, '.singularity.d', 'env', '10-docker2singularity.sh'), 'utf8');
+    expect(await singularityD('runscript')).toBe(runscript(config.Entrypoint ?? [], config.Cmd ?? []));
+    const env = await singularityD('env/10-docker2singularity.sh');
+    expect(env).toBe(dockerEnv(config.Env ?? []));
     expect(env).toContain("export PATH='/opt/venv/bin:");
     expect(env).toContain('export FLOPS_REPO_DIR="${FLOPS_REPO_DIR:-"/app"}"');
+    // The image's files with their owners: the repo is the FLOps user's, the WORKDIR holds the manager's main.py.
+    expect((await stat(join(root, 'app'))).uid).toBe(10001);
+    expect((await stat(join(root, config.WorkingDir ?? '/nowhere', 'main.py'))).isFile()).toBe(true);
     // As `apptainer run` does: the environment scripts, then the runscript; the learner without arguments shows usage.
     const run = await tool('chroot', [root, '/.singularity.d/actions/run']);
     expect(run.exitCode).toBe(2);
