@@ -20,9 +20,11 @@ export interface ConvertInput {
   readonly targets: Readonly<Partial<Record<ImageRole, ImageTarget>>>;
 }
 
-/** Every SIF made, one per image and platform. */
+/** Every SIF made, one per image and platform, and the targets (labels) they were made with. */
 export interface ConvertResult {
   readonly files: readonly SifFile[];
+  /** Push tags the images with these, so that an image and its SIF carry the same labels (the same `created`). */
+  readonly targets: ConvertInput['targets'];
 }
 
 export const convertPhase: PhaseBehaviour<ConvertResult> = {
@@ -79,5 +81,5 @@ export async function convert(job: Job, input: ConvertInput, log: Logger): Promi
       files.push({ role, platform, name, file, size, repository: target.repository, tag });
     }
   }
-  return { files };
+  return { files, targets: input.targets };
 }

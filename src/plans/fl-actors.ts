@@ -86,7 +86,8 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
           {
             context: need(done.inject, 'inject'),
             built: need(done.build, 'build'),
-            targets: targetsOf(job, done),
+            // The SIFs' labels when convert made SIFs: the image and its SIF are labelled alike.
+            targets: done.convert?.targets ?? targetsOf(job, done),
             sifs: done.convert?.files,
           },
           log,

@@ -99,7 +99,8 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
           {
             context: need(done.inject, 'inject'),
             built: need(done.build, 'build'),
-            targets: targetsOf(job, done),
+            // The SIFs' labels when convert made SIFs: the image and its SIF are labelled alike.
+            targets: done.convert?.targets ?? targetsOf(job, done),
             sifs: done.convert?.files,
           },
           log,
