@@ -3,8 +3,8 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { type ImageManifest, MEDIA_TYPES } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
-import { type ImageManifest, MEDIA_TYPES } from './oci.js';
 import type { ImageRole } from './role-images.js';
 
 /** The media types Apptainer's ORAS push and pull use. */

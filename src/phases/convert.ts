@@ -73,7 +73,6 @@ export async function convert(job: Job, input: ConvertInput, log: Logger): Promi
           file,
         },
         job.signal,
-        job.config.phaseTimeoutsMs.convert,
       );
       const { size } = await stat(file);
       const tag = sifTag(target.tag, architecture, several);

@@ -6,11 +6,11 @@ import { mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PhaseError } from '../errors.js';
 import type { WrittenLayer } from '../images/layer.js';
-import type { ImageConfig } from '../images/oci.js';
 import type { Job } from '../job.js';
 import type { PlatformInfo } from '../platforms.js';
+import type { ImageConfig } from '../tables/oci.js';
 import { run } from '../tools/exec.js';
-import { sifArch, siftoolAddArgs } from './sif-args.js';
+import { MKSQUASHFS_OPTIONS, sifArch, siftoolAddArgs } from './sif-args.js';
 import { deffile, inspectMetadata, singularityEntries } from './singularity-d.js';
 
 /** The launch script at the start of every SIF Apptainer writes (32 bytes with its padding). */
@@ -30,23 +30,23 @@ export interface SifSource {
   readonly file: string;
 }
 
-// Extracts the builder's layers over the dependency image's root, adds /.singularity.d and squashes it all; run where
-// buildah's mounts are visible (root, or buildah unshare), so owners stay as the image has them.
+// Extracts the builder's layers over the dependency image's mounted root, adds /.singularity.d and squashes it all, so
+// that owners stay as the image has them. A shell script: tar, cp and mksquashfs take the root as an argument, and its
+// path is known only where buildah mounted it (as root, or inside buildah unshare), from $FLOPS_SIF_ROOT.
 const SQUASH_SCRIPT = `set -e
-ctr="$1"; staging="$2"; out="$3"; shift 3
-root=$(buildah mount "$ctr")
-trap 'buildah umount "$ctr" >/dev/null' EXIT
-for layer in "$@"; do tar -xzpf "$layer" -C "$root" --same-owner --numeric-owner; done
-cp -a "$staging/." "$root/"
-mksquashfs "$root" "$out" -noappend -comp gzip -no-progress -quiet`;
+staging="$1"; out="$2"; shift 2
+for layer in "$@"; do tar -xzpf "$layer" -C "$FLOPS_SIF_ROOT" --same-owner --numeric-owner; done
+cp -a "$staging/." "$FLOPS_SIF_ROOT/"
+mksquashfs "$FLOPS_SIF_ROOT" "$out" ${MKSQUASHFS_OPTIONS.join(' ')}`;
 
 /** Makes the SIF of one image at `source.file`. */
-export async function makeSif(job: Job, source: SifSource, signal: AbortSignal, timeoutMs: number): Promise<void> {
+export async function makeSif(job: Job, source: SifSource, signal: AbortSignal): Promise<void> {
   const arch = sifArch(source.platform.architecture);
   if (arch === undefined) {
     throw new PhaseError('CONVERT_FAILED', `SIF has no architecture code for ${source.platform.platform}`);
   }
-  const call = { signal, timeoutMs };
+  // The phase's time limit arrives through the signal.
+  const call = { signal };
   const work = `${source.file}.parts`;
   await mkdir(work, { recursive: true });
   const { stdout } = await job.buildah.runOr(
@@ -63,8 +63,9 @@ export async function makeSif(job: Job, source: SifSource, signal: AbortSignal, 
     const staging = join(work, 'root');
     await writeRootEntries(staging, config);
     const squashfs = join(work, 'rootfs.squashfs');
+    const layers = source.layers.map((layer) => layer.file);
     await job.buildah
-      .runWithMounts(SQUASH_SCRIPT, [container, staging, squashfs, ...source.layers.map((layer) => layer.file)], call)
+      .runMounted(container, 'FLOPS_SIF_ROOT', ['sh', '-c', SQUASH_SCRIPT, 'sh', staging, squashfs, ...layers], call)
       .catch((error: unknown) => {
         throw new PhaseError(
           'CONVERT_FAILED',
@@ -133,12 +134,8 @@ async function writeLaunchScript(file: string): Promise<void> {
   }
 }
 
-async function siftool(
-  job: Job,
-  args: readonly string[],
-  call: { signal: AbortSignal; timeoutMs: number },
-): Promise<void> {
-  await run('siftool', args, { cwd: job.workdir, env: job.config.toolEnv, ...call }).catch((error: unknown) => {
+async function siftool(job: Job, args: readonly string[], call: { signal: AbortSignal }): Promise<void> {
+  await run('siftool', args, { cwd: job.workdir, env: job.toolEnv, ...call }).catch((error: unknown) => {
     throw new PhaseError('CONVERT_FAILED', `siftool ${args[0] ?? ''} failed: ${tail(error)}`, { cause: error });
   });
 }

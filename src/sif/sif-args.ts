@@ -32,10 +32,8 @@ export function sifArch(architecture: string): number | undefined {
   return SIF_ARCH[architecture];
 }
 
-/** `mksquashfs ROOT FILE`: a fresh file, gzip (what every Apptainer reads), owners and times as they are. */
-export function mksquashfsArgs(root: string, file: string): string[] {
-  return [root, file, '-noappend', '-comp', 'gzip', '-no-progress', '-quiet'];
-}
+/** mksquashfs's options after ROOT FILE: a fresh file, gzip (what every Apptainer reads), owners and times as they are. */
+export const MKSQUASHFS_OPTIONS = Object.freeze(['-noappend', '-comp', 'gzip', '-no-progress', '-quiet']);
 
 /** `siftool add` of one object into the SIF: the definition, the inspect metadata, or the root filesystem. */
 export function siftoolAddArgs(

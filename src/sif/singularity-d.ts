@@ -1,7 +1,7 @@
 // What Apptainer writes into the root of an image it makes from an OCI image: /.singularity.d with the runscript made
 // from ENTRYPOINT and CMD, the environment from ENV, the labels from the labels, and the links its actions use.
 
-import type { ImageConfig } from '../images/oci.js';
+import type { ImageConfig } from '../tables/oci.js';
 
 /** A file or link under the image's root. */
 export type RootEntry =

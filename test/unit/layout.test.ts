@@ -67,6 +67,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tools/'],
   ['job.ts', 'setup.ts', 'preflight/', 'leftovers.ts'],
   ['images/'],
+  ['sif/'],
   ['resolve/'],
   ['imports/'],
   ['context/'],
