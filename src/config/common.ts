@@ -20,6 +20,7 @@ import {
   DEFAULT_PYTHON_VERSIONS,
 } from './defaults.js';
 import type { OptionValues } from './options.js';
+import { readS3Settings, type S3Settings, s3Secrets } from './s3.js';
 import {
   BUILD_ENV_PASSTHROUGH,
   keepCount,
@@ -82,6 +83,8 @@ export interface CommonConfig {
   readonly qemuDir: string | undefined;
   /** Where the installer's downloads outlive the job (`--download-cache`); undefined: in the job's own folder. */
   readonly downloadCache: string | undefined;
+  /** S3's endpoint and credentials, for s3:// sources and models (the standard AWS variables). */
+  readonly s3: S3Settings;
 }
 
 /** The common part as read, before a plan's reader adds its own secrets and names the plan. */
@@ -136,6 +139,7 @@ export function readCommon(
   );
   const phaseTimeoutsS = parsePhaseTimeouts(form.plan, values['phase-timeout'], env.FLOPS_PHASE_TIMEOUTS, problems);
 
+  const s3 = readS3Settings(env, problems);
   const username = nonEmpty(env.REGISTRY_USERNAME);
   const password = nonEmpty(env.REGISTRY_PASSWORD);
   if ((username === undefined) !== (password === undefined)) {
@@ -172,7 +176,7 @@ export function readCommon(
     caCertFile,
     registryCredentials: username !== undefined && password !== undefined ? { username, password } : undefined,
     buildEnv,
-    secretValues: [password].filter((value): value is string => value !== undefined),
+    secretValues: [password, ...s3Secrets(s3)].filter((value): value is string => value !== undefined),
     secretUrls: Object.values(buildEnv),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? 'info',
     phaseTimeoutsMs: Object.fromEntries(
@@ -188,6 +192,7 @@ export function readCommon(
     ),
     qemuDir: nonEmpty(env.FLOPS_QEMU_DIR),
     downloadCache: downloadCache === undefined ? undefined : resolve(downloadCache),
+    s3,
     hostEnv: Object.fromEntries(
       Object.entries(env).filter(
         (entry): entry is [string, string] => TOOL_ENV_NAMES.test(entry[0]) && entry[1] !== undefined,

@@ -115,7 +115,11 @@ export const OPTIONS = [
   },
   { name: 'force', type: 'boolean', help: 'build even when the images already exist' },
   { name: 'result-file', type: 'string', value: 'FILE', help: 'also write the outcome as JSON to FILE' },
-  { name: 'allow-file-url', type: 'boolean', help: 'accept file:// repo URLs (local testing)' },
+  {
+    name: 'allow-file-url',
+    type: 'boolean',
+    help: 'accept file:// and dir:// repo URLs (a folder the builder can see: local testing, a mounted volume)',
+  },
   { name: 'submodules', type: 'boolean', help: "also fetch the repo's submodules (default: not fetched)" },
   {
     name: 'max-repo-mb',

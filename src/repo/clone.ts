@@ -1,20 +1,105 @@
-// Cloning the repo a plan builds from, and a failed clone told apart for people: shared by fl_actors and training.
+// Fetching the repo a plan builds from (a git clone, a folder's copy or an archive's download), and a failed clone
+// told apart for people: shared by fl_actors and training.
 
 import { join } from 'node:path';
 import type { FlActorsConfig, TrainingConfig } from '../config/config.js';
 import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
+import type { Logger } from '../report/logger.js';
+import {
+  archiveTag,
+  copySource,
+  downloadArchive,
+  type FetchedSource,
+  type SourceOptions,
+  unpackSource,
+} from '../sources/fetch-source.js';
+import { SourceError } from '../sources/source-error.js';
+import type { RepoUrl } from '../tables/repo-url.js';
 import { classifyCloneError, cloneRepo } from '../tools/git.js';
 
-/** A job of a plan that builds from a git repo. */
+/** A job of a plan that builds from a repo. */
 export type RepoJob = Job<FlActorsConfig | TrainingConfig>;
 
-/** Clones the repo at the asked ref into the job's folder; returns the folder and the commit. */
-export async function cloneSource(job: RepoJob): Promise<{ repoDir: string; commitSha: string }> {
+/** The source as the plan's later phases see it, and the plan's images of it when the registry holds them. */
+export interface ClonedSource<E> {
+  readonly kind: RepoUrl['kind'];
+  readonly repoDir: string;
+  /** The commit's sha; for a folder or archive, its 40-hex tag (see sources/fetch-source.ts). */
+  readonly commitSha: string;
+  /** The commit's date; an archive's newest entry time; undefined for a folder (and an archive's skipped build). */
+  readonly commitDate: Date | undefined;
+  /** What `findExisting` found for the sha or tag; undefined on --dry-run. */
+  readonly existing: E | undefined;
+}
+
+/** How messages name what a source's tag stands for: "commit", "folder tag" or "archive tag". */
+export const tagWord = (kind: RepoUrl['kind']): string => (kind === 'git' ? 'commit' : `${kind} tag`);
+
+/**
+ * Fetches the job's source into its folder and asks `findExisting` for the plan's images of its sha or tag. An
+ * archive is named from its download and unpacked only when its images are missing.
+ */
+export async function cloneSource<E>(
+  job: RepoJob,
+  log: Logger,
+  findExisting: (tag: string) => Promise<E | undefined>,
+): Promise<ClonedSource<E>> {
+  const { repo, dryRun } = job.config;
+  const lookUp = (tag: string) => (dryRun ? Promise.resolve(undefined) : findExisting(tag));
+  if (repo.kind === 'git') {
+    const { repoDir, sha, date } = await cloneGit(job);
+    return { kind: 'git', repoDir, commitSha: sha, commitDate: date, existing: await lookUp(sha) };
+  }
+  try {
+    return await fetchOther(job, { ...sourceOptions(job), repo }, log, lookUp);
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    throw new PhaseError(error.code, error.message, { cause: error });
+  }
+}
+
+/** A folder is copied, then named; an archive is named from its download, and unpacked only when it will be built. */
+async function fetchOther<E>(
+  job: RepoJob,
+  options: SourceOptions,
+  log: Logger,
+  lookUp: (tag: string) => Promise<E | undefined>,
+): Promise<ClonedSource<E>> {
+  let fetched: FetchedSource;
+  let unpack: (() => Promise<FetchedSource>) | undefined;
+  if (options.repo.kind === 'folder') {
+    fetched = await copySource({ ...options, repo: options.repo });
+  } else {
+    const { file, saved } = await downloadArchive({ ...options, repo: options.repo });
+    const tag = archiveTag(saved);
+    log.info({ bytes: saved.bytes, sha256: saved.sha256 }, 'Downloaded the archive');
+    fetched = { repoDir: join(job.workdir, 'repo'), tag, date: undefined };
+    unpack = () => unpackSource(options, file, tag);
+  }
+  const existing = await lookUp(fetched.tag);
+  if (existing === undefined && unpack !== undefined) fetched = await unpack();
+  const { repoDir, tag, date } = fetched;
+  return { kind: options.repo.kind, repoDir, commitSha: tag, commitDate: date, existing };
+}
+
+function sourceOptions(job: RepoJob): Omit<SourceOptions, 'repo'> {
+  const { config } = job;
+  return {
+    workdir: job.workdir,
+    limits: { maxBytes: config.maxRepoBytes, maxEntries: config.maxRepoFiles },
+    s3: config.s3,
+    extraCa: job.extraCa,
+    signal: job.signal,
+  };
+}
+
+/** Clones the repo at the asked ref into the job's folder; returns the folder, the commit and its date. */
+async function cloneGit(job: RepoJob): Promise<{ repoDir: string; sha: string; date: Date | undefined }> {
   const { config } = job;
   const repoDir = join(job.workdir, 'repo');
   try {
-    const commitSha = await cloneRepo({
+    const commit = await cloneRepo({
       url: config.repo.url,
       displayUrl: config.repo.display,
       dir: repoDir,
@@ -26,7 +111,7 @@ export async function cloneSource(job: RepoJob): Promise<{ repoDir: string; comm
       timeoutMs: config.phaseTimeoutsMs.clone,
       signal: job.signal,
     });
-    return { repoDir, commitSha };
+    return { repoDir, ...commit };
   } catch (error) {
     throw cloneError(error, job);
   }

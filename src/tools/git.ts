@@ -36,8 +36,8 @@ const GUARDED_VARIABLES = ['GIT_TERMINAL_PROMPT', 'GIT_ASKPASS'];
 
 const FULL_OR_SHORT_SHA = /^[0-9a-f]{7,40}$/i;
 
-/** Clones `url` at `ref` (branch, tag or commit) into `dir`; returns the full commit sha checked out. */
-export async function cloneRepo(options: CloneOptions): Promise<string> {
+/** Clones `url` at `ref` (branch, tag or commit) into `dir`; returns the full commit sha checked out and its date. */
+export async function cloneRepo(options: CloneOptions): Promise<{ sha: string; date: Date | undefined }> {
   const env: Record<string, string> = { ...options.env, GIT_TERMINAL_PROMPT: '0' };
   if (options.token) {
     const askpass = join(options.privateDir, 'git-askpass.sh');
@@ -65,7 +65,9 @@ export async function cloneRepo(options: CloneOptions): Promise<string> {
   if (isCommit) await repo.checkout(['--detach', options.ref as string]);
   if (options.submodules) await repo.subModule(['update', '--init', '--recursive', '--depth', '1']);
   await repo.remote(['set-url', 'origin', options.displayUrl]);
-  return (await repo.revparse(['HEAD'])).trim();
+  const sha = (await repo.revparse(['HEAD'])).trim();
+  const date = new Date((await repo.show(['-s', '--format=%cI', 'HEAD'])).trim());
+  return { sha, date: Number.isNaN(date.getTime()) ? undefined : date };
 }
 
 /** Classifies git's error text, so the message can say which of the usual problems it was. */

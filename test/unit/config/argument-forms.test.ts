@@ -235,3 +235,31 @@ describe('--help', () => {
     }
   });
 });
+
+describe('the new source forms in every argument form', () => {
+  const SOURCES = [
+    ['dir:///srv/projects/alice/mnist', 'folder'],
+    ['https://files.example.org/alice/mnist.tar.gz', 'archive'],
+    ['s3://ml-builds/alice/mnist.tgz', 'archive'],
+  ] as const;
+
+  it.each(SOURCES)("the first release's form reads %j as a %s", (url, kind) => {
+    const config = run([url, 'http://registry:5000', 'proj-1', 'broker', 'observer', '--allow-file-url']);
+    expect(config.repo).toMatchObject({ url, kind, owner: 'alice', name: 'mnist' });
+  });
+
+  it.each(SOURCES)("the manager's fl_actors form reads %j as a %s", (url, kind) => {
+    const argv = ['http://registry:5000', 'proj-1', 'broker', 'observer', 'fl_actors', url, 'sklearn'];
+    expect(run([...argv, '--allow-file-url']).repo).toMatchObject({ url, kind, owner: 'alice', name: 'mnist' });
+  });
+
+  it('refuses dir:// without --allow-file-url in either form, naming repo_url', () => {
+    const url = 'dir:///srv/projects/alice/mnist';
+    expect(problems([url, 'http://registry:5000', 'proj-1', 'broker', 'observer'])).toEqual([
+      expect.stringMatching(/^repo_url .*--allow-file-url/),
+    ]);
+    expect(problems(['http://registry:5000', 'proj-1', 'broker', 'observer', 'fl_actors', url, 'sklearn'])).toEqual([
+      expect.stringMatching(/^repo_url .*--allow-file-url/),
+    ]);
+  });
+});

@@ -33,7 +33,7 @@ function named(problem: string): string {
 describe('loadConfig: positional arguments', () => {
   it('reads 5 arguments with the default MQTT and observer ports', () => {
     const config = run(ARGS);
-    expect(config.repo).toEqual({ url: REPO, display: REPO, owner: 'Alice', name: 'MNIST' });
+    expect(config.repo).toEqual({ kind: 'git', url: REPO, display: REPO, owner: 'Alice', name: 'MNIST' });
     expect(config.registry).toEqual({ hostPort: 'registry:5000', tls: false, apiBase: 'http://registry:5000' });
     expect(config.projectId).toBe('proj-1');
     expect(config.mqtt).toEqual({ host: 'broker', port: DEFAULT_MQTT_PORT });
@@ -351,6 +351,7 @@ describe('loadConfig: environment', () => {
       REGISTRY_USERNAME: 'robot',
       REGISTRY_PASSWORD: 'pw-123456',
       PIP_INDEX_URL: 'https://u:p@x/simple',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'aws',
       XPATH: 'no',
     });
@@ -362,6 +363,43 @@ describe('loadConfig: environment', () => {
       BUILDAH_ISOLATION: 'chroot',
       STORAGE_DRIVER: 'vfs',
     });
+  });
+
+  it('reads S3 settings from the AWS variables, AWS_DEFAULT_REGION standing for AWS_REGION, and keeps them secret', () => {
+    const config = run(ARGS, {
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE1',
+      AWS_SECRET_ACCESS_KEY: 'secret-key-1',
+      AWS_SESSION_TOKEN: 'session-token-1',
+      AWS_DEFAULT_REGION: 'eu-central-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9000',
+    });
+    expect(config.s3).toEqual({
+      region: 'eu-central-1',
+      endpoint: 'http://127.0.0.1:9000',
+      credentials: { accessKeyId: 'AKIAEXAMPLE1', secretAccessKey: 'secret-key-1', sessionToken: 'session-token-1' },
+    });
+    expect(config.secrets).toEqual(expect.arrayContaining(['AKIAEXAMPLE1', 'secret-key-1', 'session-token-1']));
+    expect(config.hostEnv).not.toHaveProperty('AWS_SECRET_ACCESS_KEY');
+  });
+
+  it('prefers AWS_REGION and AWS_ENDPOINT_URL_S3, and signs for us-east-1 when no region is set', () => {
+    const both = run(ARGS, {
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-central-1',
+      AWS_ENDPOINT_URL_S3: 'http://s3.local:9000',
+      AWS_ENDPOINT_URL: 'http://other.local:9000',
+    });
+    expect(both.s3).toMatchObject({ region: 'eu-west-1', endpoint: 'http://s3.local:9000', credentials: undefined });
+    expect(run(ARGS, {}).s3).toEqual({ region: 'us-east-1', endpoint: undefined, credentials: undefined });
+  });
+
+  it('refuses half a key pair and an endpoint that is not a URL', () => {
+    expect(problems(ARGS, { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE1' })).toEqual([
+      expect.stringContaining('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'),
+    ]);
+    expect(problems(ARGS, { AWS_ENDPOINT_URL_S3: 'minio:9000' })).toEqual([
+      expect.stringContaining('AWS_ENDPOINT_URL'),
+    ]);
   });
 
   it('reads LOG_LEVEL', () => {

@@ -5,7 +5,7 @@ import type { RepoUrl } from '../../../src/tables/repo-url.js';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 
 function repo(owner: string, name: string): RepoUrl {
-  return { url: `https://host/${owner}/${name}`, display: `https://host/${owner}/${name}`, owner, name };
+  return { kind: 'git', url: `https://host/${owner}/${name}`, display: `https://host/${owner}/${name}`, owner, name };
 }
 
 describe('deriveImageNames', () => {

@@ -21,7 +21,14 @@ const config = run([
 const SHA = 'abc123';
 const images = deriveImageNames(config.repo, config.registry.hostPort, SHA);
 
-const clone: PhaseResults['clone'] = { repoDir: '/w/repo', commitSha: SHA, images, existing: undefined };
+const clone: PhaseResults['clone'] = {
+  kind: 'git',
+  repoDir: '/w/repo',
+  commitSha: SHA,
+  commitDate: undefined,
+  images,
+  existing: undefined,
+};
 const patch: PhaseResults['patch'] = {
   python: '3.11',
   baseImage: 'base:3.11',

@@ -17,7 +17,7 @@ describe('parseRepoUrl', () => {
     ['https://token@github.com/alice/mnist', 'https://github.com/alice/mnist', 'alice', 'mnist'],
     ['https://github.com/alice/my%20repo', 'https://github.com/alice/my%20repo', 'alice', 'my repo'],
   ])('%j → display %j, owner %j, name %j', (text, display, owner, name) => {
-    expect(parseRepoUrl(text, false)).toEqual({ url: text, display, owner, name });
+    expect(parseRepoUrl(text, false)).toEqual({ kind: 'git', url: text, display, owner, name });
   });
 
   it.each([
@@ -25,7 +25,7 @@ describe('parseRepoUrl', () => {
     ['file:///srv/repos/alice/mnist.git/', 'alice', 'mnist'],
   ])('accepts %j only when file URLs are allowed', (text, owner, name) => {
     expect(typeof parseRepoUrl(text, false)).toBe('string');
-    expect(parseRepoUrl(text, true)).toEqual({ url: text, display: text, owner, name });
+    expect(parseRepoUrl(text, true)).toEqual({ kind: 'git', url: text, display: text, owner, name });
   });
 
   it.each([
@@ -51,6 +51,74 @@ describe('parseRepoUrl', () => {
 
   it('refuses ".." in a file URL even when file URLs are allowed', () => {
     expect(typeof parseRepoUrl('file:///srv/../etc/alice/mnist', true)).toBe('string');
+  });
+});
+
+describe('parseRepoUrl: folders and archives', () => {
+  it.each([
+    [
+      'dir:///srv/projects/Alice/MNIST',
+      { kind: 'folder', path: '/srv/projects/Alice/MNIST', owner: 'Alice', name: 'MNIST' },
+    ],
+    ['dir:///mnt/alice/mnist/', { kind: 'folder', path: '/mnt/alice/mnist', owner: 'alice', name: 'mnist' }],
+  ])('%j is a folder, only with --allow-file-url', (text, expected) => {
+    expect(parseRepoUrl(text, false)).toContain('--allow-file-url');
+    expect(parseRepoUrl(text, true)).toEqual({ ...expected, url: text, display: text });
+  });
+
+  it.each([
+    ['https://files.example.org/alice/mnist.tar.gz', 'alice', 'mnist'],
+    ['https://files.example.org/x/alice/MNIST-v2.tgz', 'alice', 'MNIST-v2'],
+    ['http://127.0.0.1:8080/alice/mnist.TAR.GZ', 'alice', 'mnist'],
+    ['https://codehost.example/alice/mnist/archive/refs/heads/main.tar.gz', 'heads', 'main'],
+  ])('%j is an archive over HTTP named %s/%s', (text, owner, name) => {
+    expect(parseRepoUrl(text, false)).toEqual({
+      kind: 'archive',
+      transport: 'http',
+      url: text,
+      display: text,
+      owner,
+      name,
+    });
+  });
+
+  it('shows an archive URL without its credentials', () => {
+    expect(parseRepoUrl('https://user:secret1@files.example.org/alice/mnist.tgz', false)).toMatchObject({
+      display: 'https://files.example.org/alice/mnist.tgz',
+      kind: 'archive',
+    });
+  });
+
+  it.each([
+    ['s3://ml-builds/projects/alice/mnist.tar.gz', 'projects/alice/mnist.tar.gz', 'alice', 'mnist'],
+    ['s3://ml-builds/alice/context.tgz', 'alice/context.tgz', 'alice', 'context'],
+    ['s3://team-alice/context.tar.gz', 'context.tar.gz', 'team-alice', 'context'],
+  ])('%j is an S3 archive, key %j, named %s/%s', (text, key, owner, name) => {
+    expect(parseRepoUrl(text, false)).toEqual({
+      kind: 'archive',
+      transport: 's3',
+      bucket: text.slice(5, text.indexOf('/', 5)),
+      key,
+      url: text,
+      display: text,
+      owner,
+      name,
+    });
+  });
+
+  it.each([
+    ['dir://relative/alice/mnist', 'absolute'],
+    ['dir:///srv/../etc/alice/mnist', '..'],
+    ['dir:///mnist', '<owner>/<repo>'],
+    ['s3://ml-builds/alice/mnist.zip', '.tar.gz'],
+    ['s3://ml-builds/alice/mnist', '.tar.gz'],
+    ['s3://Bad_Bucket/alice/mnist.tar.gz', 'bucket'],
+    ['s3://ml-builds/alice/../mnist.tar.gz', '..'],
+    ['s3://user@ml-builds/alice/mnist.tar.gz', 'bucket'],
+    ['https://files.example.org/mnist.tar.gz', '<owner>/<name>.tar.gz'],
+    ['https://files.example.org/alice/.tar.gz', '<owner>/<name>.tar.gz'],
+  ])('refuses %j, saying %j', (text, says) => {
+    expect(parseRepoUrl(text, true)).toContain(says);
   });
 });
 
