@@ -18,10 +18,12 @@ export interface HttpDownload {
   readonly signal: AbortSignal;
 }
 
-// Three tries, 1 then 2 s apart, each connecting within 8 s: an unreachable server fails within 30 s.
+// Three tries, 1 then 2 s apart, each connecting and hearing back within 8 s: a server that is unreachable, or
+// reachable but silent, fails within 30 s. Once the body flows, a pause of 30 s ends it.
 const RETRY = { retries: 2, factor: 2, minTimeout: 1000, maxTimeout: 2000, randomize: false } as const;
 const CONNECT_TIMEOUT_MS = 8000;
-const READ_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 8000;
+const BODY_TIMEOUT_MS = 30_000;
 
 /** Downloads the archive at `url` into `file`. */
 export async function downloadHttpArchive(options: HttpDownload): Promise<SavedArchive> {
@@ -37,8 +39,8 @@ export async function downloadHttpArchive(options: HttpDownload): Promise<SavedA
       ca: options.extraCa ? [...rootCertificates, options.extraCa] : undefined,
       timeout: CONNECT_TIMEOUT_MS,
     },
-    headersTimeout: READ_TIMEOUT_MS,
-    bodyTimeout: READ_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    bodyTimeout: BODY_TIMEOUT_MS,
   });
   const attempt = async (): Promise<SavedArchive> => {
     let response: Awaited<ReturnType<typeof request>>;

@@ -18,17 +18,20 @@ export interface S3Download {
   readonly signal: AbortSignal;
 }
 
-// Three attempts, each connecting within 6 s: an unreachable endpoint fails within 30 s with the SDK's backoff.
+// Three attempts, each connecting within 5 s and hearing back within 8 s, and an answer within 25 s in all: an
+// endpoint that is unreachable, or reachable but silent, fails within 30 s.
 const MAX_ATTEMPTS = 3;
-const CONNECT_TIMEOUT_MS = 6000;
-const REQUEST_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 5000;
+const REQUEST_TIMEOUT_MS = 8000;
+const ANSWER_WITHIN_MS = 25_000;
 
 /** A client for the settings; the caller destroys it. */
 export function s3Client(settings: S3Settings, extraCa: string | undefined): S3Client {
   return new S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    // A copy: the SDK marks the object it is given, and the config is frozen.
+    ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
     maxAttempts: MAX_ATTEMPTS,
     // S3-compatible servers do not all speak the checksums the SDK adds by default since early 2025.
     requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -45,17 +48,32 @@ export function s3Client(settings: S3Settings, extraCa: string | undefined): S3C
 export async function downloadS3Archive(options: S3Download): Promise<SavedArchive> {
   const client = s3Client(options.settings, options.extraCa);
   const object = `s3://${options.bucket}/${options.key}`;
+  const answer = new AbortController();
+  const timer = setTimeout(() => answer.abort(), ANSWER_WITHIN_MS);
   try {
+    const abortSignal = AbortSignal.any([options.signal, answer.signal]);
     const response = await client
-      .send(new GetObjectCommand({ Bucket: options.bucket, Key: options.key }), { abortSignal: options.signal })
+      .send(new GetObjectCommand({ Bucket: options.bucket, Key: options.key }), { abortSignal })
       .catch((error: unknown) => {
+        if (options.signal.aborted) throw error;
+        if (answer.signal.aborted) throw silent(object, options.settings, error);
         throw s3Error(error, object, options.settings);
-      });
+      })
+      .finally(() => clearTimeout(timer));
     if (response.Body === undefined) throw new SourceError('S3_OBJECT_NOT_FOUND', `${object} has no content`);
     return await saveStream(response.Body as Readable, options.file, options.maxBytes, options.signal);
   } finally {
     client.destroy();
   }
+}
+
+function silent(object: string, settings: S3Settings, cause: unknown): SourceError {
+  const where = settings.endpoint ? ` at ${settings.endpoint}` : '';
+  return new SourceError(
+    'S3_UNREACHABLE',
+    `S3${where} did not answer for ${object} within ${ANSWER_WITHIN_MS / 1000} s; check AWS_ENDPOINT_URL_S3 and the network`,
+    { cause },
+  );
 }
 
 /** Says which of the usual S3 failures it was, naming the object (and the endpoint, never the key). */

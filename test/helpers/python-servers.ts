@@ -78,6 +78,18 @@ export async function logModels(server: MlflowServer): Promise<{ sklearn: string
   return { sklearn: run('sklearn'), pyfunc: run('pyfunc') };
 }
 
+/** An S3-compatible server (moto) that checks keys, with the one key pair it knows. */
+export interface S3Server extends PythonServer {
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/** Starts moto's S3 server on a free port; the first start installs it. */
+export async function startS3Server(): Promise<S3Server> {
+  const server = await startServer('S3 server', 's3_server.py', [], 'http', 300_000);
+  const [, accessKeyId = '', secretAccessKey = ''] = /^key (\S+) (\S+)$/m.exec(server.process.outputTail()) ?? [];
+  return { ...server, credentials: { accessKeyId, secretAccessKey } };
+}
+
 /** Writes `rows` rows of MNIST- or CIFAR-shaped data under `tag`, as FLOps' mock data provider stores them. */
 export async function makeDatasets(
   dataDir: string,

@@ -2,14 +2,15 @@
 
 moto[server] runs from a virtual environment made once and cached in
 ``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/moto-venv`` (by uv, which the
-test venv has), on 127.0.0.1. It keeps its buckets in memory, checks that a
-request is signed with a known key pair only when told to (the tests set
-``MOTO_...`` nothing: moto accepts any key, so a "wrong key" is tested against
-a bucket policy-free access check the server does support: see s3-sources).
+test venv has), on 127.0.0.1, keeping its buckets in memory. moto accepts any
+key unless told to check: here it is (INITIAL_NO_AUTH_ACTION_COUNT), and the
+first requests make an IAM user with a key pair allowed everything in S3, so
+that a wrong key is refused as AWS refuses it.
 
 Usage: python s3_server.py --port N
-Prints ``ready <port>`` once the server answers (port 0 picks a free one);
-SIGTERM or SIGINT stops the server and exits 0.
+Prints ``key <access key id> <secret access key>``, then ``ready <port>`` once
+the server checks keys (port 0 picks a free one); SIGTERM or SIGINT stops the
+server and exits 0.
 """
 
 from __future__ import annotations
@@ -30,6 +31,18 @@ from types import FrameType
 from typing import Optional
 
 PINS = ("moto[server]==5.1.18",)
+# The requests that make the user, its key and its policy, before keys are checked.
+SETUP_ACTIONS = 3
+SETUP = """
+import sys, json, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1",
+                   aws_access_key_id="setup", aws_secret_access_key="setup")
+iam.create_user(UserName="flops")
+key = iam.create_access_key(UserName="flops")["AccessKey"]
+policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+iam.put_user_policy(UserName="flops", PolicyName="all", PolicyDocument=json.dumps(policy))
+print(key["AccessKeyId"], key["SecretAccessKey"])
+"""
 START_TIMEOUT_SECONDS = 60.0
 
 
@@ -76,9 +89,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     port = args.port or free_port()
+    venv = moto_venv()
+    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_ACTIONS)}
     server = subprocess.Popen(
-        [str(moto_venv() / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        start_new_session=True,
+        [str(venv / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        start_new_session=True,  # its own process group, stopped as one
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
     stopping = []
@@ -103,6 +121,16 @@ def main() -> int:
             server.wait()
             return 1
         time.sleep(0.2)
+    made = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", SETUP, f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=False,
+    )
+    if made.returncode != 0:
+        print(f"making the S3 user failed: {made.stderr}", file=sys.stderr)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+        return 1
+    print(f"key {made.stdout.strip()}", flush=True)
     print(f"ready {port}", flush=True)
     status = server.wait()
     return 0 if stopping else status
