@@ -19,6 +19,7 @@ import {
   DEFAULT_PLATFORMS,
   DEFAULT_PYTHON_VERSIONS,
 } from './defaults.js';
+import { parseLabels } from './labels.js';
 import type { OptionValues } from './options.js';
 import { readS3Settings, type S3Settings, s3Secrets } from './s3.js';
 import {
@@ -83,6 +84,8 @@ export interface CommonConfig {
   readonly qemuDir: string | undefined;
   /** Where the installer's downloads outlive the job (`--download-cache`); undefined: in the job's own folder. */
   readonly downloadCache: string | undefined;
+  /** `--label KEY=VALUE`: added to every image the job names; never one of the builder's own keys. */
+  readonly labels: Readonly<Record<string, string>>;
   /** S3's endpoint and credentials, for s3:// sources and models (the standard AWS variables). */
   readonly s3: S3Settings;
 }
@@ -140,6 +143,7 @@ export function readCommon(
   const phaseTimeoutsS = parsePhaseTimeouts(form.plan, values['phase-timeout'], env.FLOPS_PHASE_TIMEOUTS, problems);
 
   const s3 = readS3Settings(env, problems);
+  const labels = parseLabels(values.label, problems);
   const username = nonEmpty(env.REGISTRY_USERNAME);
   const password = nonEmpty(env.REGISTRY_PASSWORD);
   if ((username === undefined) !== (password === undefined)) {
@@ -192,6 +196,7 @@ export function readCommon(
     ),
     qemuDir: nonEmpty(env.FLOPS_QEMU_DIR),
     downloadCache: downloadCache === undefined ? undefined : resolve(downloadCache),
+    labels,
     s3,
     hostEnv: Object.fromEntries(
       Object.entries(env).filter(

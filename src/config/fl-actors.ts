@@ -18,6 +18,8 @@ export interface RepoSource {
   /** The repo's working tree (without `.git`) may hold at most this many bytes and files. */
   readonly maxRepoBytes: number;
   readonly maxRepoFiles: number;
+  /** `--ignore PATTERN`: .dockerignore lines applied after the repo's own. */
+  readonly ignore: readonly string[];
 }
 
 /** The fl_actors plan: the learner and aggregator images of an ML repo. */
@@ -33,6 +35,17 @@ export function readRepo(text: string, values: OptionValues, problems: string[])
   if (typeof repo !== 'string') return repo;
   problems.push(`repo_url "${text}": ${repo}`);
   return undefined;
+}
+
+/** The `--ignore` patterns; a line .dockerignore would read otherwise (several lines, a comment) is refused. */
+function ignorePatterns(given: OptionValues['ignore'], problems: string[]): readonly string[] {
+  const patterns = Array.isArray(given) ? (given as readonly string[]) : [];
+  for (const pattern of patterns) {
+    if (pattern.trim() === '' || /[\r\n]/.test(pattern) || pattern.startsWith('#')) {
+      problems.push(`--ignore "${pattern}": expected one .dockerignore pattern, such as data/ or **/*.ckpt`);
+    }
+  }
+  return patterns;
 }
 
 /** Reads the rest of fl_actors; undefined when a problem leaves nothing to build. */
@@ -93,5 +106,6 @@ export function readRepoSource(
     submodules: values.submodules === true,
     maxRepoBytes: maxRepoMb * 1024 * 1024,
     maxRepoFiles,
+    ignore: ignorePatterns(values.ignore, problems),
   };
 }

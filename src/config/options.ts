@@ -116,6 +116,20 @@ export const OPTIONS = [
   { name: 'force', type: 'boolean', help: 'build even when the images already exist' },
   { name: 'result-file', type: 'string', value: 'FILE', help: 'also write the outcome as JSON to FILE' },
   {
+    name: 'label',
+    type: 'string',
+    multiple: true,
+    value: 'KEY=VALUE',
+    help: 'add this label to every image the job names (learner, aggregator, serving image, trainer), repeatable',
+  },
+  {
+    name: 'ignore',
+    type: 'string',
+    multiple: true,
+    value: 'PATTERN',
+    help: "leave files matching PATTERN (.dockerignore syntax) out of the images, on top of the repo's .dockerignore; repeatable",
+  },
+  {
     name: 'allow-file-url',
     type: 'boolean',
     help: 'accept file:// and dir:// repo URLs (a folder the builder can see: local testing, a mounted volume)',

@@ -14,6 +14,7 @@ const FL_ACTORS_ONLY: readonly OptionName[] = [
   'max-repo-mb',
   'max-repo-files',
   'ml-model-flavor',
+  'ignore',
 ];
 
 /** The trained_model plan: the serving image of the model an MLflow run logged. */

@@ -12,9 +12,13 @@ export interface CopyReport {
   readonly escapingLinks: readonly string[];
 }
 
-/** Copies `repoDir` to `targetDir`, applying `.dockerignore` the way a docker build would. */
-export async function copyRepo(repoDir: string, targetDir: string): Promise<CopyReport> {
-  const ignores = await readIgnoreRules(repoDir);
+/** Copies `repoDir` to `targetDir`, applying `.dockerignore` (then `extraIgnore`) the way a docker build would. */
+export async function copyRepo(
+  repoDir: string,
+  targetDir: string,
+  extraIgnore: readonly string[] = [],
+): Promise<CopyReport> {
+  const ignores = await readIgnoreRules(repoDir, extraIgnore);
   const root = await realpath(repoDir);
   const report = { files: 0, excluded: 0, escapingLinks: [] as string[] };
 

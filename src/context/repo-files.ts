@@ -24,11 +24,14 @@ export async function* repoFiles(repoDir: string, dir = repoDir): AsyncGenerator
   }
 }
 
-/** The repo's `.dockerignore` rules, as a test of repo-relative paths. */
-export async function readIgnoreRules(repoDir: string): Promise<(path: string) => boolean> {
+/** The repo's `.dockerignore` rules, then `extra` lines (`--ignore`), as a test of repo-relative paths. */
+export async function readIgnoreRules(
+  repoDir: string,
+  extra: readonly string[] = [],
+): Promise<(path: string) => boolean> {
   const rules = await readFile(join(repoDir, '.dockerignore'), 'utf8').catch(() => '');
   // The package is CommonJS: under NodeNext its factory is reached through `.default`.
-  const ignores = dockerignore.default().add(rules.split(/\r?\n/));
+  const ignores = dockerignore.default().add([...rules.split(/\r?\n/), ...extra]);
   return (path) => ignores.ignores(path);
 }
 

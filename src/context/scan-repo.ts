@@ -27,8 +27,12 @@ export const LFS_POINTER_PREFIX = 'version https://git-lfs.github.com/spec/v1';
 const LFS_POINTER_MAX_BYTES = 1024;
 
 /** Scans `repoDir` (never following links, never entering `.git`). */
-export async function scanRepo(repoDir: string, limits: RepoLimits): Promise<RepoScan> {
-  const ignored = await readIgnoreRules(repoDir);
+export async function scanRepo(
+  repoDir: string,
+  limits: RepoLimits,
+  extraIgnore: readonly string[] = [],
+): Promise<RepoScan> {
+  const ignored = await readIgnoreRules(repoDir, extraIgnore);
   const root = await realpath(repoDir);
   let files = 0;
   let bytes = 0;

@@ -12,12 +12,16 @@ import { depsRepository } from '../images/deps-image.js';
 import type { ImageNames } from '../images/image-names.js';
 import type { FlActorsJob } from '../job.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
-import type { PhaseBehaviour } from './phase.js';
+import { labelsSummary, type PhaseBehaviour } from './phase.js';
 
 /** The rendered context, and how much of the repo went into it. */
 export interface InjectResult extends ImageContext {
   readonly repoFiles: number;
   readonly excludedFiles: number;
+  /** `--ignore` patterns applied after the repo's .dockerignore. */
+  readonly ignore: readonly string[];
+  /** `--label` labels the images will carry. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** What inject renders: the clone, the image names, the dependency plan and its locks. */
@@ -32,9 +36,11 @@ export interface InjectInput {
 export const injectPhase: PhaseBehaviour<InjectResult, FlActorsConfig> = {
   failureCode: 'TEMPLATE_FAILED',
   describe: (result) => ({
-    summary: `build context rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore) for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}`,
+    summary: `build context rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore${result.ignore.length > 0 ? ` and --ignore ${result.ignore.join(' ')}` : ''}) for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}${labelsSummary(result.labels)}`,
     context_dir: result.contextDir,
     dependency_images: result.deps.flatMap((deps) => Object.values(deps.tags)),
+    ignore: [...result.ignore],
+    labels: { ...result.labels },
   }),
   skipRest: (_result, job) =>
     job.config.dryRun ? 'dry run: the build contexts are rendered, nothing is built or pushed' : undefined,
@@ -44,7 +50,7 @@ export const injectPhase: PhaseBehaviour<InjectResult, FlActorsConfig> = {
 export async function inject(job: FlActorsJob, input: InjectInput): Promise<InjectResult> {
   const contextDir = join(job.workdir, 'context');
   await mkdir(contextDir, { recursive: true });
-  const copied = await copyRepo(input.repoDir, join(contextDir, 'repo'));
+  const copied = await copyRepo(input.repoDir, join(contextDir, 'repo'), job.config.ignore);
   if (copied.escapingLinks.length > 0) {
     throw new PhaseError(
       'TEMPLATE_FAILED',
@@ -59,5 +65,11 @@ export async function inject(job: FlActorsJob, input: InjectInput): Promise<Inje
     depsRepository: depsRepository(input.images.path),
     env: job.config.flavor === undefined ? {} : { ML_MODEL_FLAVOR: job.config.flavor },
   });
-  return { ...context, repoFiles: copied.files, excludedFiles: copied.excluded };
+  return {
+    ...context,
+    repoFiles: copied.files,
+    excludedFiles: copied.excluded,
+    ignore: job.config.ignore,
+    labels: job.config.labels,
+  };
 }

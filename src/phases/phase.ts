@@ -5,6 +5,12 @@ import type { ErrorCode } from '../errors.js';
 import type { Job } from '../job.js';
 import type { PhaseEvent } from '../report/messages.js';
 
+/** `, labels a=b c=d` when --label gave any: the inject phases' summaries show them. */
+export function labelsSummary(labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+  return pairs.length > 0 ? `, labels ${pairs.join(' ')}` : '';
+}
+
 /** How a phase's failures are coded, how its result is described, and whether it ends the work early. */
 export interface PhaseBehaviour<T, C extends Config = Config> {
   /** The code of an unexpected failure inside this phase (one that is not a PhaseError). */

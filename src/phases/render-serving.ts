@@ -9,13 +9,17 @@ import { depsRepository } from '../images/deps-image.js';
 import type { TrainedModelImage } from '../images/image-names.js';
 import type { Job } from '../job.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
-import type { PhaseBehaviour } from './phase.js';
+import { labelsSummary, type PhaseBehaviour } from './phase.js';
 
-export const renderServingPhase: PhaseBehaviour<ImageContext> = {
+/** The serving context, and the `--label` labels the image will carry. */
+export type ServingContext = ImageContext & { readonly labels: Readonly<Record<string, string>> };
+
+export const renderServingPhase: PhaseBehaviour<ServingContext> = {
   failureCode: 'TEMPLATE_FAILED',
   describe: (result) => ({
-    summary: `build context rendered for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}`,
+    summary: `build context rendered for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}${labelsSummary(result.labels)}`,
     context_dir: result.contextDir,
+    labels: { ...result.labels },
   }),
   skipRest: (_result, job) =>
     job.config.dryRun ? 'dry run: the build context is rendered, nothing is built or pushed' : undefined,
@@ -31,11 +35,11 @@ export interface ServingInput {
 }
 
 /** Copies the model and renders the rest of the context. */
-export async function renderServing(job: Job, input: ServingInput): Promise<ImageContext> {
+export async function renderServing(job: Job, input: ServingInput): Promise<ServingContext> {
   const contextDir = join(job.workdir, 'context');
   await mkdir(contextDir, { recursive: true });
   await cp(input.modelDir, join(contextDir, 'model'), { recursive: true });
-  return writeImageContext(job, {
+  const context = await writeImageContext(job, {
     contextDir,
     plan: input.plan,
     locks: input.locks,
@@ -43,4 +47,5 @@ export async function renderServing(job: Job, input: ServingInput): Promise<Imag
     depsRepository: depsRepository(input.image.path),
     env: input.flavor === undefined ? {} : { ML_MODEL_FLAVOR: input.flavor },
   });
+  return { ...context, labels: job.config.labels };
 }

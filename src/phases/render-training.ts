@@ -13,12 +13,16 @@ import type { TrainerImage } from '../images/image-names.js';
 import type { Job } from '../job.js';
 import type { TrainingEntry } from '../repo/training-entry.js';
 import type { PlatformLock } from '../resolve/platform-lock.js';
-import type { PhaseBehaviour } from './phase.js';
+import { labelsSummary, type PhaseBehaviour } from './phase.js';
 
 /** The rendered context, and how much of the repo went into it. */
 export interface TrainingContext extends ImageContext {
   readonly repoFiles: number;
   readonly excludedFiles: number;
+  /** `--ignore` patterns applied after the repo's .dockerignore. */
+  readonly ignore: readonly string[];
+  /** `--label` labels the image will carry. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** What the trainer is made of. */
@@ -33,8 +37,10 @@ export interface TrainingInput {
 export const renderTrainingPhase: PhaseBehaviour<TrainingContext, TrainingConfig> = {
   failureCode: 'TEMPLATE_FAILED',
   describe: (result) => ({
-    summary: `build context rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore) for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}`,
+    summary: `build context rendered (${result.repoFiles} repo files, ${result.excludedFiles} left out by .dockerignore${result.ignore.length > 0 ? ` and --ignore ${result.ignore.join(' ')}` : ''}) for ${result.deps.map((deps) => deps.platform.platform).join(' and ')}${labelsSummary(result.labels)}`,
     context_dir: result.contextDir,
+    ignore: [...result.ignore],
+    labels: { ...result.labels },
   }),
   skipRest: (_result, job) =>
     job.config.dryRun ? 'dry run: the build context is rendered, nothing is built or pushed' : undefined,
@@ -44,7 +50,7 @@ export const renderTrainingPhase: PhaseBehaviour<TrainingContext, TrainingConfig
 export async function renderTraining(job: Job<TrainingConfig>, input: TrainingInput): Promise<TrainingContext> {
   const contextDir = join(job.workdir, 'context');
   await mkdir(contextDir, { recursive: true });
-  const copied = await copyRepo(input.repoDir, join(contextDir, 'repo'));
+  const copied = await copyRepo(input.repoDir, join(contextDir, 'repo'), job.config.ignore);
   if (copied.escapingLinks.length > 0) {
     throw new PhaseError(
       'TEMPLATE_FAILED',
@@ -59,5 +65,11 @@ export async function renderTraining(job: Job<TrainingConfig>, input: TrainingIn
     depsRepository: depsRepository(input.image.path),
     env: { FLOPS_TRAIN_ENTRY: input.entry.value },
   });
-  return { ...context, repoFiles: copied.files, excludedFiles: copied.excluded };
+  return {
+    ...context,
+    repoFiles: copied.files,
+    excludedFiles: copied.excluded,
+    ignore: job.config.ignore,
+    labels: job.config.labels,
+  };
 }

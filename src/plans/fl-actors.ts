@@ -123,6 +123,8 @@ function labelsOf(
   const plan = need(done.patch, 'patch');
   const lock = done.resolve?.locks[0];
   return {
+    // The user's first: config refuses the builder's own keys, and they would lose here anyway.
+    ...job.config.labels,
     ...imageLabels({
       sourceUrl: job.config.repo.display,
       revision: need(done.clone, 'clone').commitSha,

@@ -1,7 +1,6 @@
 // The trained_model plan: fetch → validate → patch → resolve → inject → build → push of the serving image.
 
 import type { TrainedModelConfig } from '../config/config.js';
-import type { ImageContext } from '../context/image-context.js';
 import { lockDigest } from '../deps/lock.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
@@ -13,7 +12,7 @@ import { type FetchResult, fetchModel, fetchModelPhase } from '../phases/fetch-m
 import { type PatchResult, patch, patchPhase } from '../phases/patch.js';
 import { type ImageTarget, type PushResult, push, pushPhase } from '../phases/push.js';
 import { type ModelResult, readModel, readModelPhase } from '../phases/read-model.js';
-import { renderServing, renderServingPhase } from '../phases/render-serving.js';
+import { renderServing, renderServingPhase, type ServingContext } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { platformNames } from '../platforms.js';
 import { phaseNames } from '../tables/phase-table.js';
@@ -25,7 +24,7 @@ export interface TrainedModelResults {
   validate: ModelResult;
   patch: PatchResult;
   resolve: ResolveResult;
-  inject: ImageContext;
+  inject: ServingContext;
   build: BuildResult;
   convert: ConvertResult;
   push: PushResult;
@@ -111,6 +110,7 @@ function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Rec
   const plan = need(done.patch, 'patch');
   const lock = done.resolve?.locks[0];
   return {
+    ...job.config.labels,
     ...imageLabels({
       sourceUrl: `${job.config.trackingUri.origin}/#/experiments/${done.fetch?.run?.experimentId ?? ''}/runs/${job.config.runId}`,
       revision: job.config.runId,

@@ -107,7 +107,7 @@ export function hasFile(repoDir: string, path: string): boolean {
 /** Refuses links out of the repo, a repo over the size limits, and Git LFS pointers where files should be. */
 async function checkRepoIsSafe(job: RepoJob, repoDir: string): Promise<void> {
   const { maxRepoBytes, maxRepoFiles } = job.config;
-  const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles });
+  const scan = await scanRepo(repoDir, { maxBytes: maxRepoBytes, maxFiles: maxRepoFiles }, job.config.ignore);
   if (scan.escapingLinks.length > 0) {
     throw new PhaseError(
       'REPO_LINK_ESCAPES',

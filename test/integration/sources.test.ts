@@ -4,7 +4,7 @@
 // job's work folder and printing no credential.
 
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phaseNames } from '../../src/plans/phase-table.js';
 import { MANAGER_TOPICS, progressTopic } from '../../src/report/messages.js';
 import { type ArchiveEntry, writeArchive } from '../helpers/archives.js';
+import { containerFrom, imageContains } from '../helpers/buildah.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import { type S3Server, startS3Server } from '../helpers/python-servers.js';
 import { type BuilderRun, runBuilder, startBuilder } from '../helpers/run-builder.js';
@@ -25,6 +26,7 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.
 const BUILD_TIMEOUT = 25 * 60_000;
 const PHASES = phaseNames('fl_actors');
 const BUCKET = 'flops-sources';
+const NOTES_MARKER = 'flops-notes-marker-4711';
 
 describe('sources beyond git', () => {
   let services: PipelineServices;
@@ -64,6 +66,9 @@ describe('sources beyond git', () => {
     tmp = await makeTempDir('sources');
     folder = join(tmp, 'projects', 'Alice', 'NumPy-Regression');
     await cp(EXAMPLE, folder, { recursive: true });
+    // Notes the folder build leaves out with --ignore; the archives' builds keep them.
+    await mkdir(join(folder, 'notes'));
+    await writeFile(join(folder, 'notes', 'meeting.txt'), `${NOTES_MARKER}\n`);
     await mkdir(join(tmp, 'served'));
     files = await startFileServer(join(tmp, 'served'));
     const client = s3Client();
@@ -90,8 +95,19 @@ describe('sources beyond git', () => {
   });
 
   /** Builds from `url`, checks the images, then runs again and checks that it skips. */
-  async function buildsThenSkips(url: string, tag: string, projectId: string, env: Record<string, string> = {}) {
-    const args = builderArgs(services, url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, '--allow-file-url']);
+  async function buildsThenSkips(
+    url: string,
+    tag: string,
+    projectId: string,
+    env: Record<string, string> = {},
+    options: readonly string[] = [],
+  ) {
+    const args = builderArgs(services, url, projectId, [
+      '--ca-cert',
+      MACHINE_CA_BUNDLE,
+      '--allow-file-url',
+      ...options,
+    ]);
     const first = await runBuilder(args, env, BUILD_TIMEOUT);
     expect(first.exitCode, first.stderr + first.stdout.slice(-4000)).toBe(0);
     const success = await outcome(projectId, MANAGER_TOPICS.success);
@@ -139,7 +155,32 @@ describe('sources beyond git', () => {
         ],
         { shell: false },
       );
-      await buildsThenSkips(`dir://${folder}`, stdout.trim(), 'src-folder');
+      const tag = stdout.trim();
+      const settings = ['--label', 'team=vision', '--label', 'com.example.cost-center=42', '--ignore', 'notes/'];
+      await buildsThenSkips(`dir://${folder}`, tag, 'src-folder', {}, settings);
+      const learner = `alice/numpy-regression/learner`;
+      expect(await services.registry.getConfigLabels(learner, tag)).toMatchObject({
+        team: 'vision',
+        'com.example.cost-center': '42',
+      });
+      expect(await services.registry.getConfigLabels('alice/numpy-regression/aggregator', tag)).toMatchObject({
+        team: 'vision',
+      });
+      const inject = forProject('src-folder')
+        .map((m) => m.json())
+        .find((event) => event.phase === 'inject' && event.state === 'done');
+      expect(inject.detail).toMatchObject({
+        ignore: ['notes/'],
+        labels: { team: 'vision', 'com.example.cost-center': '42' },
+      });
+      expect(inject.detail.summary).toContain('--ignore notes/');
+      const container = await containerFrom(`${services.registry.hostPort}/${learner}:${tag}`);
+      try {
+        expect(await imageContains(container.name, 'class ModelManager')).toBe(true);
+        expect(await imageContains(container.name, NOTES_MARKER)).toBe(false);
+      } finally {
+        await container.remove();
+      }
     },
     BUILD_TIMEOUT * 2,
   );
@@ -161,6 +202,13 @@ describe('sources beyond git', () => {
       ]);
       const tag = (await sha256(archive)).slice(0, 40);
       await buildsThenSkips(files.url('alice/numpy-regression.tar.gz'), tag, 'src-http');
+      // Without --ignore, the notes are in the image: the check above can fail.
+      const container = await containerFrom(`${services.registry.hostPort}/alice/numpy-regression/learner:${tag}`);
+      try {
+        expect(await imageContains(container.name, NOTES_MARKER)).toBe(true);
+      } finally {
+        await container.remove();
+      }
     },
     BUILD_TIMEOUT * 2,
   );

@@ -15,7 +15,7 @@ import { phaseNames } from '../../../src/tables/phase-table.js';
 
 const PHASES = phaseNames('fl_actors');
 
-import { ARGS, problems, run } from '../../helpers/load-config.js';
+import { ARGS, problems, run, runAny } from '../../helpers/load-config.js';
 
 const REPO = 'https://github.com/Alice/MNIST.git';
 const REGISTRY = 'http://registry:5000';
@@ -504,5 +504,46 @@ describe('loadConfig: the resolve phase', () => {
     ['FLOPS_PIP_VENV', { HOME: '/home/u', FLOPS_PIP_VENV: '/opt/pip-venv' }, '/opt/pip-venv'],
   ])("keeps pip's virtual environment where %s says", (_name, env, dir) => {
     expect(run(ARGS, env).pipVenv).toBe(dir);
+  });
+});
+
+describe('loadConfig: build settings', () => {
+  it('reads repeated --label KEY=VALUE and --ignore PATTERN', () => {
+    const config = run([
+      ...ARGS,
+      '--label',
+      'team=vision',
+      '--label=com.example.cost-center=42=a',
+      '--ignore',
+      'notes/',
+      '--ignore=**/*.ckpt',
+    ]);
+    expect(config.labels).toEqual({ team: 'vision', 'com.example.cost-center': '42=a' });
+    expect(config.ignore).toEqual(['notes/', '**/*.ckpt']);
+  });
+
+  it('has no labels and no extra patterns by default', () => {
+    expect(run(ARGS)).toMatchObject({ labels: {}, ignore: [] });
+  });
+
+  it.each([
+    ['--label', 'no-equals'],
+    ['--label', '=value'],
+    ['--label', 'has space=x'],
+    ['--label', 'io.flops.image-builder.version=0'],
+    ['--label', 'io.flops.anything=x'],
+    ['--label', 'org.opencontainers.image.revision=abc'],
+    ['--ignore', '#comment'],
+    ['--ignore', ' '],
+  ])('refuses %s %j, naming the option', (option, value) => {
+    expect(problems([...ARGS, `${option}=${value}`]).map(named)).toEqual([option]);
+  });
+
+  it('refuses --ignore for trained_model, which has no repo', () => {
+    const argv = ['http://registry:5000', 'p', 'broker', 'obs', 'trained_model', 'admin', 'http://mlflow:5000', 'a1b2'];
+    expect(problems([...argv, '--ignore', 'x'])).toEqual([
+      expect.stringContaining('--ignore applies to fl_actors only'),
+    ]);
+    expect(runAny([...argv, '--label', 'team=vision']).labels).toEqual({ team: 'vision' });
   });
 });

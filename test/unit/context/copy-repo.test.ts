@@ -34,6 +34,20 @@ describe('copyRepo', () => {
     expect(await readFile(join(target(), 'pkg/model.py'), 'utf8')).toBe('m');
   });
 
+  it('applies --ignore patterns after the repo\'s .dockerignore, which they can also override with "!"', async () => {
+    await put({
+      '.dockerignore': 'data/\n',
+      'train.py': 't',
+      'notes/a.txt': 'x',
+      'weights/model.ckpt': 'x',
+      'data/keep.csv': 'k',
+      'data/drop.csv': 'x',
+    });
+    const report = await copyRepo(fixture.repo, target(), ['notes/', '**/*.ckpt', '!data/keep.csv']);
+    expect(await tree(target())).toEqual(['.dockerignore', 'data/keep.csv', 'train.py']);
+    expect(report.excluded).toBe(3);
+  });
+
   it('applies .dockerignore as a docker build would, "!" exceptions and folder patterns included', async () => {
     await put({
       '.git/HEAD': 'ref',
