@@ -1,5 +1,6 @@
 // buildah as the tests use it: inspect built images, look inside them, run their entrypoint on the host network.
 
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 
@@ -29,7 +30,10 @@ export async function imageConfig(ref: string): Promise<{
 
 /** A working container from an image pulled from a plain-HTTP registry; `remove()` deletes it. */
 export async function containerFrom(ref: string): Promise<{ name: string; remove(): Promise<void> }> {
-  const name = await buildah(['from', '--pull=always', '--tls-verify=false', '--quiet', ref]);
+  // A name of its own: buildah's default (`<host>-working-container`) is shared by every test run on this storage,
+  // and another run's clean-up could remove it mid-test.
+  const wanted = `flops-test-${randomBytes(6).toString('hex')}`;
+  const name = await buildah(['from', '--name', wanted, '--pull=always', '--tls-verify=false', '--quiet', ref]);
   return { name, remove: async () => void (await buildah(['rm', name]).catch(() => '')) };
 }
 
