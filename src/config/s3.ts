@@ -6,7 +6,7 @@ import { nonEmpty } from './values.js';
 /** Where S3 is and who we are there; `credentials` undefined leaves the SDK's default chain (an instance role). */
 export interface S3Settings {
   readonly region: string;
-  /** An S3-compatible server (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL); requests are then path-style. */
+  /** An S3-compatible server (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or MLFLOW_S3_ENDPOINT_URL); path-style then. */
   readonly endpoint: string | undefined;
   readonly credentials:
     | { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
@@ -24,7 +24,9 @@ export function readS3Settings(env: NodeJS.ProcessEnv, problems: string[]): S3Se
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
   }
-  const endpoint = nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  // MLflow's own variable last: an MLflow deployment that sets only it means the same server.
+  const endpoint =
+    nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? nonEmpty(env.MLFLOW_S3_ENDPOINT_URL);
   if (endpoint !== undefined && !/^https?:\/\/[^\s/@]+(\/.*)?$/.test(endpoint)) {
     problems.push(`AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL "${endpoint}": expected an http:// or https:// URL`);
   }

@@ -3,8 +3,9 @@
 import type { ArgumentForm } from './argument-forms.js';
 import { isProblem } from './checks.js';
 import type { CommonConfig, CommonValues } from './common.js';
+import { parseModelRef, type RegisteredModel, registeredModelTag } from './model-ref.js';
 import type { OptionName, OptionValues } from './options.js';
-import { collectSecrets, parseTrackingUri, runIdProblem, toRegistryName } from './values.js';
+import { collectSecrets, parseTrackingUri, toRegistryName } from './values.js';
 
 /** Options that only the fl_actors plan reads; trained_model refuses them. */
 const FL_ACTORS_ONLY: readonly OptionName[] = [
@@ -23,7 +24,12 @@ export interface TrainedModelConfig extends CommonConfig {
   /** As the manager passes it; the image's path uses it lower-cased. */
   readonly customerId: string;
   readonly trackingUri: URL;
+  /** run_id as given: a run id, or `models:/<name>/<version>`. */
   readonly runId: string;
+  /** The registered model's version when run_id names one (its run is learned from the tracking server). */
+  readonly registeredModel: RegisteredModel | undefined;
+  /** The serving image's tag: the run id, or `<name>-v<version>`. */
+  readonly imageTag: string;
 }
 
 /** Reads the rest of trained_model, refusing fl_actors' options; undefined when a problem leaves nothing to build. */
@@ -44,9 +50,17 @@ export function readTrainedModel(
   }
   const trackingUri = parseTrackingUri(form.trackingUri);
   if (isProblem(trackingUri)) problems.push(`tracking_server_uri "${form.trackingUri}": ${trackingUri.problem}`);
-  const runProblem = runIdProblem(form.runId);
-  if (runProblem !== undefined) problems.push(`run_id "${form.runId}": ${runProblem}`);
-  if (common === undefined || customer === undefined || isProblem(trackingUri) || problems.length > 0) return undefined;
+  const modelRef = parseModelRef(form.runId);
+  if (isProblem(modelRef)) problems.push(`run_id "${form.runId}": ${modelRef.problem}`);
+  if (
+    common === undefined ||
+    customer === undefined ||
+    isProblem(trackingUri) ||
+    isProblem(modelRef) ||
+    problems.length > 0
+  ) {
+    return undefined;
+  }
   const { secretValues, secretUrls, ...rest } = common;
   return {
     ...rest,
@@ -54,6 +68,8 @@ export function readTrainedModel(
     customerId: form.customerId,
     trackingUri,
     runId: form.runId,
+    registeredModel: modelRef,
+    imageTag: modelRef === undefined ? form.runId : registeredModelTag(modelRef),
     secrets: collectSecrets(secretValues, [trackingUri.href, ...secretUrls]),
   };
 }

@@ -109,11 +109,14 @@ function targetsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): { 
 function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Record<string, string> {
   const plan = need(done.patch, 'patch');
   const lock = done.resolve?.locks[0];
+  // A registered model's version names its run through the tracking server.
+  const runId = done.fetch?.run?.runId ?? job.config.runId;
+  const registered = job.config.registeredModel;
   return {
     ...job.config.labels,
     ...imageLabels({
-      sourceUrl: `${job.config.trackingUri.origin}/#/experiments/${done.fetch?.run?.experimentId ?? ''}/runs/${job.config.runId}`,
-      revision: job.config.runId,
+      sourceUrl: `${job.config.trackingUri.origin}/#/experiments/${done.fetch?.run?.experimentId ?? ''}/runs/${runId}`,
+      revision: runId,
       created: new Date(),
       title: 'FLOps trained model',
       builderVersion: job.builderVersion,
@@ -123,7 +126,8 @@ function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Rec
       platforms: platformNames(job.config.platforms),
       patches: plan.patches,
     }),
-    'io.flops.mlflow.run-id': job.config.runId,
+    'io.flops.mlflow.run-id': runId,
+    ...(registered ? { 'io.flops.mlflow.registered-model': `${registered.name}/${registered.version}` } : {}),
     ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
   };
 }

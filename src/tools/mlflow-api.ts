@@ -104,6 +104,20 @@ export class MlflowClient {
     };
   }
 
+  /** A registered model's version: the run that logged it and where its files are (`source`). */
+  async getModelVersion(name: string, version: string): Promise<{ runId: string; source: string }> {
+    const query = `name=${encodeURIComponent(name)}&version=${encodeURIComponent(version)}`;
+    const what = `model "${name}" version ${version}`;
+    const body = (await this.json(`/api/2.0/mlflow/model-versions/get?${query}`, what)) as {
+      model_version?: { run_id?: string; source?: string };
+    };
+    const found = body.model_version;
+    if (!found?.run_id || !PATH_PART.test(found.run_id) || found.source === undefined) {
+      throw new MlflowError('protocol', `the tracking server answered for ${what} without its run or source`);
+    }
+    return { runId: found.run_id, source: found.source };
+  }
+
   /** Every file under `path` of the run's artifacts, folders walked; empty when there is nothing there. */
   async listArtifacts(runId: string, path: string): Promise<ArtifactFile[]> {
     const query = `run_id=${encodeURIComponent(runId)}&path=${encodeURIComponent(path)}`;
