@@ -5,10 +5,11 @@ Upstream's server is MLflow 2.12 with a database backend and proxied artifacts
 virtual environment made once and cached in
 ``${FLOPS_TEST_CACHE:-~/.cache/flops-image-builder}/mlflow-venv-VERSION`` (by uv,
 which the test venv has), with a sqlite backend ``<dir>/mlflow.db`` and artifacts
-under ``<dir>/artifacts``, on 127.0.0.1. The venv also holds scikit-learn, so that
+under ``<dir>/artifacts`` (or ``--artifacts s3://…``, proxied, or read and written by the
+clients themselves with ``--no-serve-artifacts``), on 127.0.0.1. The venv also holds scikit-learn, so that
 its python logs models as an MLflow of that version does (test/servers/log_models.py).
 
-Usage: python mlflow_server.py --port N --dir D [--mlflow VERSION]
+Usage: python mlflow_server.py --port N --dir D [--mlflow VERSION] [--artifacts URI [--no-serve-artifacts]]
 Prints ``python <venv python>`` and then ``ready <port>`` once /health answers (port 0
 picks a free one); SIGTERM or SIGINT stops the server and exits 0.
 """
@@ -35,13 +36,16 @@ from typing import Optional
 # dropped; scikit-learn 1.5 has wheels for numpy 1 and 2 (MLflow 2.12 needs 1).
 DEFAULT_MLFLOW = "2.22.5"
 SKLEARN = "scikit-learn==1.5.2"
+# Artifacts in S3 need boto3, in a venv of its own so that the plain one stays as other tests made it.
+BOTO3 = "boto3==1.44.18"
 
 
-def pins(version: str) -> tuple[str, ...]:
+def pins(version: str, s3: bool) -> tuple[str, ...]:
     major, minor = (int(part) for part in version.split(".")[:2])
     sqlalchemy = ("sqlalchemy==2.0.58",) if major == 2 else ()
     setuptools = ("setuptools<81",) if (major, minor) < (2, 13) else ()
-    return (f"mlflow=={version}", *sqlalchemy, *setuptools, SKLEARN)
+    boto3 = (BOTO3,) if s3 else ()
+    return (f"mlflow=={version}", *sqlalchemy, *setuptools, SKLEARN, *boto3)
 START_TIMEOUT_SECONDS = 180.0
 
 
@@ -50,11 +54,11 @@ def cache_dir() -> Path:
     return Path(os.environ.get("FLOPS_TEST_CACHE") or default)
 
 
-def mlflow_venv(version: str) -> Path:
-    """The cached venv with ``pins(version)``, made first if missing or made with other pins."""
-    venv = cache_dir() / f"mlflow-venv-{version}"
+def mlflow_venv(version: str, s3: bool) -> Path:
+    """The cached venv with ``pins(version, s3)``, made first if missing or made with other pins."""
+    venv = cache_dir() / f"mlflow-{'s3-' if s3 else ''}venv-{version}"
     marker = venv / ".flops-pins"
-    wanted = pins(version)
+    wanted = pins(version, s3)
     venv.parent.mkdir(parents=True, exist_ok=True)
     with open(venv.parent / f"{venv.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another test process may be making it too
@@ -89,16 +93,28 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True, help="holds mlflow.db and artifacts/")
     parser.add_argument("--mlflow", default=DEFAULT_MLFLOW, help=f"MLflow version (default {DEFAULT_MLFLOW})")
+    parser.add_argument("--artifacts", help="where artifacts go (an s3:// URI); default <dir>/artifacts")
+    parser.add_argument(
+        "--no-serve-artifacts",
+        action="store_true",
+        help="clients read and write the artifacts themselves (--default-artifact-root)",
+    )
     args = parser.parse_args()
-    venv = mlflow_venv(args.mlflow)
     port = args.port or free_port()
     data = args.dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
+    artifacts = args.artifacts or str(data / "artifacts")
+    venv = mlflow_venv(args.mlflow, artifacts.startswith("s3://"))
+    artifact_args = (
+        ["--no-serve-artifacts", "--default-artifact-root", artifacts]
+        if args.no_serve_artifacts
+        else ["--serve-artifacts", "--artifacts-destination", artifacts]
+    )
     server = subprocess.Popen(
         [
             str(venv / "bin" / "mlflow"), "server",
             "--backend-store-uri", f"sqlite:///{data / 'mlflow.db'}",
-            "--serve-artifacts", "--artifacts-destination", str(data / "artifacts"),
+            *artifact_args,
             "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
         ],
         start_new_session=True,  # its own process group: gunicorn and its worker stop together

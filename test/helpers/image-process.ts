@@ -1,6 +1,7 @@
 // An image's process started the way Oakestra starts FLOps' images: the SLA's command in place of the entrypoint,
 // in the image's WORKDIR, as the image's user, on the host network (buildah run, chroot isolation).
 
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 import { buildah } from './buildah.js';
@@ -30,7 +31,9 @@ export async function startInImage(
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 300_000,
 ): Promise<ImageProcess> {
-  const container = await buildah(['from', '--pull=never', '--quiet', ref]);
+  // A name of its own: buildah's default is shared by every test run on this storage.
+  const wanted = `flops-test-${randomBytes(6).toString('hex')}`;
+  const container = await buildah(['from', '--name', wanted, '--pull=never', '--quiet', ref]);
   const envArgs = Object.entries(env).flatMap(([name, value]) => ['--env', `${name}=${value}`]);
   const child: ResultPromise = execa(
     'buildah',

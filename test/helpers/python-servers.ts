@@ -28,8 +28,9 @@ async function startServer(
   args: readonly string[],
   scheme: string,
   readyMs: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<PythonServer> {
-  const env = serviceEnv({ HOME: process.env.HOME ?? '/root', ...sslEnv() });
+  const env = serviceEnv({ HOME: process.env.HOME ?? '/root', ...sslEnv(), ...extraEnv });
   const child = spawnService(name, TEST_PYTHON, [`${SERVERS}/${script}`, '--port', '0', ...args], { cwd: ROOT, env });
   let port = 0;
   const printedReady = async (): Promise<boolean> => {
@@ -56,13 +57,27 @@ export interface MlflowServer extends PythonServer {
   readonly python: string;
 }
 
+/** Where an MLflow server keeps artifacts: its own folder (default), or S3, proxied or read by clients directly. */
+export interface MlflowArtifacts {
+  /** An s3:// URI; `env` then needs the S3 key pair and MLFLOW_S3_ENDPOINT_URL. */
+  readonly uri: string;
+  /** `--no-serve-artifacts --default-artifact-root <uri>` rather than `--artifacts-destination <uri>`. */
+  readonly direct: boolean;
+  readonly env: Record<string, string>;
+}
+
 /**
- * An MLflow tracking server (sqlite, proxied artifacts; 2.22.5 unless `version`) keeping its files in `dir`; the first
- * start of a version installs it.
+ * An MLflow tracking server (sqlite, proxied artifacts in `dir` unless `artifacts` says otherwise; 2.22.5 unless
+ * `version`) keeping its files in `dir`; the first start of a version installs it.
  */
-export async function startMlflowServer(dir: string, version?: string): Promise<MlflowServer> {
+export async function startMlflowServer(
+  dir: string,
+  version?: string,
+  artifacts?: MlflowArtifacts,
+): Promise<MlflowServer> {
   const args = ['--dir', dir, ...(version ? ['--mlflow', version] : [])];
-  const server = await startServer('MLflow server', 'mlflow_server.py', args, 'http', 600_000);
+  if (artifacts) args.push('--artifacts', artifacts.uri, ...(artifacts.direct ? ['--no-serve-artifacts'] : []));
+  const server = await startServer('MLflow server', 'mlflow_server.py', args, 'http', 600_000, artifacts?.env ?? {});
   const python = /^python (\S+)$/m.exec(server.process.outputTail())?.[1] ?? '';
   return { ...server, python };
 }
