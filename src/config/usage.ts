@@ -9,17 +9,20 @@ const ARGUMENTS = `  registry_url         http://host:port (plain HTTP, as the F
   mqtt_ip              host[:port] of the manager's MQTT broker (default port ${DEFAULT_MQTT_PORT})
   observer_ip          host[:port] that receives readable progress lines (default port ${DEFAULT_OBSERVER_PORT})
   fl_actors            build the learner and aggregator images of an ML repo:
-    repo_url           https://, http://, git://, ssh:// or git@host:owner/repo.git
+    repo_url           https://, http://, git://, ssh:// or git@host:owner/repo.git; dir:///path (with
+                       --allow-file-url); https://…/<name>.tar.gz or s3://<bucket>/<key>.tar.gz (or .tgz)
     ml_model_flavor    sklearn, pytorch, tensorflow or keras (the images get it as ML_MODEL_FLAVOR)
   trained_model        build the serving image of the model an MLflow run logged as logged_model_artifact:
     customer_id        the image goes to <registry>/<customer_id lower-cased>/trained_model:<run_id>
     tracking_server_uri  http(s) URL of the MLflow tracking server
-    run_id             the run that holds the model
+    run_id             the run that holds the model, or models:/<name>/<version> (tagged <name>-v<version>)
   mqtt_port            (first form only) the broker's port`;
 
 const ENVIRONMENT = `Environment: REGISTRY_USERNAME, REGISTRY_PASSWORD, GIT_TOKEN, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,
 PIP_TRUSTED_HOST, HTTP_PROXY, HTTPS_PROXY, NO_PROXY, LOG_LEVEL, FLOPS_PIP_VENV (the resolve phase's tools, default
-~/.cache/flops-image-builder/pip-venv), and the variables named beside the options.`;
+~/.cache/flops-image-builder/pip-venv), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION
+(or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL, MLFLOW_S3_ENDPOINT_URL) for S3, and the variables
+named beside the options.`;
 
 /** The whole --help text. */
 export function usage(): string {
