@@ -5,7 +5,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unpackArchive } from '../../../src/sources/archive.js';
 import { SourceError } from '../../../src/sources/source-error.js';
@@ -188,9 +188,20 @@ describe('unpackArchive', () => {
     expect(error.code).toBe('ARCHIVE_NOT_GZIP');
   });
 
+  it.each([
+    ['a tar cut short', (tar: Buffer) => gzipSync(tar.subarray(0, 1024))],
+    ['a gzip stream cut short', (tar: Buffer) => gzipSync(tar).subarray(0, 40)],
+  ])('refuses %s as unreadable, without hanging', async (_, spoil) => {
+    const tar = join(dir, 'whole.tar');
+    await writeArchive(tar, [{ name: 'a.txt', content: 'a'.repeat(5000) }], { gzip: false });
+    const file = join(dir, 'cut.tar.gz');
+    await writeFile(file, spoil(await readFile(tar)));
+    const error = await refusal(unpackArchive(file, join(dir, 'out'), LIMITS, never));
+    expect(error.code).toBe('ARCHIVE_UNREADABLE');
+  });
+
   it('refuses gzip that holds no tar', async () => {
     const file = join(dir, 'x.tar.gz');
-    const { gzipSync } = await import('node:zlib');
     await writeFile(file, gzipSync(Buffer.from('just text, no tar header at all\n'.repeat(40))));
     const error = await refusal(unpackArchive(file, join(dir, 'out'), LIMITS, never));
     expect(error.code).toBe('ARCHIVE_UNREADABLE');
