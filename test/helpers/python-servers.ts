@@ -98,9 +98,10 @@ export interface S3Server extends PythonServer {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-/** Starts moto's S3 server on a free port; the first start installs it. */
-export async function startS3Server(): Promise<S3Server> {
-  const server = await startServer('S3 server', 's3_server.py', [], 'http', 300_000);
+/** Starts moto's S3 server on a free port; the first start installs it. `anyKey`: no key check (see s3_server.py). */
+export async function startS3Server(options: { readonly anyKey?: boolean } = {}): Promise<S3Server> {
+  const args = options.anyKey ? ['--any-key'] : [];
+  const server = await startServer('S3 server', 's3_server.py', args, 'http', 300_000);
   const [, accessKeyId = '', secretAccessKey = ''] = /^key (\S+) (\S+)$/m.exec(server.process.outputTail()) ?? [];
   return { ...server, credentials: { accessKeyId, secretAccessKey } };
 }
