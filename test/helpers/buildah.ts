@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+// A run with a storage of its own (CONTAINERS_STORAGE_CONF, see run-builder.ts) looks into that storage too.
+const ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  ...(process.env.CONTAINERS_STORAGE_CONF ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF } : {}),
+};
 
 /** Runs buildah and returns its stdout; throws on failure. */
 export async function buildah(args: readonly string[], timeoutMs = 300_000): Promise<string> {

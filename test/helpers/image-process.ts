@@ -7,7 +7,12 @@ import { execa, type ResultPromise } from 'execa';
 import { buildah } from './buildah.js';
 import { withTimeout } from './service-process.js';
 
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
+// A run with a storage of its own (CONTAINERS_STORAGE_CONF, see run-builder.ts) looks into that storage too.
+const ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/root',
+  ...(process.env.CONTAINERS_STORAGE_CONF ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF } : {}),
+};
 
 export interface ImageRun {
   readonly exitCode: number | undefined;
