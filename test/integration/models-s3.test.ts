@@ -34,7 +34,8 @@ mlflow.set_tracking_uri(sys.argv[1])
 X = np.array([[0, 0, 0, 0], [1, 1, 1, 1], [2, 0, 1, 0]], dtype=float)
 model = LinearRegression().fit(X, X.sum(axis=1))
 with mlflow.start_run() as run:
-    mlflow.sklearn.log_model(model, "logged_model_artifact")
+    # MLflow 2.x's scoring server uses Starlette's route decorator, which Starlette 1.0 removed.
+    mlflow.sklearn.log_model(model, "logged_model_artifact", extra_pip_requirements=["starlette<1"])
 if len(sys.argv) > 2:
     mlflow.register_model(f"runs:/{run.info.run_id}/logged_model_artifact", sys.argv[2])
 print(run.info.run_id, run.info.artifact_uri)
