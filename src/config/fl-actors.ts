@@ -65,7 +65,7 @@ export function readFlActors(
       `${form.form === 'manager' ? 'ml_model_flavor' : '--ml-model-flavor'} "${flavorText}": ${flavor.problem}`,
     );
   }
-  const source = readRepoSource(values, text, env, problems);
+  const source = readRepoSource(repo, values, text, env, problems);
   if (common === undefined || repo === undefined || isProblem(flavor)) return undefined;
   const { secretValues, secretUrls, ...rest } = common;
   return {
@@ -80,6 +80,7 @@ export function readFlActors(
 
 /** Reads the ref, the submodules flag, the size limits and GIT_TOKEN: what every plan that clones a repo reads. */
 export function readRepoSource(
+  repo: RepoUrl | undefined,
   values: OptionValues,
   text: OptionText,
   env: NodeJS.ProcessEnv,
@@ -88,6 +89,12 @@ export function readRepoSource(
   const ref = text('ref');
   if (ref !== undefined && !SAFE_VALUE.test(ref))
     problems.push(`--ref "${ref}": must not start with "-" or contain white space`);
+  // A folder or an archive is one tree of files: no refs to choose, no submodules to fetch.
+  if (repo !== undefined && repo.kind !== 'git') {
+    const other = repo.kind === 'archive' ? 'an archive' : 'a folder';
+    if (ref !== undefined) problems.push(`--ref "${ref}": applies to git repos only, not to ${other}`);
+    if (values.submodules === true) problems.push(`--submodules applies to git repos only, not to ${other}`);
+  }
   const maxRepoMb = positiveInteger(
     '--max-repo-mb',
     text('max-repo-mb') ?? nonEmpty(env.FLOPS_MAX_REPO_MB),

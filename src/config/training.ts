@@ -39,7 +39,7 @@ export function readTraining(
   const entry = text('entry');
   const problem = entry === undefined ? undefined : entryProblem(entry);
   if (problem !== undefined) problems.push(`--entry "${entry}": ${problem}`);
-  const source = readRepoSource(values, text, env, problems);
+  const source = readRepoSource(repo, values, text, env, problems);
   if (common === undefined || repo === undefined || problem !== undefined) return undefined;
   const { secretValues, secretUrls, ...rest } = common;
   return {

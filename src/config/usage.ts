@@ -16,6 +16,8 @@ const ARGUMENTS = `  registry_url         http://host:port (plain HTTP, as the F
     customer_id        the image goes to <registry>/<customer_id lower-cased>/trained_model:<run_id>
     tracking_server_uri  http(s) URL of the MLflow tracking server
     run_id             the run that holds the model, or models:/<name>/<version> (tagged <name>-v<version>)
+  training             build a SageMaker-style trainer image of an ML repo:
+    repo_url           as for fl_actors
   mqtt_port            (first form only) the broker's port`;
 
 const ENVIRONMENT = `Environment: REGISTRY_USERNAME, REGISTRY_PASSWORD, GIT_TOKEN, PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,

@@ -253,13 +253,52 @@ describe('the new source forms in every argument form', () => {
     expect(run([...argv, '--allow-file-url']).repo).toMatchObject({ url, kind, owner: 'alice', name: 'mnist' });
   });
 
-  it('refuses dir:// without --allow-file-url in either form, naming repo_url', () => {
+  it.each(SOURCES)('the training form reads %j as a %s', (url, kind) => {
+    const argv = ['http://registry:5000', 'proj-1', 'broker', 'observer', 'training', url, '--allow-file-url'];
+    expect(training(argv).repo).toMatchObject({ url, kind, owner: 'alice', name: 'mnist' });
+  });
+
+  it('refuses dir:// without --allow-file-url in every form, naming repo_url', () => {
     const url = 'dir:///srv/projects/alice/mnist';
-    expect(problems([url, 'http://registry:5000', 'proj-1', 'broker', 'observer'])).toEqual([
-      expect.stringMatching(/^repo_url .*--allow-file-url/),
-    ]);
-    expect(problems(['http://registry:5000', 'proj-1', 'broker', 'observer', 'fl_actors', url, 'sklearn'])).toEqual([
-      expect.stringMatching(/^repo_url .*--allow-file-url/),
-    ]);
+    const manager = ['http://registry:5000', 'proj-1', 'broker', 'observer'];
+    for (const argv of [
+      [url, ...manager],
+      [...manager, 'fl_actors', url, 'sklearn'],
+      [...manager, 'training', url],
+    ]) {
+      expect(problems(argv)).toEqual([expect.stringMatching(/^repo_url .*--allow-file-url/)]);
+    }
+  });
+
+  it('refuses an s3:// URL that names no archive in every form, naming repo_url', () => {
+    const url = 's3://ml-builds/alice/mnist';
+    const manager = ['http://registry:5000', 'proj-1', 'broker', 'observer'];
+    for (const argv of [
+      [url, ...manager],
+      [...manager, 'fl_actors', url, 'sklearn'],
+      [...manager, 'training', url],
+    ]) {
+      expect(problems(argv)).toEqual([expect.stringMatching(/^repo_url .*\.tar\.gz or \.tgz archive/)]);
+    }
+  });
+
+  it('refuses --ref and --submodules for a folder or an archive in every form', () => {
+    const url = 'https://files.example.org/alice/mnist.tar.gz';
+    const manager = ['http://registry:5000', 'proj-1', 'broker', 'observer'];
+    for (const argv of [
+      [url, ...manager],
+      [...manager, 'fl_actors', url, 'sklearn'],
+      [...manager, 'training', url],
+    ]) {
+      expect(problems([...argv, '--ref', 'v2', '--submodules'])).toEqual([
+        '--ref "v2": applies to git repos only, not to an archive',
+        '--submodules applies to git repos only, not to an archive',
+      ]);
+    }
+  });
+
+  it('gives training --label and --ignore, as fl_actors', () => {
+    const argv = [...split(TRAINING), '--label', 'team=ml', '--ignore', 'data/', '--ignore', '**/*.ckpt'];
+    expect(training(argv)).toMatchObject({ labels: { team: 'ml' }, ignore: ['data/', '**/*.ckpt'] });
   });
 });
