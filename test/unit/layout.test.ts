@@ -71,6 +71,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['resolve/'],
   ['imports/'],
   ['context/'],
+  ['sources/'],
   ['repo/'],
   ['phases/'],
   ['plans/'],

@@ -45,7 +45,7 @@ afterAll(async () => {
 async function jobOf<C extends Config>(
   argv: readonly string[],
 ): Promise<{ job: Job<C>; cleanup: () => Promise<void> }> {
-  const prepared = await prepareJob(runAny(argv), log, new AbortController().signal);
+  const prepared = await prepareJob(runAny(argv), {}, log, new AbortController().signal);
   return prepared as unknown as { job: Job<C>; cleanup: () => Promise<void> };
 }
 
