@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
 
-// A run with a storage of its own (CONTAINERS_STORAGE_CONF, see run-builder.ts) looks into that storage too.
-const ENV = {
+/** buildah's environment in tests: a run with a storage of its own (CONTAINERS_STORAGE_CONF) looks into it too. */
+export const BUILDAH_ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOME: process.env.HOME ?? '/root',
   ...(process.env.CONTAINERS_STORAGE_CONF ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF } : {}),
@@ -13,7 +13,7 @@ const ENV = {
 
 /** Runs buildah and returns its stdout; throws on failure. */
 export async function buildah(args: readonly string[], timeoutMs = 300_000): Promise<string> {
-  const { stdout } = await execa('buildah', [...args], { env: ENV, extendEnv: false, timeout: timeoutMs });
+  const { stdout } = await execa('buildah', [...args], { env: BUILDAH_ENV, extendEnv: false, timeout: timeoutMs });
   return String(stdout).trim();
 }
 
@@ -67,7 +67,7 @@ export function runEntrypoint(
     'buildah',
     ['run', '--isolation', 'chroot', '--network', 'host', container, '--', ...entrypoint, ...args],
     {
-      env: ENV,
+      env: BUILDAH_ENV,
       extendEnv: false,
       reject: false,
       timeout: 240_000,
@@ -79,7 +79,7 @@ export function runEntrypoint(
 /** Runs a command in the container and returns its exit code (for "is mlflow importable?"-style checks). */
 export async function exitCodeIn(container: string, command: readonly string[]): Promise<number> {
   const result = await execa('buildah', ['run', '--isolation', 'chroot', container, '--', ...command], {
-    env: ENV,
+    env: BUILDAH_ENV,
     extendEnv: false,
     reject: false,
     timeout: 120_000,
@@ -182,7 +182,7 @@ export async function runPrivileged(
       ...command,
     ],
     {
-      env: ENV,
+      env: BUILDAH_ENV,
       extendEnv: false,
       reject: false,
       timeout: timeoutMs,

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managerTopics } from '../../src/report/messages.js';
-import { buildah, containerFrom, imageConfig } from '../helpers/buildah.js';
+import { BUILDAH_ENV, buildah, containerFrom, imageConfig } from '../helpers/buildah.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { runBuilder } from '../helpers/run-builder.js';
 import { type PipelineServices, startPipelineServices } from '../helpers/services.js';
@@ -17,7 +17,6 @@ import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/training-repos/iris', import.meta.url));
 const TOPICS = managerTopics('training');
-const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
 const PYTHON = '/opt/venv/bin/python';
 
 /** A command in a new container of `image` (its user and working directory), with host folders mounted. */
@@ -29,7 +28,7 @@ async function runIn(image: string, command: readonly string[], volumes: readonl
       'buildah',
       ['run', '--isolation', 'chroot', ...mounts, container.name, '--', ...command],
       {
-        env: ENV,
+        env: BUILDAH_ENV,
         extendEnv: false,
         reject: false,
         all: true,
