@@ -22,6 +22,10 @@ export interface BuilderRun {
 }
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The variable test/global-images.ts sets to the run's download cache (see there). */
+export const RUN_DOWNLOAD_CACHE = 'FLOPS_TEST_DOWNLOAD_CACHE';
+/** Pass as FLOPS_DOWNLOAD_CACHE for a build that must fetch every wheel through the index itself. */
+export const OWN_DOWNLOAD_CACHE = '';
 
 /** Starts the builder with `args` and extra environment; resolves when it exits (it must, within `timeoutMs`). */
 export async function runBuilder(
@@ -64,8 +68,12 @@ export function startBuilder(
     !user && process.env.CONTAINERS_STORAGE_CONF
       ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF }
       : {};
+  // The run's download cache, for builds as root (another user could not write to it); a test's own wins, and an
+  // empty one leaves the job its own (the builder reads an empty value as unset).
+  const runCache = process.env[RUN_DOWNLOAD_CACHE];
+  const downloads = !user && runCache ? { FLOPS_DOWNLOAD_CACHE: runCache } : {};
   const child = execa(file, [...prefix, CLI, ...args], {
-    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...storage, ...env },
+    env: { PATH: path, HOME: home, LANG: 'C.UTF-8', ...storage, ...downloads, ...env },
     extendEnv: false,
     reject: false,
     timeout: options.timeoutMs ?? 15 * 60_000,

@@ -14,7 +14,7 @@ import { containerFrom, exitCodeIn, imageConfig, imageContains, runEntrypoint } 
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { recordMqtt } from '../helpers/mqtt-recorder.js';
 import { freePort } from '../helpers/ports.js';
-import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
+import { type BuilderRun, OWN_DOWNLOAD_CACHE, runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { makeCaBundle } from '../helpers/test-ca.js';
@@ -60,7 +60,8 @@ describe('the builder, end to end', () => {
     async () => {
       first = await runBuilder(
         builderArgs(services, repo.url, 'e2e-build', ['--ca-cert', ca.path]),
-        { GIT_TOKEN: secretToken },
+        // Every wheel through the index, the proxy and the CA given, never from the run's download cache.
+        { GIT_TOKEN: secretToken, FLOPS_DOWNLOAD_CACHE: OWN_DOWNLOAD_CACHE },
         BUILD_TIMEOUT,
       );
       expect(first.exitCode, first.stderr + first.stdout.slice(-4000)).toBe(0);
