@@ -12,8 +12,8 @@ export const BUILDAH_ENV = {
 };
 
 /** Runs buildah and returns its stdout; throws on failure. */
-export async function buildah(args: readonly string[], timeoutMs = 300_000): Promise<string> {
-  const { stdout } = await execa('buildah', [...args], { env: BUILDAH_ENV, extendEnv: false, timeout: timeoutMs });
+export async function buildah(args: readonly string[], timeoutMs = 300_000, env = BUILDAH_ENV): Promise<string> {
+  const { stdout } = await execa('buildah', [...args], { env, extendEnv: false, timeout: timeoutMs });
   return String(stdout).trim();
 }
 
@@ -43,17 +43,19 @@ export async function containerFrom(ref: string): Promise<{ name: string; remove
 }
 
 /** Removes every local image whose name starts with `prefix` (a test registry's host:port, or all of them). */
-export async function removeImages(prefix: string): Promise<void> {
-  const rows = (await buildah(['images', '--format', '{{.Name}}:{{.Tag}} {{.ID}}']))
+export async function removeImages(prefix: string, storageConf?: string): Promise<void> {
+  const env = storageConf ? { ...BUILDAH_ENV, CONTAINERS_STORAGE_CONF: storageConf } : BUILDAH_ENV;
+  const run = (args: readonly string[]) => buildah(args, 300_000, env);
+  const rows = (await run(['images', '--format', '{{.Name}}:{{.Tag}} {{.ID}}']))
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
     .filter(([name]) => name?.startsWith(prefix));
   const tagged = rows.flatMap(([name = '']) => (name.endsWith(':<none>') ? [] : [name]));
-  if (tagged.length > 0) await buildah(['rmi', '--force', ...tagged]).catch(() => '');
+  if (tagged.length > 0) await run(['rmi', '--force', ...tagged]).catch(() => '');
   // An image whose tag moved on lists as `name:<none>`, which is no reference: it goes by ID, without --force, so
   // that an image another name still holds (a local test base) stays.
   for (const [name = '', id = ''] of rows) {
-    if (name.endsWith(':<none>') && id !== '') await buildah(['rmi', id]).catch(() => '');
+    if (name.endsWith(':<none>') && id !== '') await run(['rmi', id]).catch(() => '');
   }
 }
 

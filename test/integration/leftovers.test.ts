@@ -13,6 +13,9 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 
 const SHA = 'f'.repeat(40);
+const storageConf = process.env.CONTAINERS_STORAGE_CONF
+  ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF }
+  : {};
 
 describe('removeLeftovers', () => {
   let registry: TestRegistry;
@@ -33,7 +36,8 @@ describe('removeLeftovers', () => {
   const jobFor = (extra: string[]): Job => {
     const invocation = loadConfig(
       ['https://h/leftovers/repo', 'registry.invalid:5000', 'proj-1', 'broker', 'observer', ...extra],
-      { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      // The storage the test's own buildah calls use (test/helpers/buildah.ts).
+      { PATH: process.env.PATH ?? '/usr/bin:/bin', ...storageConf },
     );
     if (invocation.kind !== 'run') throw new Error('no config');
     return {
