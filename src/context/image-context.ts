@@ -65,6 +65,6 @@ export async function writeImageContext(job: Job, input: ImageContextInput): Pro
 /** The uv of the builder's tool environment (made now if --skip-resolve skipped the phase that makes it). */
 async function uvOf(job: Job): Promise<string> {
   const failure = { code: 'TEMPLATE_FAILED', advice: '' } as const;
-  const tools = await toolEnvironment(job, job.config.phaseTimeoutsMs.inject, failure, job.log);
+  const tools = await toolEnvironment(job, failure, job.log);
   return tools.venv.uv;
 }

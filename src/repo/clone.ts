@@ -108,7 +108,6 @@ async function cloneGit(job: RepoJob): Promise<{ repoDir: string; sha: string; d
       token: config.gitToken,
       privateDir: job.privateDir,
       env: job.toolEnv,
-      timeoutMs: config.phaseTimeoutsMs.clone,
       signal: job.signal,
     });
     return { repoDir, ...commit };

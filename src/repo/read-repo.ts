@@ -140,7 +140,6 @@ async function checkCode(job: RepoJob, repoDir: string, python: string): Promise
   const { stdout } = await run('python3', [CHECK_SCRIPT, repoDir, minor], {
     cwd: repoDir,
     env: job.toolEnv,
-    timeoutMs: job.config.phaseTimeoutsMs.validate,
     signal: job.signal,
   });
   return JSON.parse(stdout) as RepoCheck;

@@ -24,11 +24,10 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
   const { plan } = input;
   const workDir = join(job.workdir, 'resolve');
   await mkdir(workDir, { recursive: true });
-  const timeoutMs = job.config.phaseTimeoutsMs.resolve;
   const advice = ', or build without this check with --skip-resolve';
-  const tools = await toolEnvironment(job, timeoutMs, { code: 'RESOLVE_FAILED', advice }, log);
+  const tools = await toolEnvironment(job, { code: 'RESOLVE_FAILED', advice }, log);
   const { access, venv } = tools;
-  const pip = pipSetup(tools, timeoutMs, job.signal, log);
+  const pip = pipSetup(tools, job.signal, log);
   const host = hostPlatform();
   const { platforms } = job.config;
   const context = (platform: PlatformInfo): ExplainContext => ({
@@ -63,7 +62,7 @@ export async function resolvePlan(job: Job, input: ResolveInput, log: Logger): P
     };
   }
 
-  const uv: UvSetup = { uv: venv.uv, env: access.env, index: access.index, timeoutMs, signal: job.signal };
+  const uv: UvSetup = { uv: venv.uv, env: access.env, index: access.index, signal: job.signal };
   let request: LockRequest = {
     requirements: [...plan.requirements, ...builderPins(plan)],
     pipOptions: plan.pipOptions,

@@ -26,8 +26,7 @@ export interface PipSetup {
   readonly env: Readonly<Record<string, string>>;
   readonly index: PipIndex;
   readonly certFile: string | undefined;
-  /** The limit of each pip call. */
-  readonly timeoutMs: number;
+  /** The resolve phase's: it carries the phase's time limit, so no pip call repeats it. */
   readonly signal: AbortSignal;
   /** Every line pip writes, for the log. */
   readonly onLine?: (line: string) => void;
@@ -237,7 +236,6 @@ async function runPip(
     const result = await run(pip.python, args, {
       cwd,
       env: pip.env,
-      timeoutMs: pip.timeoutMs,
       signal: pip.signal,
       onLine: (line) => {
         lines.push(line);

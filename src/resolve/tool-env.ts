@@ -26,13 +26,8 @@ export interface ToolEnvironment {
   readonly venv: PipVenv;
 }
 
-/** Makes the tool environment when it is missing or outdated, within the calling phase's time limit. */
-export async function toolEnvironment(
-  job: Job,
-  timeoutMs: number,
-  failure: ToolFailure,
-  log: Logger,
-): Promise<ToolEnvironment> {
+/** Makes the tool environment when it is missing or outdated; the calling phase's signal carries its time limit. */
+export async function toolEnvironment(job: Job, failure: ToolFailure, log: Logger): Promise<ToolEnvironment> {
   const access = await toolAccess(job);
   try {
     const venv = await ensurePipVenv({
@@ -40,7 +35,6 @@ export async function toolEnvironment(
       env: access.env,
       index: access.index,
       certFile: access.certFile,
-      timeoutMs,
       signal: job.signal,
     });
     if (venv.created) log.info({ venv: job.config.pipVenv, pip_version: venv.pipVersion }, 'Made the tool environment');
@@ -54,14 +48,13 @@ export async function toolEnvironment(
 }
 
 /** How resolve runs pip: the environment's python with the shim, pip's lines into the log. */
-export function pipSetup(tools: ToolEnvironment, timeoutMs: number, signal: AbortSignal, log: Logger): PipSetup {
+export function pipSetup(tools: ToolEnvironment, signal: AbortSignal, log: Logger): PipSetup {
   return {
     python: tools.venv.python,
     shim: PIP_SHIM,
     env: tools.access.env,
     index: tools.access.index,
     certFile: tools.access.certFile,
-    timeoutMs,
     signal,
     onLine: (line) => {
       if (/^(WARNING|ERROR|INFO):/.test(line)) log.info({ pip: line }, 'pip');

@@ -18,7 +18,7 @@ export interface UvSetup {
   /** PATH, HOME, proxies, NETRC, SSL_CERT_FILE: the whole environment uv gets. */
   readonly env: Readonly<Record<string, string>>;
   readonly index: PipIndex;
-  readonly timeoutMs: number;
+  /** The resolve phase's: it carries the phase's time limit, so no uv call repeats it. */
   readonly signal: AbortSignal;
 }
 
@@ -113,8 +113,7 @@ export async function lockTarget(
       index: uv.index,
       pipOptions: request.pipOptions,
     });
-    const once = () =>
-      run(uv.uv, args, { cwd: request.workDir, env: uv.env, timeoutMs: uv.timeoutMs, signal: uv.signal });
+    const once = () => run(uv.uv, args, { cwd: request.workDir, env: uv.env, signal: uv.signal });
     await pRetry(once, { ...INDEX_RETRY, signal: uv.signal, shouldRetry: ({ error }) => isTransientIndexError(error) });
     return readLock(await readFile(output, 'utf8'));
   };

@@ -17,7 +17,8 @@ export interface CloneOptions {
   /** A private folder (mode 0700) for the askpass helper. */
   readonly privateDir: string;
   readonly env: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
+  /** A limit on git going silent, of its own; without one, `signal` carries the clone phase's limit. */
+  readonly timeoutMs?: number;
   readonly signal: AbortSignal;
 }
 
@@ -49,7 +50,7 @@ export async function cloneRepo(options: CloneOptions): Promise<{ sha: string; d
     // simple-git guards variables that change how git authenticates; ours are deliberate.
     simpleGit({
       baseDir,
-      timeout: { block: options.timeoutMs },
+      timeout: options.timeoutMs === undefined ? undefined : { block: options.timeoutMs },
       abort: options.signal,
       allowEnvironment: GUARDED_VARIABLES,
       unsafe: { allowUnsafeAskPass: true },

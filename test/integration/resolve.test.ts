@@ -53,7 +53,6 @@ describe('resolveSet against the real index', () => {
       env: ENV,
       index: PYPI,
       certFile: undefined,
-      timeoutMs: PIP_TIMEOUT,
       signal: new AbortController().signal,
     };
   }, 300_000);

@@ -34,6 +34,15 @@ const inPhases = (path: string): boolean => dirname(path) === PHASES;
 const shown = (path: string): string => relative(SRC, path);
 
 describe('the source layout', () => {
+  it("has the phases' time limits read by the pipeline alone, not repeated below it", () => {
+    // A phase's signal aborts when its limit passes (src/pipeline.ts); a command of the phase given the same limit
+    // again would only race it.
+    const readers = sourceFiles(SRC)
+      .filter((file) => !file.startsWith(join(SRC, 'config')) && readFileSync(file, 'utf8').includes('phaseTimeoutsMs'))
+      .map(shown);
+    expect(readers).toEqual(['pipeline.ts']);
+  });
+
   it('has phases that import no other phase, only the shared phase shape', () => {
     const crossings = sourceFiles(PHASES).flatMap((file) =>
       importsOf(file)

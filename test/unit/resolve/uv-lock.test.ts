@@ -56,7 +56,6 @@ describe('locking with uv', () => {
       uv: join(dir, 'uv'),
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
       index: { indexUrl: 'https://pypi.org/simple', extraIndexUrls: [], trustedHosts: [] },
-      timeoutMs: 30_000,
       signal: new AbortController().signal,
     };
   });
