@@ -136,7 +136,8 @@ function labelsOf(
       pythonVersion: plan.python,
       mlModelFlavor: job.config.flavor,
       platforms: platformNames(job.config.platforms),
-      patches: plan.patches,
+      // The patch report on the image: patch's changes, then resolve's (a fallback, a pin moved for one platform).
+      patches: [...plan.patches, ...(done.resolve?.notes ?? [])],
     }),
     ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
   };

@@ -124,7 +124,8 @@ function labelsOf(job: TrainedModelJob, done: Partial<TrainedModelResults>): Rec
       pythonVersion: plan.python,
       mlModelFlavor: need(done.validate, 'validate').flavor,
       platforms: platformNames(job.config.platforms),
-      patches: plan.patches,
+      // The patch report on the image: patch's changes, then resolve's (a fallback, a pin moved for one platform).
+      patches: [...plan.patches, ...(done.resolve?.notes ?? [])],
     }),
     'io.flops.mlflow.run-id': runId,
     ...(registered ? { 'io.flops.mlflow.registered-model': `${registered.name}/${registered.version}` } : {}),

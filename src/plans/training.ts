@@ -133,7 +133,8 @@ function labelsOf(job: Job<TrainingConfig>, done: Partial<TrainingResults>): Rec
       pythonVersion: plan.python,
       mlModelFlavor: undefined,
       platforms: platformNames(job.config.platforms),
-      patches: plan.patches,
+      // The patch report on the image: patch's changes, then resolve's (a fallback, a pin moved for one platform).
+      patches: [...plan.patches, ...(done.resolve?.notes ?? [])],
     }),
     [LABELS.trainingEntry]: need(done.validate, 'validate').entry.value,
     [LABELS.trainingEntryOption]: job.config.entry ?? '',
