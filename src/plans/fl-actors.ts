@@ -6,6 +6,7 @@ import { lockDigest, lockedVersion } from '../deps/lock.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
+import { importsReportLines } from '../imports/report-line.js';
 import type { FlActorsJob } from '../job.js';
 import { type BuildResult, build, buildPhase } from '../phases/build.js';
 import { type CloneResult, clone, clonePhase } from '../phases/clone.js';
@@ -136,8 +137,9 @@ function labelsOf(
       pythonVersion: plan.python,
       mlModelFlavor: job.config.flavor,
       platforms: platformNames(job.config.platforms),
-      // The patch report on the image: patch's changes, then resolve's (a fallback, a pin moved for one platform).
-      patches: [...plan.patches, ...(done.resolve?.notes ?? [])],
+      // The patch report on the image: patch's changes, resolve's (a fallback, a pin moved for one platform), and
+      // what provides each module the code imports (the imports phase; the serving image runs no repo code).
+      patches: [...plan.patches, ...(done.resolve?.notes ?? []), ...importsReportLines(done.imports, role)],
     }),
     ...(lock ? { [LABELS.lockDigest]: lockDigest(lock.base) } : {}),
   };

@@ -114,6 +114,15 @@ describe('the imports phase', () => {
       expect(imports.numpy.learner).toBe('numpy 1.26.4');
       expect(imports.pytest).toBeUndefined();
       expect(await tags('learner')).toContain(sha);
+      // The pushed images' patch report ends with the same list, for each image.
+      const report = async (role: string) =>
+        (await services.registry.getConfigLabels(`imports/check/${role}`, sha))['io.flops.patches'];
+      expect(await report('learner')).toMatch(
+        /; imports: .*helpers from the repo, .*mlflow from the learner's stand-in, .*sklearn from scikit-learn 1\.4\.2/,
+      );
+      expect(await report('aggregator')).toMatch(
+        /; imports: .*mlflow from mlflow 2\.[^,]*, .*sklearn from scikit-learn/,
+      );
     },
     TIMEOUT,
   );
