@@ -1,16 +1,24 @@
 // Prints "N passed, N failed" from vitest's JSON reports (*.json) and pytest's JUnit XML (*.xml), for CI to read.
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 const reports = process.argv.slice(2);
 const vitestReports = reports.filter((file) => file.endsWith('.json'));
 const junitReport = reports.find((file) => file.endsWith('.xml')) ?? '';
 let passed = 0;
 let failed = 0;
+// Named before the count, so that a reader of CI's last lines sees which tests to look at.
+const failedNames = [];
 for (const vitestReport of vitestReports) {
   try {
     const vitest = JSON.parse(readFileSync(vitestReport, 'utf8'));
     passed += vitest.numPassedTests;
     failed += vitest.numFailedTests;
+    for (const file of vitest.testResults ?? []) {
+      for (const test of file.assertionResults ?? []) {
+        if (test.status === 'failed') failedNames.push(`${relative(process.cwd(), file.name)} > ${test.fullName}`);
+      }
+    }
   } catch {
     failed += 1; // no report means that vitest run did not happen
   }
@@ -22,6 +30,11 @@ try {
   const bad = count('failures') + count('errors');
   passed += count('tests') - bad - count('skipped');
   failed += bad;
+  for (const [, classname, name] of xml.matchAll(
+    /<testcase classname="([^"]*)" name="([^"]*)"[^>]*>\s*<(?:failure|error)\b/g,
+  )) {
+    failedNames.push(`${classname}::${name}`);
+  }
 } catch {
   failed += 1; // no report means pytest did not run
 }
@@ -30,4 +43,5 @@ if (process.env.LINT_STATUS !== undefined) {
   if (process.env.LINT_STATUS === '0') passed += 1;
   else failed += 1;
 }
+for (const name of failedNames) console.log(`FAILED ${name}`);
 console.log(`${passed} passed, ${failed} failed`);

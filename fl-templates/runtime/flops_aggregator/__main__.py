@@ -13,7 +13,7 @@ from flops_aggregator.cluster import run_cluster
 from flops_common.entry import enter_repo, exit_process
 from flops_common.logs import configure_logging
 from flops_common.reporter import Reporter
-from flops_common.stop import Stopped, stop_on_signals
+from flops_common.stop import Stopped, hold_until_exit, stop_on_signals
 from flops_utils.types import AggregatorType
 
 log = logging.getLogger("flops_aggregator")
@@ -35,6 +35,7 @@ def main(argv: Sequence[str]) -> int:
             return run_cluster(args, reporter)
         return run_classic(args, reporter)
     except Stopped as stop:
+        hold_until_exit(stop)
         log.info("Stopped (%s)", stop)
         reporter.tell("stopped")
         return 0

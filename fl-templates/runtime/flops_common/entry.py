@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import sys
 from typing import NoReturn
+
+# How long the way out may take before the process dumps its threads' stacks and ends anyway.
+EXIT_GRACE_SECONDS = 10.0
 
 
 def enter_repo(launch_dir: str, repo_dir: str | None) -> None:
@@ -30,7 +34,12 @@ def exit_process(code: int) -> NoReturn:
     The role's outcome is reported by now. gRPC server threads that Flower
     leaves blocked in its stream handlers would otherwise hold up the
     interpreter's exit (it joins them), and with it the container's stop.
+    Should flushing block, a watchdog outside the interpreter prints every
+    thread's stack and ends the process with status 1 after
+    EXIT_GRACE_SECONDS: an orchestrator waiting to stop the container learns
+    where, instead of waiting for its own kill.
     """
+    faulthandler.dump_traceback_later(EXIT_GRACE_SECONDS, exit=True)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

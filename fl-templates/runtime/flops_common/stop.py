@@ -52,6 +52,22 @@ def raise_if_stopped() -> None:
         raise Stopped(signal.Signals(stops[0]).name)
 
 
+# The stops that reached an entry point, held until the process ends (see hold_until_exit).
+_held_stops: list[Stopped] = []
+
+
+def hold_until_exit(stop: Stopped) -> None:
+    """Keep ``stop``, and every object its traceback's frames hold, alive until the process ends.
+
+    A signal can cut Flower's client between opening its gRPC channel and the
+    block that closes it. Freed unclosed on the way out, such a channel can
+    wait forever on gRPC's thread that watches its state (which dies with
+    "Channel deallocated!"), and the stop never ends. The roles end with
+    os._exit (flops_common.entry.exit_process), which frees nothing.
+    """
+    _held_stops.append(stop)
+
+
 def stopped_by_flower(error: SystemExit) -> bool:
     """Whether Flower's own signal handler ended ``start_server`` (it exits with status 0)."""
     return error.code in (0, None)

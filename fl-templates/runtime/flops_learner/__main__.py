@@ -13,7 +13,7 @@ from flops_common.entry import enter_repo, exit_process
 from flops_common.flwr_compat import start_client
 from flops_common.logs import configure_logging
 from flops_common.reporter import Reporter
-from flops_common.stop import Stopped, stop_on_signals
+from flops_common.stop import Stopped, hold_until_exit, stop_on_signals
 from flops_learner import dataset
 from flops_learner.args import LearnerArgs, parse_args
 from flops_learner.client import LearnerClient
@@ -62,6 +62,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         serve(args, reporter)
     except Stopped as stop:
+        hold_until_exit(stop)
         log.info("Stopped (%s)", stop)
         reporter.tell("stopped")
     except dataset.DataUnavailable as error:
