@@ -61,7 +61,7 @@ export class Processes {
 
   /** SIGTERM to a container's command itself (buildah run would SIGKILL it); resolves with its exit code. */
   async terminate(entry, waitMs = 30_000) {
-    await signalDeepest(entry.child.pid, 'SIGTERM');
+    await signalBelow(entry.child.pid, 'SIGTERM', 'command');
     const timer = new Promise((resolve) => setTimeout(resolve, waitMs, 'timeout'));
     return Promise.race([entry.finished, timer]);
   }
@@ -69,7 +69,9 @@ export class Processes {
   /** Ends and removes every container; stops every service unless they are kept. */
   async stopAll() {
     for (const entry of this.containers.splice(0)) {
-      await signalDeepest(entry.child.pid, 'SIGKILL');
+      // Every process below buildah, the command's children too: the model server's gunicorn master would start new
+      // workers for killed ones, and outlive the demo.
+      await signalBelow(entry.child.pid, 'SIGKILL', 'all');
       entry.child.kill('SIGKILL');
       await entry.finished;
       await execa('buildah', ['rm', entry.container], { reject: false });
@@ -92,8 +94,11 @@ function killGroup(pid, signal) {
   }
 }
 
-/** Signals the deepest processes below `root`: buildah's runtime passes nothing on, the command must get it. */
-async function signalDeepest(root, signal) {
+/**
+ * Signals processes below `root`: with reach 'command' the deepest ones (buildah's runtime passes nothing on, the
+ * command must get it), with 'all' every one of them.
+ */
+async function signalBelow(root, signal, reach) {
   if (root === undefined) return;
   const parents = new Map();
   for (const entry of await readdir('/proc')) {
@@ -106,7 +111,8 @@ async function signalDeepest(root, signal) {
   const below = (pid) =>
     [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
   const found = below(root);
-  for (const pid of found.filter((pid) => !found.some((other) => parents.get(other) === pid))) {
+  const reached = reach === 'all' ? found : found.filter((pid) => !found.some((other) => parents.get(other) === pid));
+  for (const pid of reached) {
     try {
       process.kill(pid, signal);
     } catch {

@@ -19,6 +19,7 @@ import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js'
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
 import { platformNames } from '../platforms.js';
 import { phaseNames } from '../tables/phase-table.js';
+import { importsInput } from './imports-input.js';
 import { need, type Plan } from './plan.js';
 
 /** Each phase's result, by name: the phase table's fl_actors rows. */
@@ -62,13 +63,7 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
     build: { ...buildPhase, run: (job, done, log) => build(job, need(done.inject, 'inject'), log) },
     imports: {
       ...importsPhase,
-      run: (_job, done, log) => {
-        const { importSites, ownModules, env } = need(done.validate, 'validate');
-        const context = need(done.inject, 'inject');
-        const depsImages = need(done.build, 'build').images;
-        const input = { sites: importSites, ownModules, envFile: env.file, depsImages };
-        return checkRepoImports({ ...input, roles: context.roles, contextDir: context.contextDir }, log);
-      },
+      run: (_job, done, log) => checkRepoImports(importsInput(done), log),
     },
     convert: {
       ...convertPhase,

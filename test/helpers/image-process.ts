@@ -46,9 +46,9 @@ export async function startInImage(
     { env: ENV, extendEnv: false, reject: false, all: true, timeout: timeoutMs },
   );
   const finished = child.then((result) => ({ exitCode: result.exitCode, output: String(result.all) }));
-  const signalCommand = async (signal: NodeJS.Signals): Promise<void> => {
+  const signalCommand = async (signal: NodeJS.Signals, reach: Reach): Promise<void> => {
     if (child.pid === undefined) return;
-    for (const pid of await descendants(child.pid)) {
+    for (const pid of await descendants(child.pid, reach)) {
       try {
         process.kill(pid, signal);
       } catch {
@@ -57,15 +57,16 @@ export async function startInImage(
     }
   };
   const terminate = async (waitMs = 30_000): Promise<ImageRun> => {
-    await signalCommand('SIGTERM');
+    await signalCommand('SIGTERM', 'command');
     return withTimeout(finished, waitMs, `${command.join(' ')} did not end after SIGTERM`);
   };
   return {
     finished,
     terminate,
     async remove() {
-      // buildah's chroot runtime outlives a killed buildah: the command is ended first.
-      await signalCommand('SIGKILL');
+      // buildah's chroot runtime outlives a killed buildah: every process below it is ended first, the command's own
+      // children too (a server's master, e.g. gunicorn's under `mlflow models serve`, would start new workers).
+      await signalCommand('SIGKILL', 'all');
       child.kill('SIGKILL');
       await finished;
       await buildah(['rm', container]).catch(() => '');
@@ -73,8 +74,11 @@ export async function startInImage(
   };
 }
 
-/** The processes below `root` (not `root` itself): buildah's runtime and the command it started. */
-async function descendants(root: number): Promise<number[]> {
+/** Which processes below buildah a signal reaches: the command alone, or all (its runtime and children too). */
+type Reach = 'command' | 'all';
+
+/** The processes below `root` (not `root` itself): buildah's runtime, the command it started and its children. */
+async function descendants(root: number, reach: Reach): Promise<number[]> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -87,5 +91,6 @@ async function descendants(root: number): Promise<number[]> {
     [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
   // The command is the deepest process; signalling the runtime in between would end the command with SIGKILL.
   const found = below(root);
+  if (reach === 'all') return found;
   return found.filter((pid) => !found.some((other) => parents.get(other) === pid));
 }

@@ -49,16 +49,14 @@ describe('the training plan', () => {
   let entrypoint: readonly string[];
   let build: Awaited<ReturnType<typeof runBuilder>>;
 
-  beforeAll(async () => {
-    services = await startPipelineServices();
-    tmp = await makeTempDir('flops-training');
-    repo = await createFixtureRepo(services.git, { owner: 'SageMaker-User', name: 'iris', from: FIXTURE });
-    build = await runBuilder(
+  /** The builder's training job for the fixture repo's newest commit, for amd64 on the test base. */
+  const trainingJob = (projectId: string) =>
+    runBuilder(
       [
         'python3',
         'main.py',
         services.registry.url,
-        'train-build',
+        projectId,
         `127.0.0.1:${services.broker.port}`,
         `127.0.0.1:${services.observer.port}`,
         '--supported_platforms=linux/amd64',
@@ -72,6 +70,12 @@ describe('the training plan', () => {
       {},
       30 * 60_000,
     );
+
+  beforeAll(async () => {
+    services = await startPipelineServices();
+    tmp = await makeTempDir('flops-training');
+    repo = await createFixtureRepo(services.git, { owner: 'SageMaker-User', name: 'iris', from: FIXTURE });
+    build = await trainingJob('train-build');
     image = `${services.registry.hostPort}/sagemaker-user/iris/trainer:${repo.sha}`;
   }, 40 * 60_000);
 
@@ -189,25 +193,7 @@ describe('the training plan', () => {
     const sha = await addCommit(repo, {
       'train.py': train.replace('import joblib\n', 'import joblib\nimport lightgbm\n'),
     });
-    const run = await runBuilder(
-      [
-        'python3',
-        'main.py',
-        services.registry.url,
-        'train-refused',
-        `127.0.0.1:${services.broker.port}`,
-        `127.0.0.1:${services.observer.port}`,
-        '--supported_platforms=linux/amd64',
-        '--base-image',
-        services.baseImage,
-        '--ca-cert',
-        MACHINE_CA_BUNDLE,
-        'training',
-        repo.url,
-      ],
-      {},
-      30 * 60_000,
-    );
+    const run = await trainingJob('train-refused');
     expect(run.exitCode, run.stdout.slice(-3000)).toBe(18);
     const failed = (
       await services.mqtt.waitFor((m) => m.topic === TOPICS.failed && m.json().flops_project_id === 'train-refused')
