@@ -10,7 +10,7 @@ export const EXIT_CODES = Object.freeze({
   success: 0,
   internal: 1,
   usage: 2,
-  /** buildah cannot build here (neither root nor a subordinate id range): found before any work. */
+  /** buildah cannot build here (neither root nor a subordinate id range), or a tool --sif runs is missing: found before any work. */
   buildAccess: 3,
   // 128 + signal number, as shells report a process ended by that signal.
   SIGINT: 130,

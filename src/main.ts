@@ -16,7 +16,7 @@ import { FL_ACTORS_PLAN } from './plans/fl-actors.js';
 import type { Finished, Plan } from './plans/plan.js';
 import { TRAINED_MODEL_PLAN } from './plans/trained-model.js';
 import { TRAINING_PLAN } from './plans/training.js';
-import { type BuildAccess, BuildAccessError, checkBuildAccess } from './preflight/build-access.js';
+import { type BuildAccess, BuildAccessError, checkBuildAccess, checkSifTools } from './preflight/build-access.js';
 import { hideInValue, secretHider } from './report/hide-secrets.js';
 import { createLogger, type Logger } from './report/logger.js';
 import type { SuccessPayload } from './report/messages.js';
@@ -140,6 +140,7 @@ async function buildAccessOf(
   if (config.dryRun) return undefined;
   try {
     const access = await checkBuildAccess(config.hostEnv, signal);
+    if (config.sif) await checkSifTools(config.hostEnv);
     log.info(access, access.mode === 'root' ? 'Building as root' : 'Building rootless');
     return access;
   } catch (error) {

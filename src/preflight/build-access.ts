@@ -2,13 +2,12 @@
 // non-root user with a subordinate id range that newuidmap and newgidmap map into a user namespace (rootless).
 // Without either, the first pull or RUN would fail minutes into the job with an opaque message.
 
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter } from 'node:path';
 import { CommandError } from '../errors.js';
 import { Buildah } from '../tools/buildah.js';
 import { buildahStorageDriverArgs, buildahUnshareArgs } from '../tools/buildah-args.js';
+import { type HostTool, missingTools, SIF_TOOLS } from './host-tools.js';
 import { type IdRange, rangeFor, readIdFile } from './subordinate-ids.js';
 
 /** The images run as uid 10001: a rootless build maps at least that many ids, and more for base images' own. */
@@ -27,13 +26,27 @@ export type BuildAccess =
       readonly env: Readonly<Record<string, string>>;
     };
 
-/** Why buildah cannot build here, each missing piece with how to grant it. */
+/** Why this host cannot build what was asked, each missing piece with how to grant it. */
 export class BuildAccessError extends Error {
   override readonly name = 'BuildAccessError';
-  constructor(readonly missing: readonly string[]) {
-    super(
-      `buildah cannot build here: ${missing.join('; ')}. Run the builder as root in a privileged container, or as a user with a subordinate id range (see docs/operating.md, "Running without --privileged")`,
-    );
+  constructor(
+    readonly missing: readonly string[],
+    message = `buildah cannot build here: ${missing.join('; ')}. Run the builder as root in a privileged container, or as a user with a subordinate id range (see docs/operating.md, "Running without --privileged")`,
+  ) {
+    super(message);
+  }
+}
+
+const ID_MAPPERS: readonly HostTool[] = ['newuidmap', 'newgidmap'].map((name) => ({
+  name,
+  install: 'Debian and Ubuntu: apt-get install uidmap; Fedora: shadow-utils',
+}));
+
+/** Checks that the programs `--sif` runs on the host are installed; throws BuildAccessError naming each missing one. */
+export async function checkSifTools(env: Readonly<Record<string, string>>): Promise<void> {
+  const missing = await missingTools(SIF_TOOLS, env.PATH ?? '');
+  if (missing.length > 0) {
+    throw new BuildAccessError(missing, `--sif cannot make SIF files here: ${missing.join('; ')}`);
   }
 }
 
@@ -64,10 +77,9 @@ export async function checkBuildAccess(
     const problem = rangeProblem(range, kind, file, name);
     if (problem) missing.push(problem);
   }
-  for (const tool of ['newuidmap', 'newgidmap']) {
-    const problem = await mapperProblem(tool, env.PATH ?? '');
-    if (problem) missing.push(problem);
-  }
+  // newuidmap/newgidmap must exist; whether they may map (setuid root, or file capabilities) the probe proves.
+  // buildah finds them in /usr/bin or /usr/sbin when the job's PATH lacks them.
+  missing.push(...(await missingTools(ID_MAPPERS, [env.PATH ?? '', '/usr/bin', '/usr/sbin'].join(delimiter))));
   if (missing.length > 0) throw new BuildAccessError(missing);
   return { mode: 'rootless', user: name, uid, ...(await probeUserNamespace(env, signal)) };
 }
@@ -88,19 +100,6 @@ function rangeProblem(range: IdRange | undefined, kind: 'UID' | 'GID', file: str
     return `user ${name}'s subordinate ${kind} range in ${file} has ${range.count} ids, fewer than the ${MIN_SUBORDINATE_IDS} images need (${grant})`;
   }
   return undefined;
-}
-
-/** newuidmap/newgidmap must exist; whether they may map (setuid root, or file capabilities) the probe proves. */
-async function mapperProblem(tool: string, path: string): Promise<string | undefined> {
-  for (const dir of [...path.split(delimiter).filter(Boolean), '/usr/bin', '/usr/sbin']) {
-    const file = join(dir, tool);
-    const ok = await access(file, constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return undefined;
-  }
-  return `${tool} is not installed (Debian and Ubuntu: apt-get install uidmap; Fedora: shadow-utils)`;
 }
 
 /**
