@@ -4,6 +4,10 @@
 // Prints one JSON object: each report's wall-clock seconds, each test file's seconds in both runs (its tests, not all
 // of its hooks), and the seconds of the tests found in both runs (same file, same name) summed per run, so that tests
 // added later do not hide whether the old ones got slower.
+// vitest's report times a file from its first test on: a file's beforeAll (where a shared build or server is made)
+// is left out. In a report whose files ran one at a time, the time between the previous file's end and a file's
+// start is that set-up (the first file's includes the global set-up): `setup` gives it per file, and `total` the
+// two added; with files in parallel the gap means nothing and they are null.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,21 +15,28 @@ import { join } from 'node:path';
 function readRun(dir) {
   const reports = {};
   const files = new Map();
+  const setups = new Map();
   const tests = new Map();
   for (const report of readdirSync(dir).sort()) {
     const text = readFileSync(join(dir, report), 'utf8');
-    if (report.endsWith('.json')) reports[report] = readVitest(JSON.parse(text), files, tests);
+    if (report.endsWith('.json')) reports[report] = readVitest(JSON.parse(text), files, setups, tests);
     if (report.endsWith('.xml')) reports[report] = readJunit(text, files, tests);
   }
-  return { reports, files, tests };
+  return { reports, files, setups, tests };
 }
 
-/** Reads one vitest JSON report into `files` and `tests`; returns its wall-clock seconds. */
-function readVitest(report, files, tests) {
-  for (const file of report.testResults) {
+/** Reads one vitest JSON report into `files`, `setups` (seconds, or null in a parallel run) and `tests`; returns its
+ * wall-clock seconds. */
+function readVitest(report, files, setups, tests) {
+  const inOrder = [...report.testResults].sort((a, b) => a.startTime - b.startTime);
+  const serial = inOrder.every((file, at) => at === 0 || file.startTime >= inOrder[at - 1].endTime);
+  let previousEnd = report.startTime;
+  for (const file of inOrder) {
     // Paths are absolute and the two runs are in different clones: keep the part from test/ on.
     const key = file.name.slice(file.name.indexOf('/test/') + 1);
     files.set(key, (file.endTime - file.startTime) / 1000);
+    setups.set(key, serial ? Math.max(0, file.startTime - previousEnd) / 1000 : null);
+    previousEnd = file.endTime;
     for (const test of file.assertionResults) tests.set(`${key} > ${test.fullName}`, (test.duration ?? 0) / 1000);
   }
   return round(
@@ -57,7 +68,16 @@ const before = readRun(beforeDir);
 const after = readRun(afterDir);
 const files = {};
 for (const file of [...new Set([...before.files.keys(), ...after.files.keys()])].sort()) {
-  files[file] = { before: round(before.files.get(file) ?? 0), after: round(after.files.get(file) ?? 0) };
+  const setup = (run) => (run.setups.get(file) == null ? null : round(run.setups.get(file)));
+  const total = (run) => (setup(run) == null ? null : round((run.files.get(file) ?? 0) + setup(run)));
+  files[file] = {
+    before: round(before.files.get(file) ?? 0),
+    after: round(after.files.get(file) ?? 0),
+    setupBefore: setup(before),
+    setupAfter: setup(after),
+    totalBefore: total(before),
+    totalAfter: total(after),
+  };
 }
 const common = [...before.tests.keys()].filter((test) => after.tests.has(test));
 console.log(
