@@ -22,3 +22,20 @@ export async function waitUntilReady(
   await service.stop();
   throw new Error(`${service.name} was not ready after ${timeoutMs} ms: ${what}; output:\n${service.outputTail()}`);
 }
+
+/**
+ * Runs `tasks` side by side and waits for every one to end before it fails with the first failure: a set-up that
+ * starts servers while a build runs must not return (to an afterAll that stops what it started) with one still
+ * starting. Only for tasks that make no buildah container while a builder job runs: a job removes the working
+ * containers that appear in its storage while it runs (src/leftovers.ts).
+ */
+export async function allSettledOrThrow<const T extends readonly unknown[]>(
+  tasks: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

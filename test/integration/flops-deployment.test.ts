@@ -23,6 +23,7 @@ import { runBuilder } from '../helpers/run-builder.js';
 import { type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { allSettledOrThrow } from '../helpers/wait.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/flops-repos/sklearn-mnist', import.meta.url));
 const TIMEOUT = 10 * 60_000;
@@ -47,12 +48,21 @@ describe('the images in a FLOps deployment', () => {
   beforeAll(async () => {
     services = await startPipelineServices();
     tmp = await makeTempDir('flops-deployment');
-    const data = join(tmp, 'data');
-    await makeDatasets(data, { shape: 'mnist', tag: 'mnist-a', rows: 120 });
-    await makeDatasets(data, { shape: 'mnist', tag: 'mnist-b', rows: 80 });
-    flight = await startFlightServer(data);
-    mlflow = await startMlflowServer(join(tmp, 'mlflow'));
-    trackingTrap = await startTrap();
+    // The data, the servers and the trap are made while the images build: none of them is a buildah container, so
+    // the job's clean-up of its storage cannot touch them, and the build is the long part of this set-up.
+    const serversStarted = (async () => {
+      const data = join(tmp, 'data');
+      await makeDatasets(data, { shape: 'mnist', tag: 'mnist-a', rows: 120 });
+      await makeDatasets(data, { shape: 'mnist', tag: 'mnist-b', rows: 80 });
+      flight = await startFlightServer(data);
+      mlflow = await startMlflowServer(join(tmp, 'mlflow'));
+      trackingTrap = await startTrap();
+    })();
+    await allSettledOrThrow([serversStarted, buildImages()]);
+  }, 40 * 60_000);
+
+  /** The repo built once with the manager's command line, its two images pulled for the tests to run. */
+  async function buildImages(): Promise<void> {
     // The fixture pins python 3.10 as upstream's example does; the test base image is Debian 12's python 3.11.
     const conda = (await readFile(join(FIXTURE, 'conda.yaml'), 'utf8')).replace(/python=3\.10\.14/, 'python=3.11');
     repo = await createFixtureRepo(services.git, {
@@ -88,7 +98,7 @@ describe('the images in a FLOps deployment', () => {
     for (const image of [learnerImage, aggregatorImage]) {
       await buildah(['pull', '--tls-verify=false', '--quiet', image], 600_000);
     }
-  }, 40 * 60_000);
+  }
 
   afterAll(async () => {
     await Promise.all(running.map((process) => process.remove()));
