@@ -97,38 +97,45 @@ def next_task(tasks: int, work: list[Work]) -> Work | None:
 def in_child(tasks: int, work: list[Work]) -> tuple[int, int]:
     """
     Forks a process that imports modules by task number until none is left. It writes each module's name before
-    importing it, so that a crash is known by the last name, then its report: (pid, read end of that output).
+    importing it, so that a crash is known by the last name, and each module's result once it has one, so that a
+    crash loses none of the modules the process imported before: (pid, read end of that output).
     """
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
-        report = empty_report()
         with os.fdopen(write, "w", encoding="utf-8") as out:
             item = next_task(tasks, work)
             while item is not None:
                 out.write(json.dumps({"took": item[1]}) + "\n")
                 out.flush()
-                import_one(item, report)
+                result = empty_report()
+                import_one(item, result)
+                out.write(json.dumps({"result": result}) + "\n")
+                out.flush()
                 item = next_task(tasks, work)
-            out.write(json.dumps(report) + "\n")
         os._exit(0)  # no atexit handlers or buffered output of the parent's, twice
     os.close(write)
     return pid, read
 
 
-def collect(pid: int, read: int, report: Report) -> None:
-    """Adds a child's report; a child that died (a crash in native code) fails the module it was importing."""
+def collect(pid: int, read: int, report: Report) -> bool:
+    """
+    Adds a child's results; whether it ended cleanly. A child that died (a crash in native code) fails the module
+    it was importing.
+    """
     with os.fdopen(read, encoding="utf-8") as source:
         lines = [json.loads(line) for line in source.read().splitlines()]
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    if code != 0 or not lines or "took" in lines[-1]:
+    for line in lines:
+        for key in report:
+            report[key].extend(line.get("result", {}).get(key, []))
+    if code != 0 or (lines and "took" in lines[-1]):
         last = lines[-1]["took"] if lines and "took" in lines[-1] else "python"
         report["failed"].append({"module": last, "error": f"the import ended the process ({code})"})
-        return
-    for key in report:
-        report[key].extend(lines[-1][key])
+        return False
+    return True
 
 
 def check(site_packages: str, required: list[str], only: set[str] | None, jobs: int) -> Report:
@@ -151,11 +158,14 @@ def check(site_packages: str, required: list[str], only: set[str] | None, jobs: 
     if os.write(feed, numbers) != len(numbers):
         raise RuntimeError(f"{len(work)} modules to import: more than a pipe holds")
     os.close(feed)
-    # Only the forked processes import: one that crashes in native code leaves this one to tell which module did it.
-    children = [in_child(tasks, work) for _ in range(max(1, jobs))]
+    # Only the forked processes import: one that crashes in native code leaves this one to tell which module did it,
+    # and a new process in its place takes the modules left (it ends at once when none is).
+    running = [in_child(tasks, work) for _ in range(max(1, jobs))]
+    while running:
+        pid, read = running.pop(0)
+        if not collect(pid, read, report):
+            running.append(in_child(tasks, work))
     os.close(tasks)
-    for pid, read in children:
-        collect(pid, read, report)
     return report
 
 

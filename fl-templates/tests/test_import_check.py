@@ -68,9 +68,11 @@ def test_a_required_module_that_does_not_import_fails_the_check(tmp_path: Path) 
     assert modules(report["failed"]) == ["not_installed_anywhere"]
 
 
-def test_an_import_that_ends_its_process_fails_the_modules_of_that_process(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_import_that_ends_its_process_fails_that_module_alone(tmp_path: Path, jobs: str) -> None:
+    # With one process, the one that crashed had imported basic_ok before and fine_one is left to a new one.
     site = make_site_packages(tmp_path, ["basic_ok", "crashes", "fine_one"])
-    report = run_check(site, "--jobs", "2")
+    report = run_check(site, "--jobs", jobs)
     assert sorted(report["imported"]) == ["basic_ok", "fine_one"]
     assert modules(report["failed"]) == ["crashes"]
     assert "ended the process (7)" in report["failed"][0]["error"]
