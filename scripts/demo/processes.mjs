@@ -2,10 +2,10 @@
 // on success, failure or Ctrl-C. Services run in their own process group with their output in a log file.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { signalBelow } from './process-tree.mjs';
 
 const STOP_GRACE_MS = 10_000;
 
@@ -69,8 +69,6 @@ export class Processes {
   /** Ends and removes every container; stops every service unless they are kept. */
   async stopAll() {
     for (const entry of this.containers.splice(0)) {
-      // Every process below buildah, the command's children too: the model server's gunicorn master would start new
-      // workers for killed ones, and outlive the demo.
       await signalBelow(entry.child.pid, 'SIGKILL', 'all');
       entry.child.kill('SIGKILL');
       await entry.finished;
@@ -91,33 +89,6 @@ function killGroup(pid, signal) {
     process.kill(-pid, signal);
   } catch {
     // Already gone.
-  }
-}
-
-/**
- * Signals processes below `root`: with reach 'command' the deepest ones (buildah's runtime passes nothing on, the
- * command must get it), with 'all' every one of them.
- */
-async function signalBelow(root, signal, reach) {
-  if (root === undefined) return;
-  const parents = new Map();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // The command name may hold spaces and parentheses: the parent pid follows the last ")".
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid > 0) parents.set(Number(entry), ppid);
-  }
-  const below = (pid) =>
-    [...parents].filter(([, parent]) => parent === pid).flatMap(([child]) => [child, ...below(child)]);
-  const found = below(root);
-  const reached = reach === 'all' ? found : found.filter((pid) => !found.some((other) => parents.get(other) === pid));
-  for (const pid of reached) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // Already gone.
-    }
   }
 }
 

@@ -21,7 +21,7 @@ export const SIF_TOOLS: readonly HostTool[] = [
 ];
 
 /** Whether an executable `name` is in one of the folders of `path` (a PATH value). */
-export async function onPath(name: string, path: string): Promise<boolean> {
+async function onPath(name: string, path: string): Promise<boolean> {
   for (const dir of path.split(delimiter).filter(Boolean)) {
     const found = await access(join(dir, name), constants.X_OK).then(
       () => true,

@@ -29,13 +29,7 @@ export async function waitUntilReady(
  * starting. Only for tasks that make no buildah container while a builder job runs: a job removes the working
  * containers that appear in its storage while it runs (src/leftovers.ts).
  */
-export async function allSettledOrThrow<const T extends readonly unknown[]>(
-  tasks: T,
-): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const settled = await Promise.allSettled(tasks);
-  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+export async function allSettledOrThrow(tasks: readonly Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as {
-    -readonly [K in keyof T]: Awaited<T[K]>;
-  };
 }
