@@ -122,19 +122,12 @@ raw() {
     bud=(buildah bud --isolation chroot --layers --tls-verify=false --secret id=flops-ca,src="${SSL_CERT_FILE:-/dev/null}"
       --secret "id=flops-env,src=/dev/null")
     for target in learner aggregator; do
-      local tag deps="$ctx/deps-amd64.Containerfile" resolved="$ctx/deps-amd64-raw-$target.Containerfile"
+      local tag deps="$ctx/deps-amd64.Containerfile" stage=install
+      [[ $target == aggregator ]] && stage=aggregator-install
       tag=$(grep -m1 -o "$raw_registry/[^ ]*flops-deps:$target-amd64-[0-9a-f]*" "$ctx/$target-amd64.Containerfile")
-      # As the builder does (src/images/install-stages.ts): the install stages first, under the tags the copy steps
-      # name, then the target from a copy of the file that names their image IDs instead.
-      cp "$deps" "$resolved"
-      for stage in learner:install aggregator:aggregator-install; do
-        [[ $target == learner && $stage == aggregator:* ]] && continue
-        local stage_tag id
-        stage_tag=$(grep -m1 -o "localhost/flops-install:amd64-${stage%%:*}-[0-9a-f]*" "$deps")
-        id=$("${bud[@]}" --quiet --file "$deps" --target "${stage#*:}" --tag "$stage_tag" "$ctx" | tail -1)
-        sed -i "s#from=$stage_tag,#from=$id,#" "$resolved"
-      done
-      "${bud[@]}" --quiet --file "$resolved" --target "$target-deps" --tag "$tag" "$ctx" > /dev/null
+      # The builder assembles the dependency image in the registry from this stage's top layer on the base; built
+      # locally, the whole stage stands in for it (the same layers, and the locks' small one).
+      "${bud[@]}" --quiet --file "$deps" --target "$stage" --tag "$tag" "$ctx" > /dev/null
       "${bud[@]}" --quiet --file "$ctx/$target-amd64.Containerfile" --tag "$raw_registry/raw/$target:bench" "$ctx" > /dev/null
       buildah push --quiet --tls-verify=false "$raw_registry/raw/$target:bench" > /dev/null
     done

@@ -8,7 +8,7 @@
 #
 # Usage: scripts/hand-written-build.sh CONTEXT REGISTRY
 #   CONTEXT   a build context a job rendered (its --workdir's context/): locks/amd64/, tools/uv, flops/, repo/ and
-#             deps-amd64.Containerfile, whose target stage names the pinned base
+#             deps-amd64.Containerfile, whose install stage names the pinned base (amd64 is the build's platform)
 #   REGISTRY  host:port (plain HTTP) holding the base under the same path; the images go to hand/<role>:bench
 # SSL_CERT_FILE, when set, is passed to the install steps as the secret flops-ca.
 set -euo pipefail
@@ -19,8 +19,8 @@ if [[ $# -ne 2 || ! -f "$1/deps-amd64.Containerfile" || "$2" == -* ]]; then
 fi
 ctx=$1 registry=$2
 
-# The pinned base of the amd64 target stage, moved to REGISTRY (the job's may be another registry on this machine).
-base=$(sed -n 's#^FROM --platform=linux/amd64 \([^ ]*\) AS learner-deps$#\1#p' "$ctx/deps-amd64.Containerfile")
+# The pinned base of the amd64 install stage, moved to REGISTRY (the job's may be another registry on this machine).
+base=$(sed -n 's#^FROM --platform=linux/amd64 \([^ ]*\) AS install$#\1#p' "$ctx/deps-amd64.Containerfile")
 [[ -n "$base" ]] || { echo "$ctx/deps-amd64.Containerfile names no linux/amd64 base" >&2; exit 1; }
 base="$registry/${base#*/}"
 

@@ -30,7 +30,7 @@ export interface DepsInput {
   readonly uv: string;
 }
 
-/** Local tags of the install stages (never pushed): the target stages copy from them. */
+/** Local tags of the install stages; the ones whose top layers make an image are pushed under tags of their own. */
 export const INSTALL_REPOSITORY = 'localhost/flops-install';
 
 /** Writes uv, the locks and the Containerfiles; returns each platform's tags. */
@@ -82,17 +82,16 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       lister,
       ...Object.entries(files).flat(),
     ]);
-    const install = { target: 'install', tag: `${INSTALL_REPOSITORY}:${platform.architecture}-learner-${inputs}` };
-    const aggregatorInstall = {
-      target: 'aggregator-install',
-      tag: `${INSTALL_REPOSITORY}:${platform.architecture}-aggregator-${inputs}`,
-    };
-    const containerfile = renderOrFail(template, {
-      ...values,
-      INSTALL_IMAGE: install.tag,
-      AGGREGATOR_INSTALL_IMAGE: aggregatorInstall.tag,
+    const containerfile = renderOrFail(template, values);
+    const stage = (target: string) => ({
+      target,
+      tag: `${INSTALL_REPOSITORY}:${platform.architecture}-${target}-${inputs}`,
     });
-    const copies = plan.installer !== 'conda';
+    const learner = { layers: [stage('install')], modules: stage('learner-modules') };
+    const aggregator = {
+      layers: [stage('install'), stage('aggregator-install')],
+      modules: stage('aggregator-modules'),
+    };
     const file = `deps-${platform.architecture}.Containerfile`;
     await writeFile(join(contextDir, file), containerfile);
     const tags = Object.fromEntries(
@@ -121,9 +120,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       extras: locked?.extras,
       unlocked: locked?.unlocked ?? [],
       moved: locked?.moved ?? [],
-      installStages: copies
-        ? { learner: [install], model: [install], trainer: [install], aggregator: [install, aggregatorInstall] }
-        : {},
+      installStages: plan.installer === 'conda' ? {} : { learner, model: learner, trainer: learner, aggregator },
     });
   }
   return result;
@@ -155,7 +152,7 @@ function lockFiles(plan: DependencyPlan, locked: PlatformLock | undefined): Reco
 
 /**
  * The digest of everything the install stages are made of, in their local tags: a job with other locks never moves
- * the tag of another's stage, which the images it builds copy from (src/images/install-stages.ts).
+ * the tag of another's stage, which it pushes and assembles its images from (src/images/install-stages.ts).
  */
 function inputsDigest(texts: readonly string[]): string {
   const hash = createHash('sha256');

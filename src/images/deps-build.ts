@@ -1,5 +1,5 @@
 // Makes sure every dependency image of a context exists: found in the registry by its content tag, or built now
-// (and, for a platform the builder does not run on, checked there before anything is pushed).
+// (and, for a platform the builder does not run on, checked there before it is tagged).
 
 import { join } from 'node:path';
 import { type Lock, lockDigest } from '../deps/lock.js';
@@ -9,10 +9,11 @@ import type { Logger } from '../report/logger.js';
 import type { PinnedBase } from './base-image.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
-import { buildInstallStages, type InstallStage } from './install-stages.js';
+import { installDeps } from './deps-install.js';
+import { newStageCache, type RoleStages } from './install-stages.js';
 import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
-import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
+import type { PlatformCheck } from './verify-platform.js';
 
 /** One dependency image: where it is (registry, or built locally and still to push). */
 export interface DepsImage {
@@ -21,8 +22,10 @@ export interface DepsImage {
   readonly tag: string;
   /** `registry/repository:tag`. */
   readonly reference: string;
-  /** Built by this job: the push phase pushes it. */
+  /** Made by this job (not found in the registry). */
   readonly built: boolean;
+  /** Built in local storage alone (the conda path): the push phase pushes it; an assembled one is pushed already. */
+  readonly local: boolean;
   /** A second tag that finds this image's locks again (on the role holding them). */
   readonly inputsTag: string | undefined;
   /** What the image lets code import; undefined for an image reused from a builder that did not record it. */
@@ -33,14 +36,14 @@ export interface DepsImage {
 export interface DepsBuild {
   readonly images: readonly DepsImage[];
   readonly checks: readonly PlatformCheck[];
-  /** Local tags of the install stages this job built (never pushed; pruned with the images). */
+  /** Local tags of the install stages this job built, and the images it pulled to check; pruned with the images. */
   readonly installTags: readonly string[];
 }
 
 /** What a job's build left tagged in local storage: the dependency images it built and its install stages. */
 export function builtDepsTags(build: DepsBuild | undefined): string[] {
   if (build === undefined) return [];
-  return [...build.images.filter((image) => image.built).map((image) => image.reference), ...build.installTags];
+  return [...build.images.filter((image) => image.local).map((image) => image.reference), ...build.installTags];
 }
 
 /** One platform's dependency images: how to build them, and their tags. */
@@ -59,8 +62,8 @@ export interface DepsPlatform {
   readonly unlocked: readonly string[];
   /** Pins resolve moved for this platform only (an MLflow snapshot's pin without a wheel here), for the record. */
   readonly moved: readonly string[];
-  /** The install stages to build and tag, in order, before each role's image: its steps copy from those tags. */
-  readonly installStages: Readonly<Partial<Record<DepsRole, readonly InstallStage[]>>>;
+  /** Each role's install stages, whose top layers its image is assembled from; none on the conda path. */
+  readonly installStages: Readonly<Partial<Record<DepsRole, RoleStages>>>;
 }
 
 /** What the build reads of a rendered context (context/image-context.ts renders it). */
@@ -78,12 +81,16 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
   trainer: ['flops_trainer'],
 };
 
-/** Finds or builds each dependency image, learner before aggregator (which builds on it), platform by platform. */
+/**
+ * Finds or makes each dependency image, learner before aggregator (which shares its environment layer), platform by
+ * platform: assembled in the registry from install stages (the locked path), or built whole and left for the push
+ * phase (conda).
+ */
 export async function ensureDepsImages(job: Job, context: DepsContext, log: Logger): Promise<DepsBuild> {
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
-  /** Install stages built so far, tag → image ID: each is built once per job, and all of them are pruned after. */
-  const stageIds = new Map<string, string>();
+  const cache = newStageCache();
+  const pulled: string[] = [];
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
     const roles = (['learner', 'aggregator', 'model', 'trainer'] as const).filter(
@@ -100,7 +107,7 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
       if (found !== undefined) {
         log.info({ image: reference }, 'Reusing the dependency image from the registry');
         const modules = parseInstalledModules(found[DEPS_LABELS.modules]);
-        images.push({ role, platform: deps.platform, tag, reference, built: false, inputsTag, modules });
+        images.push({ role, platform: deps.platform, tag, reference, built: false, local: false, inputsTag, modules });
         continue;
       }
       const labels: Record<string, string> = {
@@ -109,28 +116,47 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
         [LABELS.platforms]: deps.platform.platform,
         ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
       };
-      const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
-      const stages = await buildInstallStages(job, build, deps.installStages[role] ?? [], role, stageIds, log);
-      // The learner's dependency stage is the repo's (or model's) set alone: the serving and training images use it too.
-      const target = `${role === 'model' || role === 'trainer' ? 'learner' : role}-deps`;
-      // The module list of the environment the image copies goes into its label; the conda path has no install
-      // stage, and its list is read from the image itself (not labelled: the image is built in one step).
-      const listed = stages.lastImageId === undefined ? '' : await readInstalledModules(job, stages.lastImageId);
-      if (listed !== '') labels[DEPS_LABELS.modules] = listed;
-      await buildImage(job, { ...build, containerfile: stages.containerfile, tag: reference, labels, target }, log);
-      const modules = parseInstalledModules(listed !== '' ? listed : await readInstalledModules(job, reference));
-      images.push({ role, platform: deps.platform, tag, reference, built: true, inputsTag, modules });
-      if (deps.platform.platform !== host) {
-        // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
-        const own = role === 'aggregator' ? deps.extras : deps.lock;
-        const distributions = own?.packages.map((pkg) => pkg.name);
-        const runtime = join(context.contextDir, 'flops');
-        const check = { modules: RUNTIME_MODULES[role], distributions };
-        checks.push(await verifyPlatform(job, reference, deps.platform, check, runtime, log));
+      const stages = deps.installStages[role];
+      if (stages === undefined) {
+        // The conda path: one image built whole on the build's platform (the only one it allows), its module list
+        // read from the image itself (not labelled: the image is built in one step).
+        const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
+        const target = `${role === 'aggregator' ? 'aggregator' : 'learner'}-deps`;
+        await buildImage(job, { ...build, tag: reference, labels, target }, log);
+        const modules = parseInstalledModules(await readInstalledModules(job, reference));
+        images.push({ role, platform: deps.platform, tag, reference, built: true, local: true, inputsTag, modules });
+        continue;
       }
+      // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
+      const own = role === 'aggregator' ? deps.extras : deps.lock;
+      const check =
+        deps.platform.platform === host
+          ? undefined
+          : { modules: RUNTIME_MODULES[role], distributions: own?.packages.map((pkg) => pkg.name) };
+      const made = await installDeps(
+        job,
+        {
+          contextDir: context.contextDir,
+          containerfile: deps.containerfile,
+          repository: context.depsRepository,
+          tag,
+          platform: deps.platform,
+          base: deps.base,
+          stages,
+          labels,
+          check,
+          runtimeDir: join(context.contextDir, 'flops'),
+        },
+        cache,
+        log,
+      );
+      if (made.check !== undefined) checks.push(made.check);
+      pulled.push(...made.localImages);
+      const modules = parseInstalledModules(made.modules);
+      images.push({ role, platform: deps.platform, tag, reference, built: true, local: false, inputsTag, modules });
     }
   }
-  return { images, checks, installTags: [...stageIds.keys()] };
+  return { images, checks, installTags: [...cache.ids.keys(), ...pulled] };
 }
 
 /**

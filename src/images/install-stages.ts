@@ -1,54 +1,74 @@
-// The install stages of a dependency Containerfile: built first, each under its local tag, then named by image ID in
-// a copy of the Containerfile that builds a role's image. The copy steps cannot name the tag: buildah 1.28 looks a
-// tag up for the platform of the stage being built, and an install stage is the build platform's, not the target's;
-// nor the stage: buildah 1.28 mounts a stage taken from its cache as that stage's base image.
+// The install stages of a dependency Containerfile: built on the build's platform, each under its local tag, and the
+// ones that make an image's layers pushed to the dependency repository, once per job each (the aggregator shares the
+// learner's environment stage).
 
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
+import type { ImageConfig, ImageManifest } from '../tables/oci.js';
 import { buildImage } from './build-image.js';
+import type { PushedStage } from './deps-assembly.js';
+import { pushImage } from './push-image.js';
 
-/** A stage of the dependency Containerfile that installs on the build's platform, and the local tag it gets. */
+/** A stage of the dependency Containerfile that runs on the build's platform, and the local tag it gets. */
 export interface InstallStage {
   readonly target: string;
   readonly tag: string;
 }
 
-/** The Containerfile to build a role's image from, its install stages built; and their tags. */
-export interface InstallStagesBuilt {
-  readonly containerfile: string;
-  readonly tags: readonly string[];
-  /** The image ID of the last stage: the environment the role's image copies, and whose module list it carries. */
-  readonly lastImageId: string | undefined;
+/** A role's install stages: each of `layers` adds one layer of its image (its top one); `modules` lists them. */
+export interface RoleStages {
+  readonly layers: readonly InstallStage[];
+  readonly modules: InstallStage;
+}
+
+/** What this job built and pushed of the install stages, by local tag: each is built and pushed once. */
+export interface StageCache {
+  readonly ids: Map<string, string>;
+  readonly pushed: Map<string, PushedStage>;
+}
+
+export function newStageCache(): StageCache {
+  return { ids: new Map(), pushed: new Map() };
+}
+
+/** Builds `stage` unless this job did; returns its image ID. */
+export async function buildStage(
+  job: Job,
+  build: { readonly contextDir: string; readonly containerfile: string },
+  stage: InstallStage,
+  cache: StageCache,
+  log: Logger,
+): Promise<string> {
+  const known = cache.ids.get(stage.tag);
+  if (known !== undefined) return known;
+  const { imageId } = await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log);
+  cache.ids.set(stage.tag, imageId);
+  return imageId;
 }
 
 /**
- * Builds `stages` in order and writes `<containerfile>` for `role` with their image IDs in place of their tags.
- * `built` maps the tags of stages already built by this job to their IDs (the aggregator shares the learner's
- * install stage): those are not built again, and the ones built now are added.
+ * Pushes the built `stage` to `repository` (in the job's registry) unless this job did, under a tag of its own that
+ * retention prunes like the images' (`install-<architecture>-<hash>`), and reads back its manifest and config.
  */
-export async function buildInstallStages(
+export async function pushStage(
   job: Job,
-  build: { readonly contextDir: string; readonly containerfile: string },
-  stages: readonly InstallStage[],
-  role: string,
-  built: Map<string, string>,
+  stage: InstallStage,
+  repository: string,
+  architecture: string,
+  cache: StageCache,
   log: Logger,
-): Promise<InstallStagesBuilt> {
-  if (stages.length === 0) return { containerfile: build.containerfile, tags: [], lastImageId: undefined };
-  let text = await readFile(join(build.contextDir, build.containerfile), 'utf8');
-  let lastImageId: string | undefined;
-  for (const stage of stages) {
-    let imageId = built.get(stage.tag);
-    if (imageId === undefined) {
-      imageId = (await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log)).imageId;
-      built.set(stage.tag, imageId);
-    }
-    text = text.replaceAll(`from=${stage.tag},`, `from=${imageId},`);
-    lastImageId = imageId;
-  }
-  const containerfile = build.containerfile.replace(/\.Containerfile$/, `-${role}.Containerfile`);
-  await writeFile(join(build.contextDir, containerfile), text);
-  return { containerfile, tags: stages.map((stage) => stage.tag), lastImageId };
+): Promise<PushedStage> {
+  const known = cache.pushed.get(stage.tag);
+  if (known !== undefined) return known;
+  const hash = createHash('sha256').update(stage.tag).digest('hex').slice(0, 32);
+  const destination = `${job.config.registry.hostPort}/${repository}:install-${architecture}-${hash}`;
+  const { digest } = await pushImage(job, stage.tag, `install-${hash}`, log, destination);
+  const found = await job.registry.manifest(repository, digest);
+  if (found === undefined) throw new Error(`the install stage pushed as ${destination} is not in the registry`);
+  const manifest = JSON.parse(found.body.toString('utf8')) as ImageManifest;
+  const config = JSON.parse((await job.registry.blob(repository, manifest.config.digest)).toString('utf8'));
+  const pushed: PushedStage = { repository, manifest, config: config as ImageConfig };
+  cache.pushed.set(stage.tag, pushed);
+  return pushed;
 }

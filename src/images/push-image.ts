@@ -19,20 +19,29 @@ export const PUSH_RETRY = Object.freeze({
   randomize: false,
 });
 
-/** Pushes `reference` under the same name; `name` names the digest file. A failure is PhaseError PUSH_FAILED. */
-export async function pushImage(job: Job, reference: string, name: string, log: Logger): Promise<ImageOutcome> {
+/**
+ * Pushes the local image `reference` under the same name, or to `destination`; `name` names the digest file. A
+ * failure is PhaseError PUSH_FAILED.
+ */
+export async function pushImage(
+  job: Job,
+  reference: string,
+  name: string,
+  log: Logger,
+  destination = reference,
+): Promise<ImageOutcome> {
   const digestFile = join(job.workdir, `${name}.digest`);
   const args = buildahPushArgs({
     localRef: reference,
-    destination: reference,
+    destination,
     digestFile,
     tlsVerify: job.config.registry.tls,
     authFile: job.registryAccess.authFile,
     certDir: job.registryAccess.certDir,
   });
-  log.info({ image: reference }, 'Pushing image');
+  log.info({ image: reference, destination }, 'Pushing image');
   const attempt = (): Promise<unknown> =>
-    job.buildah.runOr('PUSH_FAILED', `pushing ${reference}`, args, {
+    job.buildah.runOr('PUSH_FAILED', `pushing ${destination}`, args, {
       signal: job.signal,
     });
   await pRetry(attempt, {
@@ -48,7 +57,7 @@ export async function pushImage(job: Job, reference: string, name: string, log: 
       }
     },
   });
-  return { reference, digest: (await readFile(digestFile, 'utf8')).trim() };
+  return { reference: destination, digest: (await readFile(digestFile, 'utf8')).trim() };
 }
 
 /** A failed buildah push (wrapped in the PhaseError it became) whose error text says the failure is for now. */

@@ -1,4 +1,4 @@
-// Before anything is pushed: an image built for a platform the builder does not run on must load there. Its own
+// Before it is tagged: a dependency image for a platform the builder does not run on must load there. Its own
 // python imports Flower, the FL runtime and every installed package under user-mode emulation (an unpacked
 // qemu-user-static, nothing registered with the kernel); without an emulator, every extension module's ELF machine
 // is checked instead. A failing check fails the build.
@@ -90,7 +90,7 @@ export async function verifyPlatform(
       const what = report.failed.map((item) => `${item.module} (${item.error.split('\n').at(-1)})`).join('; ');
       throw new PhaseError(
         'PLATFORM_CHECK_FAILED',
-        `the ${platform.platform} image ${image} does not load: ${what}; the ${report.method === 'qemu' ? 'emulated import' : 'ELF'} check ran before anything was pushed`,
+        `the ${platform.platform} image ${image} does not load: ${what}; the ${report.method === 'qemu' ? 'emulated import' : 'ELF'} check ran before the image was tagged`,
       );
     }
     const warnings = report.warnings.map((item) => `${item.module}: ${item.error}`);

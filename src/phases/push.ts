@@ -1,4 +1,5 @@
-// Phase 7: push the dependency images this job built, then assemble every image in the registry on them, one per
+// Phase 7: push the dependency images this job built whole in local storage (the conda path: the others are
+// assembled in the registry by the build), then assemble every image in the registry on them, one per
 // platform, and tag them: a single platform's manifest, or an OCI image index of all of them.
 
 import type { ImageContext } from '../context/image-context.js';
@@ -42,7 +43,7 @@ export const pushPhase: PhaseBehaviour<PushResult> = {
 /** Pushes the new dependency images, then assembles and tags each image. */
 export async function push(job: Job, input: PushInput, log: Logger): Promise<PushResult> {
   const { context, built } = input;
-  for (const deps of built.images.filter((image) => image.built)) {
+  for (const deps of built.images.filter((image) => image.local)) {
     await pushImage(job, deps.reference, `${deps.role}-${deps.platform.architecture}-deps`, log);
   }
   // The locks under the hash of their inputs: a later job with the same inputs reuses them without resolving.

@@ -76,6 +76,24 @@ export function buildahPushArgs(options: PushOptions): string[] {
   ];
 }
 
+/** One pull of an image from a registry. */
+export interface PullOptions extends RegistryAccess {
+  readonly reference: string;
+  readonly tlsVerify: boolean;
+}
+
+/** `buildah pull`: the image into local storage, its ID on stdout. */
+export function buildahPullArgs(options: PullOptions): string[] {
+  return [
+    'pull',
+    '--quiet',
+    `--tls-verify=${String(options.tlsVerify)}`,
+    ...registryAccessArgs(options),
+    '--',
+    `docker://${options.reference}`,
+  ];
+}
+
 /** `buildah rmi` of the given images (local clean-up only). */
 export function buildahRmiArgs(imageRefs: readonly string[]): string[] {
   return ['rmi', '--', ...imageRefs];

@@ -64,7 +64,8 @@ describe('writeDepsContext', () => {
     expect(deps.map((item) => item.containerfile)).toEqual(['deps-amd64.Containerfile', 'deps-arm64.Containerfile']);
     const arm = await readFile(join(dir, 'deps-arm64.Containerfile'), 'utf8');
     expect(arm).toContain('FROM --platform=linux/amd64 r:5000/library/python@sha256:a1 AS install');
-    expect(arm).toContain('FROM --platform=linux/arm64 r:5000/library/python@sha256:b2 AS learner-deps');
+    // No stage runs on the target: its base is read from the registry when the image is assembled.
+    expect(arm).not.toContain('--platform=linux/arm64');
     expect(arm).toContain('--python-platform aarch64-manylinux_2_36');
     expect(arm).toContain('--no-deps --require-hashes');
     expect(arm).not.toMatch(/^ARG /m);
@@ -75,12 +76,16 @@ describe('writeDepsContext', () => {
     );
     expect(await readFile(join(dir, 'locks', 'arm64', 'base-pins.txt'), 'utf8')).toBe('numpy==1.26.4\n');
     expect(await readFile(join(dir, 'tools', 'uv'), 'utf8')).toBe('uv');
-    // The install stages list what the environment lets code import, for the imports phase; the target stages
-    // copy /opt/venv alone, so the list stays out of the images.
+    // Stages of their own list what the environment lets code import, for the imports phase: the images are
+    // assembled from the install stages' top layers, so the list stays out of them.
     expect(await readFile(join(dir, 'tools', 'installed_modules.py'), 'utf8')).toContain('def stdlib()');
-    expect(arm).toContain('installed_modules.py /opt/venv > /opt/flops/modules.json');
-    expect(arm).toContain(
-      'installed_modules.py /opt/venv /opt/flops/aggregator-layer \\\n        > /opt/flops/modules.json',
+    // Each image gets the top layer of its stage: `install` ends with the step making the environment and the user.
+    const install = arm.slice(arm.indexOf(' AS install\n'), arm.indexOf('\n\n', arm.indexOf(' AS install\n')));
+    expect(install).toMatch(/useradd [^\n]+ flops$/);
+    expect(install).not.toContain('cp ');
+    expect(arm).toMatch(/FROM install AS learner-modules\n.*\nRUN .*installed_modules\.py \/opt\/venv > /);
+    expect(arm).toMatch(
+      /FROM aggregator-install AS aggregator-modules\n.*\nRUN .*installed_modules\.py \/opt\/venv > /,
     );
     expect(deps[1]?.tags).toEqual({
       learner: expect.stringMatching(/^learner-arm64-[0-9a-f]{32}$/),
@@ -89,7 +94,7 @@ describe('writeDepsContext', () => {
     expect(deps[1]?.inputsTag).toBe(`aggregator-arm64-in-${'f'.repeat(32)}`);
   });
 
-  it('copies each environment from its install stage’s local tag, which names the digest of what it holds', async () => {
+  it('assembles each image from install stages under local tags that name the digest of what they hold', async () => {
     const arm64 = async (locks: PlatformLock[]) => {
       const deps = await writeDepsContext(jobFor('linux/amd64,linux/arm64'), dir, {
         plan: PLAN,
@@ -98,24 +103,25 @@ describe('writeDepsContext', () => {
         bases: BASES,
         uv,
       });
-      return { deps: deps[1], text: await readFile(join(dir, 'deps-arm64.Containerfile'), 'utf8') };
+      return deps[1];
     };
     const first = await arm64([lock('linux/amd64'), lock('linux/arm64')]);
-    const install = first.deps?.installStages.learner?.[0];
-    expect(install?.target).toBe('install');
-    expect(install?.tag).toMatch(/^localhost\/flops-install:arm64-learner-[0-9a-f]{32}$/);
-    expect(first.deps?.installStages.aggregator?.map((stage) => stage.target)).toEqual([
-      'install',
-      'aggregator-install',
+    const learner = first?.installStages.learner;
+    expect(learner?.layers.map((stage) => stage.target)).toEqual(['install']);
+    expect(learner?.modules.target).toBe('learner-modules');
+    expect(learner?.layers[0]?.tag).toMatch(/^localhost\/flops-install:arm64-install-[0-9a-f]{32}$/);
+    const aggregator = first?.installStages.aggregator;
+    expect(aggregator?.layers.map((stage) => stage.tag)).toEqual([
+      learner?.layers[0]?.tag,
+      learner?.layers[0]?.tag.replace('-install-', '-aggregator-install-'),
     ]);
-    const aggregatorTag = first.deps?.installStages.aggregator?.[1]?.tag;
-    expect(first.text).not.toMatch(/^COPY --from/m);
-    expect(first.text).toContain(`RUN --mount=type=bind,from=${install?.tag},source=/,target=/run/flops/install \\\n`);
-    expect(first.text).toContain(`RUN --mount=type=bind,from=${aggregatorTag},source=/,target=/run/flops/install \\\n`);
+    expect(aggregator?.modules.target).toBe('aggregator-modules');
+    // The serving and training images use the learner's set.
+    expect(first?.installStages.model).toEqual(learner);
     const again = await arm64([lock('linux/amd64'), lock('linux/arm64')]);
-    expect(again.deps?.installStages.learner?.[0]?.tag).toBe(install?.tag);
+    expect(again?.installStages.learner?.layers[0]?.tag).toBe(learner?.layers[0]?.tag);
     const other = await arm64([lock('linux/amd64'), lock('linux/arm64', '2.0.1')]);
-    expect(other.deps?.installStages.learner?.[0]?.tag).not.toBe(install?.tag);
+    expect(other?.installStages.learner?.layers[0]?.tag).not.toBe(learner?.layers[0]?.tag);
   });
 
   it('names a dependency image by everything in it: another lock or base is another tag', async () => {

@@ -20,6 +20,11 @@ const listing = (name: string) =>
     unowned: [],
   });
 
+const BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
+const INSTALL = { target: 'install', tag: 'localhost/i:l' };
+const STAGE_MANIFEST = { schemaVersion: 2, config: { digest: 'sha256:c' }, layers: [{ digest: 'sha256:l1' }] };
+const STAGE_CONFIG = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ['sha256:d1'] } };
+
 describe('ensureDepsImages: module lists', () => {
   let dir: string;
   /** Labels of each `buildah bud` by target. */
@@ -27,6 +32,9 @@ describe('ensureDepsImages: module lists', () => {
   /** What `buildah from` was given, in order. */
   let mounted: string[];
   let registryLabels: Record<string, Record<string, string>>;
+  /** The configs uploaded (the assembled images'), and the tags set. */
+  let configs: { config: { Labels: Record<string, string> } }[];
+  let tagged: string[];
 
   const job = (): Job =>
     ({
@@ -37,14 +45,34 @@ describe('ensureDepsImages: module lists', () => {
       buildSecrets: { caFile: join(dir, 'ca'), envFile: join(dir, 'env') },
       registryAccess: { authFile: undefined, certDir: undefined },
       registry: {
-        platformImage: async (_repository: string, tag: string) =>
-          registryLabels[tag] === undefined
+        platformImage: async (_repository: string, tag: string) => {
+          if (tag === BASE_DIGEST) return { manifest: STAGE_MANIFEST, config: STAGE_CONFIG };
+          return registryLabels[tag] === undefined
             ? undefined
-            : { manifest: { layers: [] }, config: { config: { Labels: registryLabels[tag] } } },
+            : { manifest: { layers: [] }, config: { config: { Labels: registryLabels[tag] } } };
+        },
         hasBlob: async () => true,
+        uploadBlob: async (_repository: string, _digest: string, body: Buffer) => {
+          const parsed = JSON.parse(body.toString('utf8'));
+          if (parsed.rootfs !== undefined) configs.push(parsed);
+        },
+        manifest: async () => ({
+          digest: 'sha256:m',
+          mediaType: '',
+          body: Buffer.from(JSON.stringify(STAGE_MANIFEST)),
+        }),
+        blob: async () => Buffer.from(JSON.stringify(STAGE_CONFIG)),
+        putManifest: async (_repository: string, reference: string) => {
+          if (!reference.startsWith('sha256:')) tagged.push(reference);
+          return 'sha256:m';
+        },
       },
       buildah: {
         runOr: async (_code: string, _what: string, args: readonly string[]) => {
+          if (args[0] === 'push') {
+            await writeFile(args[args.indexOf('--digestfile') + 1] ?? '', 'sha256:m\n');
+            return { stdout: '', stderr: '' };
+          }
           const target = args[args.indexOf('--target') + 1] ?? '';
           const given = args.flatMap((arg, i) => (args[i - 1] === '--label' ? [arg] : []));
           labels[target] = Object.fromEntries(given.map((label) => label.split(/=(.*)/s).slice(0, 2)));
@@ -68,7 +96,7 @@ describe('ensureDepsImages: module lists', () => {
       {
         platform: hostPlatform(),
         containerfile: 'deps.Containerfile',
-        base: { platform: hostPlatform().platform, ref: 'base', digest: 'sha256:b' },
+        base: { platform: hostPlatform().platform, ref: `r:5000/library/base@${BASE_DIGEST}`, digest: BASE_DIGEST },
         tags: { learner: 'learner-t', aggregator: 'aggregator-t' },
         inputsTag: undefined,
         lock: undefined,
@@ -77,11 +105,11 @@ describe('ensureDepsImages: module lists', () => {
         moved: [],
         installStages: stages
           ? {
-              learner: [{ target: 'install', tag: 'localhost/i:l' }],
-              aggregator: [
-                { target: 'install', tag: 'localhost/i:l' },
-                { target: 'aggregator-install', tag: 'localhost/i:a' },
-              ],
+              learner: { layers: [INSTALL], modules: { target: 'learner-modules', tag: 'localhost/i:lm' } },
+              aggregator: {
+                layers: [INSTALL, { target: 'aggregator-install', tag: 'localhost/i:a' }],
+                modules: { target: 'aggregator-modules', tag: 'localhost/i:am' },
+              },
             }
           : {},
       },
@@ -94,18 +122,25 @@ describe('ensureDepsImages: module lists', () => {
     labels = {};
     mounted = [];
     registryLabels = {};
+    configs = [];
+    tagged = [];
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it("reads each role's list from its last install stage and writes it into the image's label", async () => {
+  it("reads each role's list from its modules stage and writes it into the assembled image's label", async () => {
     const built = await ensureDepsImages(job(), context(true), pino({ enabled: false }));
-    expect(mounted).toEqual(['sha256:id-of-install', 'sha256:id-of-aggregator-install']);
-    expect(labels['learner-deps']?.[DEPS_LABELS.modules]).toBe(listing('from-sha256:id-of-install'));
-    expect(labels['aggregator-deps']?.[DEPS_LABELS.modules]).toBe(listing('from-sha256:id-of-aggregator-install'));
-    expect(built.images.map((image) => image.modules?.distributions[0]?.name)).toEqual([
-      'from-sha256:id-of-install',
-      'from-sha256:id-of-aggregator-install',
+    expect(mounted).toEqual(['sha256:id-of-learner-modules', 'sha256:id-of-aggregator-modules']);
+    expect(configs.map((config) => config.config.Labels[DEPS_LABELS.modules])).toEqual([
+      listing('from-sha256:id-of-learner-modules'),
+      listing('from-sha256:id-of-aggregator-modules'),
     ]);
+    expect(tagged).toEqual(['learner-t', 'aggregator-t']);
+    expect(built.images.map((image) => [image.built, image.local, image.modules?.distributions[0]?.name])).toEqual([
+      [true, false, 'from-sha256:id-of-learner-modules'],
+      [true, false, 'from-sha256:id-of-aggregator-modules'],
+    ]);
+    // Nothing is built whole: only the stages.
+    expect(Object.keys(labels)).toEqual(['install', 'learner-modules', 'aggregator-install', 'aggregator-modules']);
   });
 
   it('reads a reused image’s list from its label in the registry, pulling nothing; an old image has none', async () => {

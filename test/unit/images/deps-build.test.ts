@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { builtDepsTags, type DepsImage } from '../../../src/images/deps-build.js';
 import { hostPlatform } from '../../../src/platforms.js';
 
-const image = (role: DepsImage['role'], built: boolean): DepsImage => ({
+const image = (role: DepsImage['role'], built: boolean, local = built): DepsImage => ({
   role,
   platform: hostPlatform(),
   tag: `${role}-amd64-abc`,
   reference: `r:5000/p/flops-deps:${role}-amd64-abc`,
   built,
+  local,
   inputsTag: undefined,
   modules: undefined,
 });

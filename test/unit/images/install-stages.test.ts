@@ -1,84 +1,81 @@
-// buildInstallStages against a fake buildah (the boundary): what it builds, and the copy of the Containerfile it writes.
+// buildStage and pushStage against a fake buildah and registry (the boundaries): each stage built and pushed once per
+// job, pushed under a tag retention groups, and read back from the registry.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildInstallStages } from '../../../src/images/install-stages.js';
+import { retentionGroup } from '../../../src/images/deps-retention.js';
+import { buildStage, newStageCache, pushStage } from '../../../src/images/install-stages.js';
 import type { Job } from '../../../src/job.js';
 
-const LEARNER_TAG = 'localhost/flops-install:amd64-learner-d1';
-const AGGREGATOR_TAG = 'localhost/flops-install:amd64-aggregator-d1';
-const CONTAINERFILE = [
-  'FROM base AS install',
-  'FROM install AS aggregator-install',
-  `FROM target AS learner-deps\nRUN --mount=type=bind,from=${LEARNER_TAG},source=/,target=/run ["cp"]`,
-  `FROM learner-deps AS aggregator-deps\nRUN --mount=type=bind,from=${AGGREGATOR_TAG},source=/,target=/run ["cp"]`,
-].join('\n');
-const STAGES = {
-  learner: [{ target: 'install', tag: LEARNER_TAG }],
-  aggregator: [
-    { target: 'install', tag: LEARNER_TAG },
-    { target: 'aggregator-install', tag: AGGREGATOR_TAG },
-  ],
-};
+const INSTALL = { target: 'install', tag: 'localhost/flops-install:amd64-install-d1' };
+const AGGREGATOR = { target: 'aggregator-install', tag: 'localhost/flops-install:amd64-aggregator-install-d1' };
+const MANIFEST = { schemaVersion: 2, config: { digest: 'sha256:c' }, layers: [{ digest: 'sha256:l1' }] };
+const CONFIG = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ['sha256:d1'] } };
 
-describe('buildInstallStages', () => {
+describe('install stages', () => {
   let dir: string;
-  /** The stages buildah was asked to build, in order. */
-  let targets: string[];
+  /** buildah's arguments, call by call. */
+  let calls: string[][];
   let job: Job;
+  const log = pino({ enabled: false });
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'install-stages-'));
-    await writeFile(join(dir, 'deps-amd64.Containerfile'), CONTAINERFILE);
-    targets = [];
+    calls = [];
     const runOr = async (_code: string, _what: string, args: readonly string[]) => {
-      const target = args[args.indexOf('--target') + 1] ?? '';
-      targets.push(target);
-      await writeFile(args[args.indexOf('--iidfile') + 1] ?? '', `sha256:id-of-${target}\n`);
+      calls.push([...args]);
+      if (args[0] === 'bud') {
+        const target = args[args.indexOf('--target') + 1] ?? '';
+        await writeFile(args[args.indexOf('--iidfile') + 1] ?? '', `sha256:id-of-${target}\n`);
+      } else {
+        await writeFile(args[args.indexOf('--digestfile') + 1] ?? '', `sha256:m-${calls.length}\n`);
+      }
       return { stdout: '', stderr: '' };
     };
     job = {
       workdir: dir,
       signal: new AbortController().signal,
-      config: { phaseTimeoutsMs: { build: 60_000 } },
+      config: { registry: { hostPort: 'r:5000', tls: false } },
       buildSecrets: { caFile: join(dir, 'ca'), envFile: join(dir, 'env') },
       registryAccess: { authFile: undefined, certDir: undefined },
       buildah: { runOr },
+      registry: {
+        manifest: async (_repository: string, digest: string) => ({
+          digest,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          body: Buffer.from(JSON.stringify(MANIFEST)),
+        }),
+        blob: async () => Buffer.from(JSON.stringify(CONFIG)),
+      },
     } as unknown as Job;
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it("builds each stage once per job and writes each role's copy naming the stages' image IDs", async () => {
+  it('builds each stage once per job, under its local tag, and returns its image ID', async () => {
     const build = { contextDir: dir, containerfile: 'deps-amd64.Containerfile' };
-    const built = new Map<string, string>();
-    const log = pino({ enabled: false });
-    const learner = await buildInstallStages(job, build, STAGES.learner, 'learner', built, log);
-    const aggregator = await buildInstallStages(job, build, STAGES.aggregator, 'aggregator', built, log);
-
-    expect(targets).toEqual(['install', 'aggregator-install']);
-    expect(learner).toEqual({
-      containerfile: 'deps-amd64-learner.Containerfile',
-      tags: [LEARNER_TAG],
-      lastImageId: 'sha256:id-of-install',
-    });
-    expect(aggregator).toEqual({
-      containerfile: 'deps-amd64-aggregator.Containerfile',
-      tags: [LEARNER_TAG, AGGREGATOR_TAG],
-      lastImageId: 'sha256:id-of-aggregator-install',
-    });
-    const written = await readFile(join(dir, aggregator.containerfile), 'utf8');
-    expect(written).toContain('from=sha256:id-of-install,source=/');
-    expect(written).toContain('from=sha256:id-of-aggregator-install,source=/');
-    expect(written).not.toContain('flops-install:');
+    const cache = newStageCache();
+    expect(await buildStage(job, build, INSTALL, cache, log)).toBe('sha256:id-of-install');
+    expect(await buildStage(job, build, INSTALL, cache, log)).toBe('sha256:id-of-install');
+    expect(await buildStage(job, build, AGGREGATOR, cache, log)).toBe('sha256:id-of-aggregator-install');
+    expect(calls.map((args) => args[args.indexOf('--tag') + 1])).toEqual([INSTALL.tag, AGGREGATOR.tag]);
+    expect([...cache.ids.keys()]).toEqual([INSTALL.tag, AGGREGATOR.tag]);
   });
 
-  it('leaves a Containerfile without install stages as it is (the conda path)', async () => {
-    const build = { contextDir: dir, containerfile: 'deps-amd64.Containerfile' };
-    const result = await buildInstallStages(job, build, [], 'learner', new Map(), pino({ enabled: false }));
-    expect(result).toEqual({ containerfile: 'deps-amd64.Containerfile', tags: [], lastImageId: undefined });
-    expect(targets).toEqual([]);
+  it('pushes each stage once per job to the dependency repository, and reads its manifest and config back', async () => {
+    const cache = newStageCache();
+    const pushed = await pushStage(job, INSTALL, 'p/flops-deps', 'amd64', cache, log);
+    expect(await pushStage(job, INSTALL, 'p/flops-deps', 'amd64', cache, log)).toBe(pushed);
+    expect(pushed).toEqual({ repository: 'p/flops-deps', manifest: MANIFEST, config: CONFIG });
+    expect(calls).toHaveLength(1);
+    const [source, destination] = calls[0]?.slice(-2) ?? [];
+    expect(source).toBe(INSTALL.tag);
+    expect(destination).toMatch(/^docker:\/\/r:5000\/p\/flops-deps:install-amd64-[0-9a-f]{32}$/);
+    // Pruned like the dependency images, never kept forever as an unknown tag.
+    expect(retentionGroup(destination?.split(':').at(-1) ?? '')).toBe('install-amd64');
+    await pushStage(job, AGGREGATOR, 'p/flops-deps', 'amd64', cache, log);
+    expect(calls[1]?.at(-1)).not.toBe(destination);
   });
 });

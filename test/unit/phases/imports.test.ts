@@ -24,7 +24,7 @@ const log = pino({ enabled: false });
 const image = (role: 'learner' | 'aggregator' | 'trainer', platform: string, modules = LISTED): DepsImage => {
   const info = platformInfo(platform);
   if (info === undefined) throw new Error(platform);
-  return { role, platform: info, tag: 't', reference: 'r', built: true, inputsTag: undefined, modules };
+  return { role, platform: info, tag: 't', reference: 'r', built: true, local: false, inputsTag: undefined, modules };
 };
 const site = (module: string, file: string, line: number): ImportSite => ({ module, file, line, optional: false });
 
