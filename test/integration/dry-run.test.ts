@@ -143,7 +143,7 @@ describe('--dry-run --workdir renders what would be built', () => {
       ].join('\n'),
     );
     expect(await read(context, 'deps-amd64.Containerfile')).toContain(
-      'FROM --platform=linux/amd64 docker.io/library/python:3.11-slim AS learner-deps\n',
+      'FROM --platform=linux/amd64 docker.io/library/python:3.11-slim AS install\n',
     );
   });
 
