@@ -9,8 +9,8 @@ import type { Logger } from '../report/logger.js';
 import type { PinnedBase } from './base-image.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
-import { installDeps } from './deps-install.js';
-import { newStageCache, type RoleStages } from './install-stages.js';
+import { type DepsTagged, installDeps } from './deps-install.js';
+import { newStageCache, type RoleStages, type StageCache } from './install-stages.js';
 import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
 import type { PlatformCheck } from './verify-platform.js';
@@ -90,7 +90,32 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
   const images: DepsImage[] = [];
   const checks: PlatformCheck[] = [];
   const cache = newStageCache();
+  /** Checks and tags still running while the next image installs; all settle before the phase ends. */
+  const tagging: Promise<DepsTagged>[] = [];
+  try {
+    await makeAll(job, context, { images, cache, tagging }, log);
+  } finally {
+    // Nothing of the phase outlives it, even when a later install failed while a check ran.
+    await Promise.allSettled(tagging);
+  }
   const pulled: string[] = [];
+  for (const tagged of await Promise.all(tagging)) {
+    if (tagged.check !== undefined) checks.push(tagged.check);
+    pulled.push(...tagged.localImages);
+  }
+  return { images, checks, installTags: [...cache.ids.keys(), ...pulled] };
+}
+
+/** What makeAll fills in. */
+interface Made {
+  readonly images: DepsImage[];
+  readonly cache: StageCache;
+  readonly tagging: Promise<DepsTagged>[];
+}
+
+/** Makes each image in turn, learner first; one installs while the check of the one before it runs. */
+async function makeAll(job: Job, context: DepsContext, made: Made, log: Logger): Promise<void> {
+  const { images } = made;
   const host = hostPlatform().platform;
   for (const deps of context.deps) {
     const roles = (['learner', 'aggregator', 'model', 'trainer'] as const).filter(
@@ -133,7 +158,7 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
         deps.platform.platform === host
           ? undefined
           : { modules: RUNTIME_MODULES[role], distributions: own?.packages.map((pkg) => pkg.name) };
-      const made = await installDeps(
+      const installed = await installDeps(
         job,
         {
           contextDir: context.contextDir,
@@ -147,16 +172,16 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
           check,
           runtimeDir: join(context.contextDir, 'flops'),
         },
-        cache,
+        made.cache,
         log,
       );
-      if (made.check !== undefined) checks.push(made.check);
-      pulled.push(...made.localImages);
-      const modules = parseInstalledModules(made.modules);
+      // Awaited by the caller; a failure meanwhile must not be an unhandled rejection.
+      installed.tagged.catch(() => undefined);
+      made.tagging.push(installed.tagged);
+      const modules = parseInstalledModules(installed.modules);
       images.push({ role, platform: deps.platform, tag, reference, built: true, local: false, inputsTag, modules });
     }
   }
-  return { images, checks, installTags: [...cache.ids.keys(), ...pulled] };
 }
 
 /**

@@ -32,14 +32,23 @@ export interface DepsInstall {
   readonly runtimeDir: string;
 }
 
-/** The image made: its module list, its check, and what it left in local storage (pulled for the check). */
+/** The image made: its module list, and its check and tag, which may still be running. */
 export interface DepsInstalled {
   readonly modules: string;
+  /**
+   * Settles once the image is checked (on a foreign platform) and tagged: the caller starts the next image's install
+   * meanwhile, so that emulated imports and an install share the cores, and awaits it before the phase ends.
+   */
+  readonly tagged: Promise<DepsTagged>;
+}
+
+/** What checking and tagging found, and what it left in local storage (the image pulled for the check). */
+export interface DepsTagged {
   readonly check: PlatformCheck | undefined;
   readonly localImages: readonly string[];
 }
 
-/** Builds, pushes and assembles the image, checks it on a foreign platform, and tags it. */
+/** Builds, pushes and assembles the image; then checks it on a foreign platform and tags it (`tagged`). */
 export async function installDeps(
   job: Job,
   install: DepsInstall,
@@ -54,10 +63,20 @@ export async function installDeps(
     stages.push(await pushStage(job, stage, install.repository, install.platform.architecture, cache, log));
   }
   const labels = modules === '' ? install.labels : { ...install.labels, [DEPS_LABELS.modules]: modules };
-  const { digest, body } = await withTargetBase(job, install.base, (base) =>
+  const assembled = await withTargetBase(job, install.base, (base) =>
     assembleDeps(job.registry, { repository: install.repository, base, stages, labels, created: new Date() }),
   );
-  const pinned = `${job.config.registry.hostPort}/${install.repository}@${digest}`;
+  return { modules, tagged: checkAndTag(job, install, assembled, log) };
+}
+
+/** Pulls the assembled image by digest and checks it when its platform is foreign, then tags it. */
+async function checkAndTag(
+  job: Job,
+  install: DepsInstall,
+  assembled: { readonly digest: string; readonly body: Buffer },
+  log: Logger,
+): Promise<DepsTagged> {
+  const pinned = `${job.config.registry.hostPort}/${install.repository}@${assembled.digest}`;
   let check: PlatformCheck | undefined;
   const localImages: string[] = [];
   if (install.check !== undefined) {
@@ -67,17 +86,18 @@ export async function installDeps(
       authFile: job.registryAccess.authFile,
       certDir: job.registryAccess.certDir,
     });
-    const imageId = (await job.buildah.runOr('BUILD_FAILED', `pulling ${pinned}`, pull, { signal: job.signal })).stdout
-      .trim()
-      .split('\n')
-      .at(-1);
+    const { stdout } = await job.buildah.runOr('BUILD_FAILED', `pulling ${pinned}`, pull, { signal: job.signal });
+    const imageId = stdout.trim().split('\n').at(-1);
     if (imageId === undefined || imageId === '') throw new PhaseError('BUILD_FAILED', `pulling ${pinned} gave no ID`);
     localImages.push(imageId);
     check = await verifyPlatform(job, imageId, install.platform, install.check, install.runtimeDir, log);
   }
-  await job.registry.putManifest(install.repository, install.tag, MEDIA_TYPES.manifest, body);
-  log.info({ image: `${install.repository}:${install.tag}`, digest }, 'Assembled the dependency image');
-  return { modules, check, localImages };
+  await job.registry.putManifest(install.repository, install.tag, MEDIA_TYPES.manifest, assembled.body);
+  log.info(
+    { image: `${install.repository}:${install.tag}`, digest: assembled.digest },
+    'Assembled the dependency image',
+  );
+  return { check, localImages };
 }
 
 /** Reads the target base's manifest and config from its registry for `use`, then lets the client go. */
