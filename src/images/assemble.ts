@@ -1,10 +1,10 @@
 // Assembles an image in the registry from its dependency image and the layers the builder wrote, without pulling
 // anything: the dependency image's blobs are mounted into the image's repository, only new layers travel.
 
-import { createHash } from 'node:crypto';
-import { type Descriptor, type ImageConfig, type ImageIndex, type ImageManifest, MEDIA_TYPES } from '../tables/oci.js';
+import { type Descriptor, type ImageConfig, type ImageIndex, MEDIA_TYPES } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
 import type { WrittenLayer } from './layer.js';
+import { putImage } from './put-image.js';
 import type { RoleImage } from './role-images.js';
 
 /** Where an image goes. */
@@ -53,21 +53,10 @@ export async function assemble(registry: RegistryClient, repository: string, ass
   for (const layer of assembly.layers) await registry.uploadBlob(repository, layer.digest, layer.file);
 
   const config = nextConfig(deps.config, assembly);
-  const configBody = Buffer.from(JSON.stringify(config));
-  const configDigest = sha256(configBody);
-  await registry.uploadBlob(repository, configDigest, configBody);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.manifest,
-    config: { mediaType: MEDIA_TYPES.config, digest: configDigest, size: configBody.length },
-    layers: [
-      ...deps.manifest.layers,
-      ...assembly.layers.map((layer) => ({ mediaType: MEDIA_TYPES.layer, digest: layer.digest, size: layer.size })),
-    ],
-  };
-  const body = Buffer.from(JSON.stringify(manifest));
-  const digest = sha256(body);
-  await registry.putManifest(repository, digest, MEDIA_TYPES.manifest, body);
+  const { digest, body } = await putImage(registry, repository, config, [
+    ...deps.manifest.layers,
+    ...assembly.layers.map((layer) => ({ mediaType: MEDIA_TYPES.layer, digest: layer.digest, size: layer.size })),
+  ]);
   const [os = 'linux', architecture = '', variant] = assembly.platform.split('/');
   return {
     mediaType: MEDIA_TYPES.manifest,
@@ -143,8 +132,4 @@ export function nextConfig(base: ImageConfig, assembly: Pick<Assembly, 'changes'
 /** The dependency image's labels but its locks (an image names its lock by digest instead). */
 function inherited(labels: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).filter(([key]) => !key.startsWith('io.flops.deps.')));
-}
-
-function sha256(body: Buffer): string {
-  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }

@@ -3,9 +3,9 @@
 // platform for every target (uv installs the target's wheels), so an image is never built on its platform, nothing is
 // copied into a second stage, and each layer is compressed and uploaded once, by `buildah push` of its stage.
 
-import { createHash } from 'node:crypto';
-import { type Descriptor, type ImageConfig, type ImageManifest, MEDIA_TYPES } from '../tables/oci.js';
+import type { Descriptor, ImageConfig, ImageManifest } from '../tables/oci.js';
 import type { RegistryClient } from '../tools/registry-api.js';
+import { putImage } from './put-image.js';
 
 /** An install stage as its push left it in the registry: its manifest and config. */
 export interface PushedStage {
@@ -84,19 +84,7 @@ export async function assembleDeps(
   }
   const own = assembly.stages.map(topLayer);
   const config = depsConfig(base.config, own, assembly.labels, assembly.created);
-  const configBody = Buffer.from(JSON.stringify(config));
-  const configDigest = sha256(configBody);
-  await registry.uploadBlob(repository, configDigest, configBody);
-  const manifest: ImageManifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA_TYPES.manifest,
-    config: { mediaType: MEDIA_TYPES.config, digest: configDigest, size: configBody.length },
-    layers: [...baseLayers, ...own.map((layer) => layer.descriptor)],
-  };
-  const body = Buffer.from(JSON.stringify(manifest));
-  const digest = sha256(body);
-  await registry.putManifest(repository, digest, MEDIA_TYPES.manifest, body);
-  return { digest, body };
+  return await putImage(registry, repository, config, [...baseLayers, ...own.map((layer) => layer.descriptor)]);
 }
 
 /** The base's config with the stages' layers, the dependency environment and the labels. */
@@ -118,8 +106,4 @@ export function depsConfig(
       ...layers.map((layer) => ({ created: created.toISOString(), created_by: layer.createdBy })),
     ],
   };
-}
-
-function sha256(body: Buffer): string {
-  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }

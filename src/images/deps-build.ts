@@ -103,6 +103,8 @@ export async function ensureDepsImages(job: Job, context: DepsContext, log: Logg
     if (tagged.check !== undefined) checks.push(tagged.check);
     pulled.push(...tagged.localImages);
   }
+  // From here the job needs the registry again only to push.
+  log.info({ images: images.map((image) => image.reference) }, 'The dependency images are ready');
   return { images, checks, installTags: [...cache.ids.keys(), ...pulled] };
 }
 

@@ -9,11 +9,13 @@ import { pruneDepsRepository } from '../images/deps-retention.js';
 import type { ImagesBuilt } from '../images/images-built.js';
 import { writeLockRecord } from '../images/lock-record.js';
 import { pushImage } from '../images/push-image.js';
+import { retryUnreachable } from '../images/registry-retry.js';
 import { type ImageRole, ROLE_IMAGES } from '../images/role-images.js';
 import { pushSif, type SifFile } from '../images/sif-artifact.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
+import type { Descriptor } from '../tables/oci.js';
 import type { PhaseBehaviour } from './phase.js';
 
 export type { ImageTarget } from '../images/assemble.js';
@@ -49,12 +51,15 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
   // The locks under the hash of their inputs: a later job with the same inputs reuses them without resolving.
   for (const deps of context.deps) {
     if (deps.inputsTag === undefined || deps.lock === undefined) continue;
-    await writeLockRecord(job.registry, context.depsRepository, deps.inputsTag, deps.platform.platform, {
+    const record = {
       [DEPS_LABELS.lock]: deps.lock.text,
       [DEPS_LABELS.extras]: deps.extras?.text ?? '',
       [DEPS_LABELS.unlocked]: deps.unlocked.join('\n'),
       [DEPS_LABELS.moved]: deps.moved.join('\n'),
-    });
+    };
+    const { inputsTag, platform } = deps;
+    const write = () => writeLockRecord(job.registry, context.depsRepository, inputsTag, platform.platform, record);
+    await retryUnreachable(job, `${context.depsRepository}:${inputsTag}`, write, log);
   }
   const created = new Date();
   const result: Partial<Record<ImageRole, ImageOutcome>> = {};
@@ -62,23 +67,25 @@ export async function push(job: Job, input: PushInput, log: Logger): Promise<Pus
     const target = input.targets[role];
     if (target === undefined) throw new Error(`internal: no target for the ${role} image`);
     const image = ROLE_IMAGES[role];
-    const descriptors = [];
+    const reference = `${job.config.registry.hostPort}/${target.repository}:${target.tag}`;
+    const descriptors: Descriptor[] = [];
     for (const deps of context.deps) {
       const depsTag = deps.tags[image.deps];
       if (depsTag === undefined) throw new Error(`internal: no ${image.deps} dependency image`);
+      const assembly = {
+        platform: deps.platform.platform,
+        depsRepository: context.depsRepository,
+        depsTag,
+        layers: built.layers[role] ?? [],
+        changes: roleChanges(image, context.env, target.labels),
+        created,
+      };
       descriptors.push(
-        await assemble(job.registry, target.repository, {
-          platform: deps.platform.platform,
-          depsRepository: context.depsRepository,
-          depsTag,
-          layers: built.layers[role] ?? [],
-          changes: roleChanges(image, context.env, target.labels),
-          created,
-        }),
+        await retryUnreachable(job, reference, () => assemble(job.registry, target.repository, assembly), log),
       );
     }
-    const digest = await tagImages(job.registry, target.repository, target.tag, descriptors);
-    const reference = `${job.config.registry.hostPort}/${target.repository}:${target.tag}`;
+    const tag = () => tagImages(job.registry, target.repository, target.tag, descriptors);
+    const digest = await retryUnreachable(job, reference, tag, log);
     const platforms = Object.fromEntries(
       descriptors.map((descriptor) => [
         `${descriptor.platform?.os}/${descriptor.platform?.architecture}`,

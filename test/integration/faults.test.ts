@@ -238,10 +238,10 @@ describe('faults', () => {
     'fails push with PUSH_FAILED after bounded retries when the registry goes away before it, pushes nothing, and prunes',
     async () => {
       const sha = await addCommit(repo, { 'notes.md': 'registry gone run\n' });
-      // --force builds the dependency images too (not reused from the registry): once that build runs FROM the
-      // local base image, the job needs the registry no more until it pushes.
+      // --force builds the dependency images too (not reused from the registry). They are assembled in the
+      // registry; once they are ready, the job needs the registry no more until it pushes.
       const { builder, finish } = await start('registry-gone', [...CA, '--prune-images', '--force']);
-      await builder.waitForLine(isLog('Building image'), BUILD_TIMEOUT);
+      await builder.waitForLine(isLog('The dependency images are ready'), BUILD_TIMEOUT);
       await services.registry.pause();
       let run: Awaited<ReturnType<typeof finish>>;
       try {
@@ -253,7 +253,9 @@ describe('faults', () => {
       const failed = await failedOf('registry-gone');
       expect(failed).toMatchObject({ phase: 'push', code: 'PUSH_FAILED', exit_code: 15 });
       // 3 retries, 2 + 4 + 8 s apart.
+      expect(run.logs.filter((line) => line.msg === 'Push failed for now; retrying')).toHaveLength(3);
       const pushMs = (failed.durations_ms as Record<string, number>).push ?? Infinity;
+      expect(pushMs).toBeGreaterThanOrEqual(14_000);
       expect(pushMs).toBeLessThan(40_000);
       console.info(`registry gone before push: push failed after ${pushMs} ms`);
       expect(await services.registry.listTags('faults/regression/learner')).not.toContain(sha);
