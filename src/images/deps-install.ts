@@ -14,6 +14,7 @@ import { DEPS_LABELS } from './deps-image.js';
 import { parseImageRef } from './image-ref.js';
 import { buildStage, pushStage, type RoleStages, type StageCache } from './install-stages.js';
 import { readInstalledModules } from './installed-modules.js';
+import { retryUnreachable } from './registry-retry.js';
 import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
 
 /** One image to make. */
@@ -63,9 +64,12 @@ export async function installDeps(
     stages.push(await pushStage(job, stage, install.repository, install.platform.architecture, cache, log));
   }
   const labels = modules === '' ? install.labels : { ...install.labels, [DEPS_LABELS.modules]: modules };
-  const assembled = await withTargetBase(job, install.base, (base) =>
-    assembleDeps(job.registry, { repository: install.repository, base, stages, labels, created: new Date() }),
-  );
+  const created = new Date();
+  const assemble = () =>
+    withTargetBase(job, install.base, (base) =>
+      assembleDeps(job.registry, { repository: install.repository, base, stages, labels, created }),
+    );
+  const assembled = await retryUnreachable(job, `${install.repository}:${install.tag}`, assemble, log);
   return { modules, tagged: checkAndTag(job, install, assembled, log) };
 }
 
@@ -92,7 +96,8 @@ async function checkAndTag(
     localImages.push(imageId);
     check = await verifyPlatform(job, imageId, install.platform, install.check, install.runtimeDir, log);
   }
-  await job.registry.putManifest(install.repository, install.tag, MEDIA_TYPES.manifest, assembled.body);
+  const tag = () => job.registry.putManifest(install.repository, install.tag, MEDIA_TYPES.manifest, assembled.body);
+  await retryUnreachable(job, `${install.repository}:${install.tag}`, tag, log);
   log.info(
     { image: `${install.repository}:${install.tag}`, digest: assembled.digest },
     'Assembled the dependency image',
