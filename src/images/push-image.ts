@@ -44,20 +44,34 @@ export async function pushImage(
     job.buildah.runOr('PUSH_FAILED', `pushing ${destination}`, args, {
       signal: job.signal,
     });
-  await pRetry(attempt, {
+  await retryForNow(job, reference, attempt, isRetryable, log);
+  return { reference: destination, digest: (await readFile(digestFile, 'utf8')).trim() };
+}
+
+/**
+ * Runs `work` again (PUSH_RETRY) after a failure `forNow` says is for now, logging each retry; `image` names it in
+ * the log. Never after the job is cancelled or timed out.
+ */
+export async function retryForNow<T>(
+  job: Job,
+  image: string,
+  work: () => Promise<T>,
+  forNow: (error: Error) => boolean,
+  log: Logger,
+): Promise<T> {
+  return await pRetry(work, {
     ...PUSH_RETRY,
     signal: job.signal,
-    shouldRetry: ({ error }) => isRetryable(error) && !job.signal.aborted,
+    shouldRetry: ({ error }) => forNow(error) && !job.signal.aborted,
     onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft > 0 && isRetryable(error)) {
+      if (retriesLeft > 0 && forNow(error)) {
         log.warn(
-          { image: reference, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+          { image, attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
           'Push failed for now; retrying',
         );
       }
     },
   });
-  return { reference: destination, digest: (await readFile(digestFile, 'utf8')).trim() };
 }
 
 /** A failed buildah push (wrapped in the PhaseError it became) whose error text says the failure is for now. */
