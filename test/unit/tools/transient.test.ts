@@ -9,6 +9,11 @@ describe('isTransientTransferError', () => {
     ],
     ['writing blob: Patch "http://r/v2/x/blobs/uploads/1": read tcp 1->2: read: connection reset by peer', true],
     ['reading blob: unexpected EOF', true],
+    // The registry went away while buildah wrote a blob.
+    [
+      'writing blob: Patch "http://127.0.0.1:42285/v2/x/blobs/uploads/2": write tcp 127.0.0.1:44442->127.0.0.1:42285: use of closed network connection',
+      true,
+    ],
     ['received unexpected HTTP status: 503 Service Unavailable', true],
     ['net/http: TLS handshake timeout', true],
     ['toomanyrequests: too many requests', true],
