@@ -1,10 +1,17 @@
 """Imports every installed distribution's top-level modules with the image's own python, to prove they load.
 
-Usage: <the image's python> import_check.py <site-packages folder> [--jobs <n>] [--only <distribution>,...] <module>...
+Usage: <the image's python> import_check.py <site-packages folder>[:<folder>...] [--jobs <n>]
+           [--only <distribution>,...] [--native-only] <module>...
 Run by the builder under user-mode emulation for a platform it does not run on. Extra modules (Flower, the FL
 runtime) must import; of the installed distributions', a failure to load native code fails the check, while a
 module that needs an optional package it does not have only goes on the list of warnings.
 Prints one JSON object: {"imported": [str], "failed": [{"module", "error"}], "warnings": [{"module", "error"}]}.
+
+With --native-only, of the installed distributions only those with compiled code (a shared object in their RECORD)
+are imported: a pure-Python wheel is the same file for every platform, and what it needs of compiled code is
+another distribution's, imported for itself.
+
+Several folders (the learner's environment and the aggregator's beside it) are one environment, in that order.
 
 Emulated imports are slow and use one core each: after the first extra module (Flower, which most others import
 too), `jobs` processes share the rest, each taking the next module when it is done with one.
@@ -31,13 +38,23 @@ def normalise(name: str) -> str:
     return name.lower().replace("-", "_").replace(".", "_")
 
 
-def top_level_modules(site_packages: Path, only: set[str] | None) -> list[str]:
-    """The top-level modules the distributions install (those named in `only`, if given), read from RECORD files."""
+def is_native(lines: list[str]) -> bool:
+    """Whether a RECORD's files include compiled code: an extension module or a bundled shared library."""
+    paths = (line.split(",", 1)[0] for line in lines)
+    return any(path.endswith((".so", ".pyd")) or ".so." in path.rsplit("/", 1)[-1] for path in paths)
+
+
+def top_level_modules(site_packages: Path, only: set[str] | None, native_only: bool = False) -> list[str]:
+    """The top-level modules the distributions install (those named in `only`, if given; with compiled code, if
+    `native_only`), read from RECORD files."""
     found = set()
     for record in site_packages.glob("*.dist-info/RECORD"):
         if only is not None and normalise(record.parent.name.split("-", 1)[0]) not in only:
             continue
-        for line in record.read_text(encoding="utf-8").splitlines():
+        lines = record.read_text(encoding="utf-8").splitlines()
+        if native_only and not is_native(lines):
+            continue
+        for line in lines:
             path = line.split(",", 1)[0]
             first = path.split("/", 1)[0]
             if first.endswith((".dist-info", ".data")) or first.startswith(("..", "/")):
@@ -138,15 +155,19 @@ def collect(pid: int, read: int, report: Report) -> bool:
     return True
 
 
-def check(site_packages: str, required: list[str], only: set[str] | None, jobs: int) -> Report:
+def check(
+    site_packages: str, required: list[str], only: set[str] | None, jobs: int, native_only: bool = False
+) -> Report:
     """
     The first required module (Flower: what most others import too) loads before the processes fork; then each
     process takes the next module from a pipe of task numbers, so that a slow import holds up no fixed share.
     """
-    site.addsitedir(site_packages)
+    folders = [folder for folder in site_packages.split(os.pathsep) if folder]
+    for folder in folders:
+        site.addsitedir(folder)
     report = empty_report()
     import_required(required[:1], report)
-    names = top_level_modules(Path(site_packages), only)
+    names = sorted({name for folder in folders for name in top_level_modules(Path(folder), only, native_only)})
     # What is loaded already is counted, not imported again in every process.
     report["imported"].extend(name for name in names if name in sys.modules and name not in report["imported"])
     installed = [name for name in names if name not in sys.modules and name not in required]
@@ -169,19 +190,22 @@ def check(site_packages: str, required: list[str], only: set[str] | None, jobs: 
     return report
 
 
-def parse(arguments: list[str]) -> tuple[str, int, set[str] | None, list[str]]:
+def parse(arguments: list[str]) -> tuple[str, int, set[str] | None, bool, list[str]]:
     site_packages, rest = arguments[0], arguments[1:]
-    jobs, only = 1, None
-    while rest[:1] in (["--jobs"], ["--only"]):
+    jobs, only, native_only = 1, None, False
+    while rest[:1] in (["--jobs"], ["--only"], ["--native-only"]):
+        if rest[0] == "--native-only":
+            native_only, rest = True, rest[1:]
+            continue
         if rest[0] == "--jobs":
             jobs = int(rest[1])
         else:
             only = {normalise(name) for name in rest[1].split(",") if name}
         rest = rest[2:]
-    return site_packages, jobs, only, rest
+    return site_packages, jobs, only, native_only, rest
 
 
 if __name__ == "__main__":
-    folder, job_count, chosen, modules = parse(sys.argv[1:])
-    print(json.dumps(check(folder, modules, chosen, job_count)))
+    folder, job_count, chosen, native, modules = parse(sys.argv[1:])
+    print(json.dumps(check(folder, modules, chosen, job_count, native)))
     sys.exit(0)

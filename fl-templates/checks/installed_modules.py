@@ -2,8 +2,8 @@
 
 Usage: <the environment's python> -B -I -S installed_modules.py <prefix>...
 Run by the dependency Containerfiles right after installing, with the image's own python (the build platform's,
-never emulated), on each install prefix (the venv, the aggregator's layer). It reads files only: `-S` keeps the
-installed packages' `.pth` files from running, and nothing is imported.
+never emulated), on each install prefix (the learner's venv, the aggregator's beside it). It reads files only: `-S`
+keeps the installed packages' `.pth` files from running, and nothing is imported.
 Prints one JSON object:
   {"python": "3.11.2", "stdlib": [str],
    "distributions": [{"name", "version", "modules": [str]}],
@@ -99,9 +99,14 @@ def listing(prefixes: list[str]) -> dict[str, object]:
     distributions = []
     claimed: set[str] = set()
     here: set[str] = set()
+    # A distribution in two prefixes (an aggregator environment made from the learner's, without a lock) once.
+    seen: set[str] = set()
     for folder in site_folders(prefixes):
         here.update(present(folder))
         for info in sorted([*folder.glob("*.dist-info"), *folder.glob("*.egg-info")]):
+            if info.name in seen:
+                continue
+            seen.add(info.name)
             modules = record_modules(info)
             claimed.update(modules)
             name = metadata_field(info, "Name") or info.name.split("-", 1)[0]

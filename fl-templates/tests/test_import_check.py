@@ -83,3 +83,23 @@ def test_only_imports_the_named_distributions_and_counts_what_the_required_modul
     report = run_check(site, "--jobs", "2", "--only", "fine-one,shared_base", "shared_base")
     assert sorted(report["imported"]) == ["fine_one", "shared_base"]
     assert report["failed"] == [] and report["warnings"] == []
+
+
+def test_two_folders_are_one_environment(tmp_path: Path) -> None:
+    """The learner's environment and the aggregator's beside it: a module of one imports the other's."""
+    learner = make_site_packages(tmp_path / "learner", ["fine_one"])
+    aggregator = make_site_packages(tmp_path / "aggregator", ["fine_two", "wrong_machine"])
+    report = run_check(Path(f"{learner}:{aggregator}"), "--jobs", "2", "--only", "fine_two,wrong_machine")
+    assert sorted(report["imported"]) == ["fine_two"]
+    assert modules(report["failed"]) == ["wrong_machine"]
+
+
+def test_native_only_imports_the_distributions_with_compiled_code(tmp_path: Path) -> None:
+    """A pure-Python wheel is the same file everywhere; one whose RECORD lists a shared object is imported."""
+    site = make_site_packages(tmp_path, ["fine_one", "wrong_machine", "needs_option"])
+    record = site / "wrong_machine-1.0.dist-info" / "RECORD"
+    record.write_text(record.read_text(encoding="utf-8") + "wrong_machine.libs/libgomp-a34b3233.so.1.0.0,,\n")
+    report = run_check(site, "--native-only", "--jobs", "2", "json")
+    assert sorted(report["imported"]) == ["json"]
+    assert modules(report["failed"]) == ["wrong_machine"]
+    assert report["warnings"] == []

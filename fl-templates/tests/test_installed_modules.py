@@ -77,6 +77,15 @@ def test_several_prefixes_are_one_environment(tmp_path: Path) -> None:
     assert sorted(item["name"] for item in report["distributions"]) == ["mlflow", "numpy"]
 
 
+def test_a_distribution_in_two_prefixes_is_listed_once(tmp_path: Path) -> None:
+    """An aggregator environment made from the learner's (no lock) holds the learner's distributions too."""
+    for prefix in ("venv", "aggregator"):
+        install(tmp_path / prefix / "lib/python3.11/site-packages", "numpy", "1.26.4", "numpy/__init__.py,,\n")
+    install(tmp_path / "aggregator/lib/python3.11/site-packages", "mlflow", "2.12.1", "mlflow/__init__.py,,\n")
+    report = listing(tmp_path / "venv", tmp_path / "aggregator")
+    assert sorted(item["name"] for item in report["distributions"]) == ["mlflow", "numpy"]
+
+
 def test_the_standard_library_is_this_pythons_own() -> None:
     report = listing()
     # The tests run on the test venv's python 3.11; the type checker reads for 3.9, which lacks the name.

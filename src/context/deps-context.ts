@@ -74,6 +74,8 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       HOST_PYTHON: `python${plan.python}`,
       UV_VERSION,
       LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
+      // Locked, the aggregator's packages install beside the learner's, not after them (deps.Containerfile).
+      AGGREGATOR_FROM: locked ? 'environment' : 'install',
     };
     const inputs = inputsDigest([
       template,
@@ -82,11 +84,13 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       lister,
       ...Object.entries(files).flat(),
     ]);
-    const containerfile = renderOrFail(template, values);
     const stage = (target: string) => ({
       target,
       tag: `${INSTALL_REPOSITORY}:${platform.architecture}-${target}-${inputs}`,
     });
+    // The aggregator's module list mounts its install stage by local tag: buildah 1.28 mounts `from=<stage>` of a
+    // stage built on another stage as that stage's start, without the step that installed the packages.
+    const containerfile = renderOrFail(template, { ...values, AGGREGATOR_INSTALL: stage('aggregator-install').tag });
     const learner = { layers: [stage('install')], modules: stage('learner-modules') };
     const aggregator = {
       layers: [stage('install'), stage('aggregator-install')],

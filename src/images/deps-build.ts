@@ -13,6 +13,7 @@ import { type DepsTagged, installDeps } from './deps-install.js';
 import { newStageCache, type RoleStages, type StageCache } from './install-stages.js';
 import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
+import { settleAll } from './settle.js';
 import type { PlatformCheck } from './verify-platform.js';
 
 /** One dependency image: where it is (registry, or built locally and still to push). */
@@ -36,7 +37,7 @@ export interface DepsImage {
 export interface DepsBuild {
   readonly images: readonly DepsImage[];
   readonly checks: readonly PlatformCheck[];
-  /** Local tags of the install stages this job built, and the images it pulled to check; pruned with the images. */
+  /** Local tags of the install stages this job built, and the other platforms' bases it pulled to check: pruned. */
   readonly installTags: readonly string[];
 }
 
@@ -82,108 +83,132 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
 };
 
 /**
- * Finds or makes each dependency image, learner before aggregator (which shares its environment layer), platform by
- * platform: assembled in the registry from install stages (the locked path), or built whole and left for the push
+ * Finds or makes each dependency image (the aggregator's on the learner's environment layer, plus its own), platform
+ * by platform: assembled in the registry from install stages (the locked path), or built whole and left for the push
  * phase (conda).
  */
 export async function ensureDepsImages(job: Job, context: DepsContext, log: Logger): Promise<DepsBuild> {
-  const images: DepsImage[] = [];
-  const checks: PlatformCheck[] = [];
-  const cache = newStageCache();
-  /** Checks and tags still running while the next image installs; all settle before the phase ends. */
-  const tagging: Promise<DepsTagged>[] = [];
+  const made: Made = { images: [], cache: newStageCache(), tagging: [] };
   try {
-    await makeAll(job, context, { images, cache, tagging }, log);
+    await makeAll(job, context, made, log);
   } finally {
-    // Nothing of the phase outlives it, even when a later install failed while a check ran.
-    await Promise.allSettled(tagging);
+    // Nothing of the phase outlives it, even when a later install failed while an image was pushed or checked.
+    await Promise.allSettled([...made.images, ...made.tagging]);
   }
+  const images = await Promise.all(made.images);
+  const checks: PlatformCheck[] = [];
   const pulled: string[] = [];
-  for (const tagged of await Promise.all(tagging)) {
+  for (const tagged of await Promise.all(made.tagging)) {
     if (tagged.check !== undefined) checks.push(tagged.check);
     pulled.push(...tagged.localImages);
   }
   // From here the job needs the registry again only to push.
   log.info({ images: images.map((image) => image.reference) }, 'The dependency images are ready');
-  return { images, checks, installTags: [...cache.ids.keys(), ...pulled] };
+  // Each image of a platform checked its layers on the same base: pruned once.
+  return { images, checks, installTags: [...made.cache.ids.keys(), ...new Set(pulled)] };
 }
 
-/** What makeAll fills in. */
+/** What makeAll fills in: each image in order, some still being pushed, assembled or checked. */
 interface Made {
-  readonly images: DepsImage[];
+  readonly images: Promise<DepsImage>[];
   readonly cache: StageCache;
   readonly tagging: Promise<DepsTagged>[];
 }
 
-/** Makes each image in turn, learner first; one installs while the check of the one before it runs. */
+/**
+ * Makes each platform's images in turn. Locked, a platform's roles start together (the aggregator's packages install
+ * beside the learner's); conda's images build one after the other, the aggregator's from the learner's. The next
+ * platform's installs start once these are built, while these are pushed, assembled and checked.
+ */
 async function makeAll(job: Job, context: DepsContext, made: Made, log: Logger): Promise<void> {
-  const { images } = made;
-  const host = hostPlatform().platform;
   for (const deps of context.deps) {
     const roles = (['learner', 'aggregator', 'model', 'trainer'] as const).filter(
       (role) => deps.tags[role] !== undefined,
     );
     const holder = roles.includes('aggregator') ? 'aggregator' : roles[0];
+    const together = roles.every((role) => deps.installStages[role] !== undefined);
+    const started: Promise<Started>[] = [];
     for (const role of roles) {
-      const tag = deps.tags[role] as string;
-      const reference = `${job.config.registry.hostPort}/${context.depsRepository}:${tag}`;
-      const inputsTag = role === holder ? deps.inputsTag : undefined;
-      const found = job.config.force
-        ? undefined
-        : await completeImageLabels(job, context.depsRepository, tag, deps.platform.platform, log);
-      if (found !== undefined) {
-        log.info({ image: reference }, 'Reusing the dependency image from the registry');
-        const modules = parseInstalledModules(found[DEPS_LABELS.modules]);
-        images.push({ role, platform: deps.platform, tag, reference, built: false, local: false, inputsTag, modules });
-        continue;
-      }
-      const labels: Record<string, string> = {
-        [LABELS.title]: `FLOps ${role} dependencies`,
-        [LABELS.builderVersion]: job.builderVersion,
-        [LABELS.platforms]: deps.platform.platform,
-        ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
-      };
-      const stages = deps.installStages[role];
-      if (stages === undefined) {
-        // The conda path: one image built whole on the build's platform (the only one it allows), its module list
-        // read from the image itself (not labelled: the image is built in one step).
-        const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
-        const target = `${role === 'aggregator' ? 'aggregator' : 'learner'}-deps`;
-        await buildImage(job, { ...build, tag: reference, labels, target }, log);
-        const modules = parseInstalledModules(await readInstalledModules(job, reference));
-        images.push({ role, platform: deps.platform, tag, reference, built: true, local: true, inputsTag, modules });
-        continue;
-      }
-      // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
-      const own = role === 'aggregator' ? deps.extras : deps.lock;
-      const check =
-        deps.platform.platform === host
-          ? undefined
-          : { modules: RUNTIME_MODULES[role], distributions: own?.packages.map((pkg) => pkg.name) };
-      const installed = await installDeps(
-        job,
-        {
-          contextDir: context.contextDir,
-          containerfile: deps.containerfile,
-          repository: context.depsRepository,
-          tag,
-          platform: deps.platform,
-          base: deps.base,
-          stages,
-          labels,
-          check,
-          runtimeDir: join(context.contextDir, 'flops'),
-        },
-        made.cache,
-        log,
-      );
-      // Awaited by the caller; a failure meanwhile must not be an unhandled rejection.
-      installed.tagged.catch(() => undefined);
-      made.tagging.push(installed.tagged);
-      const modules = parseInstalledModules(installed.modules);
-      images.push({ role, platform: deps.platform, tag, reference, built: true, local: false, inputsTag, modules });
+      const one = makeImage(job, context, deps, { role, holdsLocks: role === holder }, made, log);
+      started.push(one);
+      if (!together) await one;
     }
+    for (const { image } of await settleAll(started)) made.images.push(image);
   }
+}
+
+/** An image whose install stages are built (or that was found, or built whole): the image once it is assembled. */
+interface Started {
+  readonly image: Promise<DepsImage>;
+}
+
+/** Finds the role's image in the registry, or builds it whole (conda), or builds its install stages. */
+async function makeImage(
+  job: Job,
+  context: DepsContext,
+  deps: DepsPlatform,
+  { role, holdsLocks }: { readonly role: DepsRole; readonly holdsLocks: boolean },
+  made: Made,
+  log: Logger,
+): Promise<Started> {
+  const tag = deps.tags[role] as string;
+  const reference = `${job.config.registry.hostPort}/${context.depsRepository}:${tag}`;
+  const inputsTag = holdsLocks ? deps.inputsTag : undefined;
+  const image = { role, platform: deps.platform, tag, reference, inputsTag };
+  const found = job.config.force
+    ? undefined
+    : await completeImageLabels(job, context.depsRepository, tag, deps.platform.platform, log);
+  if (found !== undefined) {
+    log.info({ image: reference }, 'Reusing the dependency image from the registry');
+    const modules = parseInstalledModules(found[DEPS_LABELS.modules]);
+    return { image: Promise.resolve({ ...image, built: false, local: false, modules }) };
+  }
+  const labels: Record<string, string> = {
+    [LABELS.title]: `FLOps ${role} dependencies`,
+    [LABELS.builderVersion]: job.builderVersion,
+    [LABELS.platforms]: deps.platform.platform,
+    ...(deps.lock ? { [DEPS_LABELS.lockDigest]: lockDigest(deps.lock) } : {}),
+  };
+  const stages = deps.installStages[role];
+  if (stages === undefined) {
+    // The conda path: one image built whole on the build's platform (the only one it allows), its module list
+    // read from the image itself (not labelled: the image is built in one step).
+    const build = { contextDir: context.contextDir, containerfile: deps.containerfile };
+    const target = `${role === 'aggregator' ? 'aggregator' : 'learner'}-deps`;
+    await buildImage(job, { ...build, tag: reference, labels, target }, log);
+    const modules = parseInstalledModules(await readInstalledModules(job, reference));
+    return { image: Promise.resolve({ ...image, built: true, local: true, modules }) };
+  }
+  // Each image proves its own layer: the aggregator's adds the MLflow client to the learner's, checked already.
+  const own = role === 'aggregator' ? deps.extras : deps.lock;
+  const check =
+    deps.platform.platform === hostPlatform().platform
+      ? undefined
+      : { modules: RUNTIME_MODULES[role], distributions: own?.packages.map((pkg) => pkg.name) };
+  const installed = await installDeps(
+    job,
+    {
+      contextDir: context.contextDir,
+      containerfile: deps.containerfile,
+      repository: context.depsRepository,
+      tag,
+      platform: deps.platform,
+      base: deps.base,
+      stages,
+      labels,
+      check,
+      runtimeDir: join(context.contextDir, 'flops'),
+    },
+    made.cache,
+    log,
+  );
+  made.tagging.push(installed.tagged);
+  const assembled = installed.modules.then(
+    (modules): DepsImage => ({ ...image, built: true, local: false, modules: parseInstalledModules(modules) }),
+  );
+  // Awaited by the caller; a failure meanwhile must not be an unhandled rejection.
+  assembled.catch(() => undefined);
+  return { image: assembled };
 }
 
 /**

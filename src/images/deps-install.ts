@@ -9,12 +9,13 @@ import type { Logger } from '../report/logger.js';
 import { MEDIA_TYPES } from '../tables/oci.js';
 import { buildahPullArgs } from '../tools/buildah-args.js';
 import { clientFor, type PinnedBase } from './base-image.js';
-import { assembleDeps, type PushedStage, type TargetBase } from './deps-assembly.js';
+import { assembleDeps, type TargetBase } from './deps-assembly.js';
 import { DEPS_LABELS } from './deps-image.js';
 import { parseImageRef } from './image-ref.js';
 import { buildStage, pushStage, type RoleStages, type StageCache } from './install-stages.js';
 import { readInstalledModules } from './installed-modules.js';
 import { retryUnreachable } from './registry-retry.js';
+import { settleAll, settleBoth } from './settle.js';
 import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
 
 /** One image to make. */
@@ -33,13 +34,15 @@ export interface DepsInstall {
   readonly runtimeDir: string;
 }
 
-/** The image made: its module list, and its check and tag, which may still be running. */
+/**
+ * The image under way once its layers are built: the caller starts the next image's install meanwhile, so that this
+ * one's pushes, assembly and (on a foreign platform) emulated imports share the cores with it. Both settle before the
+ * phase ends.
+ */
 export interface DepsInstalled {
-  readonly modules: string;
-  /**
-   * Settles once the image is checked (on a foreign platform) and tagged: the caller starts the next image's install
-   * meanwhile, so that emulated imports and an install share the cores, and awaits it before the phase ends.
-   */
+  /** The image's module list, once it is assembled in the registry. */
+  readonly modules: Promise<string>;
+  /** Once the image is checked (on a foreign platform) and tagged. */
   readonly tagged: Promise<DepsTagged>;
 }
 
@@ -49,7 +52,10 @@ export interface DepsTagged {
   readonly localImages: readonly string[];
 }
 
-/** Builds, pushes and assembles the image; then checks it on a foreign platform and tags it (`tagged`). */
+/**
+ * Builds the image's install stages, then (without waiting) lists its modules while its layers are pushed and it is
+ * assembled in the registry, meanwhile checks it when its platform is foreign, and tags it once both are done.
+ */
 export async function installDeps(
   job: Job,
   install: DepsInstall,
@@ -57,52 +63,90 @@ export async function installDeps(
   log: Logger,
 ): Promise<DepsInstalled> {
   const build = { contextDir: install.contextDir, containerfile: install.containerfile };
-  for (const stage of install.stages.layers) await buildStage(job, build, stage, cache, log);
-  const modules = await readInstalledModules(job, await buildStage(job, build, install.stages.modules, cache, log));
-  const stages: PushedStage[] = [];
-  for (const stage of install.stages.layers) {
-    stages.push(await pushStage(job, stage, install.repository, install.platform.architecture, cache, log));
-  }
+  // Built side by side: the aggregator's own packages install while the learner's do (deps.Containerfile). Every
+  // build settles before a failure is thrown.
+  const built = install.stages.layers.map((stage) => buildStage(job, build, stage, cache, log));
+  const environments = await settleAll(built);
+  const assembled = assemble(job, install, cache, log);
+  const checked: Promise<DepsTagged> =
+    install.check === undefined
+      ? Promise.resolve({ check: undefined, localImages: [] })
+      : checkOnPlatform(job, install, install.check, environments, log);
+  // Both settle before a failure is thrown: nothing outlives the phase.
+  const tagged = settleBoth(assembled, checked).then(([image, check]) => tagAssembled(job, install, image, check, log));
+  // Awaited by the caller; a failure before then must not be an unhandled rejection.
+  tagged.catch(() => undefined);
+  return { modules: assembled.then((image) => image.modules), tagged };
+}
+
+/** The module list (its stage built while the layers are pushed) and the image assembled from the pushed layers. */
+async function assemble(
+  job: Job,
+  install: DepsInstall,
+  cache: StageCache,
+  log: Logger,
+): Promise<{ readonly modules: string; readonly digest: string; readonly body: Buffer }> {
+  const build = { contextDir: install.contextDir, containerfile: install.containerfile };
+  const listed = buildStage(job, build, install.stages.modules, cache, log).then((id) => readInstalledModules(job, id));
+  const pushes = install.stages.layers.map((stage) =>
+    pushStage(job, stage, install.repository, install.platform.architecture, cache, log),
+  );
+  // Every push settles before a failure is thrown: none outlives the phase.
+  const [modules, stages] = await settleBoth(listed, settleAll(pushes));
   const labels = modules === '' ? install.labels : { ...install.labels, [DEPS_LABELS.modules]: modules };
   const created = new Date();
-  const assemble = () =>
+  const put = () =>
     withTargetBase(job, install.base, (base) =>
       assembleDeps(job.registry, { repository: install.repository, base, stages, labels, created }),
     );
-  const assembled = await retryUnreachable(job, `${install.repository}:${install.tag}`, assemble, log);
-  return { modules, tagged: checkAndTag(job, install, assembled, log) };
+  const image = await retryUnreachable(job, `${install.repository}:${install.tag}`, put, log);
+  return { modules, ...image };
 }
 
-/** Pulls the assembled image by digest and checks it when its platform is foreign, then tags it. */
-async function checkAndTag(
+/**
+ * Checks the environment of the install stages `environments` on the platform's base (pulled by digest, as the build
+ * pulls its own): the files of the image's layers, before they are assembled.
+ */
+async function checkOnPlatform(
+  job: Job,
+  install: DepsInstall,
+  check: NonNullable<DepsInstall['check']>,
+  environments: readonly string[],
+  log: Logger,
+): Promise<DepsTagged> {
+  const { authFile, certDir } = job.registryAccess;
+  const pull = buildahPullArgs({ reference: install.base.ref, tlsVerify: undefined, authFile, certDir });
+  const what = `pulling the ${install.platform.platform} base ${install.base.ref}`;
+  const { stdout } = await job.buildah.runOr('BUILD_FAILED', what, pull, { signal: job.signal });
+  const base = stdout.trim().split('\n').at(-1);
+  if (base === undefined || base === '') throw new PhaseError('BUILD_FAILED', `${what} gave no image ID`);
+  const name = `${install.repository}:${install.tag}`;
+  const found = await verifyPlatform(
+    job,
+    { name, base, environments },
+    install.platform,
+    check,
+    install.runtimeDir,
+    log,
+  );
+  return { check: found, localImages: [base] };
+}
+
+/** Tags the assembled image (checked, on a foreign platform): from now on a later job reuses it. */
+async function tagAssembled(
   job: Job,
   install: DepsInstall,
   assembled: { readonly digest: string; readonly body: Buffer },
+  checked: DepsTagged,
   log: Logger,
 ): Promise<DepsTagged> {
-  const pinned = `${job.config.registry.hostPort}/${install.repository}@${assembled.digest}`;
-  let check: PlatformCheck | undefined;
-  const localImages: string[] = [];
-  if (install.check !== undefined) {
-    const pull = buildahPullArgs({
-      reference: pinned,
-      tlsVerify: job.config.registry.tls,
-      authFile: job.registryAccess.authFile,
-      certDir: job.registryAccess.certDir,
-    });
-    const { stdout } = await job.buildah.runOr('BUILD_FAILED', `pulling ${pinned}`, pull, { signal: job.signal });
-    const imageId = stdout.trim().split('\n').at(-1);
-    if (imageId === undefined || imageId === '') throw new PhaseError('BUILD_FAILED', `pulling ${pinned} gave no ID`);
-    localImages.push(imageId);
-    check = await verifyPlatform(job, imageId, install.platform, install.check, install.runtimeDir, log);
-  }
   const tag = () => job.registry.putManifest(install.repository, install.tag, MEDIA_TYPES.manifest, assembled.body);
   await retryUnreachable(job, `${install.repository}:${install.tag}`, tag, log);
   log.info(
     { image: `${install.repository}:${install.tag}`, digest: assembled.digest },
     'Assembled the dependency image',
   );
-  return { check, localImages };
+  return checked;
 }
 
 /** Reads the target base's manifest and config from its registry for `use`, then lets the client go. */

@@ -22,10 +22,13 @@ export interface RoleStages {
   readonly modules: InstallStage;
 }
 
-/** What this job built and pushed of the install stages, by local tag: each is built and pushed once. */
+/**
+ * What this job built and pushed of the install stages, by local tag: each is built and pushed once, even when two
+ * images that share a stage ask for it at the same time (the next image installs while this one is pushed).
+ */
 export interface StageCache {
-  readonly ids: Map<string, string>;
-  readonly pushed: Map<string, PushedStage>;
+  readonly ids: Map<string, Promise<string>>;
+  readonly pushed: Map<string, Promise<PushedStage>>;
 }
 
 export function newStageCache(): StageCache {
@@ -42,7 +45,8 @@ export async function buildStage(
 ): Promise<string> {
   const known = cache.ids.get(stage.tag);
   if (known !== undefined) return known;
-  const { imageId } = await buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log);
+  const built = buildImage(job, { ...build, tag: stage.tag, labels: {}, target: stage.target }, log);
+  const imageId = built.then((image) => image.imageId);
   cache.ids.set(stage.tag, imageId);
   return imageId;
 }
@@ -61,6 +65,18 @@ export async function pushStage(
 ): Promise<PushedStage> {
   const known = cache.pushed.get(stage.tag);
   if (known !== undefined) return known;
+  const pushed = pushAndRead(job, stage, repository, architecture, log);
+  cache.pushed.set(stage.tag, pushed);
+  return pushed;
+}
+
+async function pushAndRead(
+  job: Job,
+  stage: InstallStage,
+  repository: string,
+  architecture: string,
+  log: Logger,
+): Promise<PushedStage> {
   const hash = createHash('sha256').update(stage.tag).digest('hex').slice(0, 32);
   const destination = `${job.config.registry.hostPort}/${repository}:install-${architecture}-${hash}`;
   const { digest } = await pushImage(job, stage.tag, `install-${hash}`, log, destination);
@@ -68,7 +84,5 @@ export async function pushStage(
   if (found === undefined) throw new Error(`the install stage pushed as ${destination} is not in the registry`);
   const manifest = JSON.parse(found.body.toString('utf8')) as ImageManifest;
   const config = JSON.parse((await job.registry.blob(repository, manifest.config.digest)).toString('utf8'));
-  const pushed: PushedStage = { repository, manifest, config: config as ImageConfig };
-  cache.pushed.set(stage.tag, pushed);
-  return pushed;
+  return { repository, manifest, config: config as ImageConfig };
 }

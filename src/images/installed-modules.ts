@@ -34,7 +34,7 @@ export async function readInstalledModules(job: Job, image: string): Promise<str
   try {
     // A rootless buildah mounts only inside its user namespace: the file is read there.
     const command = readMountedFileArgs(INSTALLED_MODULES_FILE);
-    const { stdout } = await job.buildah.runMounted(container, IMAGE_ROOT_VARIABLE, command, call);
+    const { stdout } = await job.buildah.runMounted({ [IMAGE_ROOT_VARIABLE]: container }, command, call);
     return stdout.trim();
   } finally {
     await job.buildah.run(buildahRmArgs([container]), call).catch(() => undefined);

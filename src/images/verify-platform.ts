@@ -2,6 +2,9 @@
 // python imports Flower, the FL runtime and every installed package under user-mode emulation (an unpacked
 // qemu-user-static, nothing registered with the kernel); without an emulator, every extension module's ELF machine
 // is checked instead. A failing check fails the build.
+//
+// The check needs nothing of the registry: it runs on the platform's base image with the environment of the install
+// stage whose layers the image is assembled from (the same files), while those layers are pushed.
 
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -33,6 +36,8 @@ interface Report {
 export const VERIFY_SCRIPT = join(TEMPLATES_DIR, 'checks', 'verify_platform.py');
 /** Where the check finds the mounted image: a path known only once mounted, inside the user namespace when rootless. */
 export const IMAGE_ROOT_VARIABLE = 'FLOPS_IMAGE_ROOT';
+/** Where it finds the mounted install stages whose /opt/venv it checks: FLOPS_VENV_ROOT_0, _1, … in order. */
+export const VENV_ROOT_PREFIX = 'FLOPS_VENV_ROOT_';
 const CHECK_MS = 20 * 60_000;
 
 /** What the check is asked to do. */
@@ -45,15 +50,18 @@ export interface VerifyOptions {
   /** The distributions whose modules are imported (the image's own layer); undefined for all. */
   readonly distributions: readonly string[] | undefined;
   readonly modules: readonly string[];
+  /** How many install stages hold the environment (the learner's; the aggregator's beside it). */
+  readonly environments: number;
 }
 
-/** `python3 verify_platform.py …`, the image's root read from IMAGE_ROOT_VARIABLE. */
+/** `python3 verify_platform.py …`, the roots read from IMAGE_ROOT_VARIABLE (the base) and VENV_ROOT_PREFIX<n>. */
 export function verifyPlatformArgs(options: VerifyOptions): [string, ...string[]] {
   return [
     'python3',
     VERIFY_SCRIPT,
     '--root-env',
     IMAGE_ROOT_VARIABLE,
+    ...Array.from({ length: options.environments }, (_, index) => ['--venv-env', `${VENV_ROOT_PREFIX}${index}`]).flat(),
     '--elf-machine',
     String(options.elfMachine),
     ...(options.qemu === undefined ? [] : ['--qemu', options.qemu]),
@@ -65,42 +73,66 @@ export function verifyPlatformArgs(options: VerifyOptions): [string, ...string[]
   ];
 }
 
-/** Mounts the local image, runs the check on it, and fails the phase naming what did not load. */
+/** What the check runs on: local images of the platform's base and of the install stages holding the environment. */
+export interface CheckedImage {
+  /** The dependency image the check proves, for messages. */
+  readonly name: string;
+  readonly base: string;
+  /** In order: the learner's environment, then the aggregator's beside it. */
+  readonly environments: readonly string[];
+}
+
+/** Mounts the base and the install stages, runs the check on them, and fails the phase naming what did not load. */
 export async function verifyPlatform(
   job: Job,
-  image: string,
+  image: CheckedImage,
   platform: PlatformInfo,
   check: { readonly modules: readonly string[]; readonly distributions: readonly string[] | undefined },
   runtimeDir: string,
   log: Logger,
 ): Promise<PlatformCheck> {
   const call = { timeoutMs: CHECK_MS, signal: job.signal };
-  const container = (await job.buildah.run(buildahFromArgs(image), call)).stdout.trim();
+  const containers: string[] = [];
   try {
+    for (const local of [image.base, ...image.environments]) {
+      containers.push((await job.buildah.run(buildahFromArgs(local), call)).stdout.trim());
+    }
+    const [base, ...environments] = containers as [string, ...string[]];
     const command = verifyPlatformArgs({
       elfMachine: platform.elfMachine,
       qemu: findEmulator(job, platform),
       pythonPath: runtimeDir,
       distributions: check.distributions,
       modules: check.modules,
+      environments: environments.length,
     });
-    const { stdout } = await job.buildah.runMounted(container, IMAGE_ROOT_VARIABLE, command, call);
+    const mounts = {
+      [IMAGE_ROOT_VARIABLE]: base,
+      ...Object.fromEntries(environments.map((container, index) => [`${VENV_ROOT_PREFIX}${index}`, container])),
+    };
+    const { stdout } = await job.buildah.runMounted(mounts, command, call);
     const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report;
     if (report.failed.length > 0) {
       const what = report.failed.map((item) => `${item.module} (${item.error.split('\n').at(-1)})`).join('; ');
       throw new PhaseError(
         'PLATFORM_CHECK_FAILED',
-        `the ${platform.platform} image ${image} does not load: ${what}; the ${report.method === 'qemu' ? 'emulated import' : 'ELF'} check ran before the image was tagged`,
+        `the ${platform.platform} image ${image.name} does not load: ${what}; the ${report.method === 'qemu' ? 'emulated import' : 'ELF'} check ran before the image was tagged`,
       );
     }
     const warnings = report.warnings.map((item) => `${item.module}: ${item.error}`);
     log.info(
-      { image, platform: platform.platform, method: report.method, checked: report.checked, warnings: warnings.length },
+      {
+        image: image.name,
+        platform: platform.platform,
+        method: report.method,
+        checked: report.checked,
+        warnings: warnings.length,
+      },
       'Checked the image on its platform',
     );
-    return { platform: platform.platform, image, method: report.method, checked: report.checked, warnings };
+    return { platform: platform.platform, image: image.name, method: report.method, checked: report.checked, warnings };
   } finally {
-    await job.buildah.run(buildahRmArgs([container]), call).catch(() => undefined);
+    if (containers.length > 0) await job.buildah.run(buildahRmArgs(containers), call).catch(() => undefined);
   }
 }
 

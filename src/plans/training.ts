@@ -3,6 +3,7 @@
 
 import type { TrainingConfig } from '../config/config.js';
 import { lockDigest } from '../deps/lock.js';
+import { whilePullingBase } from '../images/base-warmup.js';
 import { builtDepsTags } from '../images/deps-build.js';
 import { depsRepository } from '../images/deps-image.js';
 import { imageLabels, LABELS } from '../images/labels.js';
@@ -57,7 +58,11 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
         const { image } = need(done.clone, 'clone');
         const envFile = need(done.validate, 'validate').env.file;
         const deps = job.config.dryRun ? undefined : depsRepository(image.path);
-        return resolve(job, { plan: need(done.patch, 'patch'), envFile, depsRepository: deps }, log);
+        const plan = need(done.patch, 'patch');
+        // The build's first install starts from the base image: it is pulled meanwhile.
+        return whilePullingBase(job, plan.baseImage, log, () =>
+          resolve(job, { plan, envFile, depsRepository: deps }, log),
+        );
       },
     },
     inject: {

@@ -65,7 +65,7 @@ export async function makeSif(job: Job, source: SifSource, signal: AbortSignal):
     const squashfs = join(work, 'rootfs.squashfs');
     const layers = source.layers.map((layer) => layer.file);
     await job.buildah
-      .runMounted(container, 'FLOPS_SIF_ROOT', ['sh', '-c', SQUASH_SCRIPT, 'sh', staging, squashfs, ...layers], call)
+      .runMounted({ FLOPS_SIF_ROOT: container }, ['sh', '-c', SQUASH_SCRIPT, 'sh', staging, squashfs, ...layers], call)
       .catch((error: unknown) => {
         throw new PhaseError(
           'CONVERT_FAILED',

@@ -79,7 +79,8 @@ export function buildahPushArgs(options: PushOptions): string[] {
 /** One pull of an image from a registry. */
 export interface PullOptions extends RegistryAccess {
   readonly reference: string;
-  readonly tlsVerify: boolean;
+  /** Undefined: as registries.conf says, as for a build's base image. */
+  readonly tlsVerify: boolean | undefined;
 }
 
 /** `buildah pull`: the image into local storage, its ID on stdout. */
@@ -87,7 +88,7 @@ export function buildahPullArgs(options: PullOptions): string[] {
   return [
     'pull',
     '--quiet',
-    `--tls-verify=${String(options.tlsVerify)}`,
+    ...(options.tlsVerify === undefined ? [] : [`--tls-verify=${String(options.tlsVerify)}`]),
     ...registryAccessArgs(options),
     '--',
     `docker://${options.reference}`,

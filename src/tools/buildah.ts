@@ -31,20 +31,22 @@ export class Buildah {
   }
 
   /**
-   * Runs `command` (no shell) with `container` mounted, its path in the environment variable `variable`: directly as
-   * root, inside `buildah unshare --mount` otherwise (a rootless buildah mounts only in its user namespace);
-   * `buildah unshare` as root fails on some kernels. `buildah rm` unmounts.
+   * Runs `command` (no shell) with each container of `mounts` mounted, its path in the environment variable that
+   * names it: directly as root, inside `buildah unshare --mount` otherwise (a rootless buildah mounts only in its user
+   * namespace); `buildah unshare` as root fails on some kernels. `buildah rm` unmounts.
    */
   async runMounted(
-    container: string,
-    variable: string,
+    mounts: Readonly<Record<string, string>>,
     command: readonly [string, ...string[]],
     call: BuildahCall,
   ): Promise<RunResult> {
-    if (process.getuid?.() !== 0) return this.run(buildahUnshareArgs(command, { [variable]: container }), call);
-    const root = (await this.run(buildahMountArgs(container), call)).stdout.trim();
+    if (process.getuid?.() !== 0) return this.run(buildahUnshareArgs(command, mounts), call);
+    const paths: Record<string, string> = {};
+    for (const [variable, container] of Object.entries(mounts)) {
+      paths[variable] = (await this.run(buildahMountArgs(container), call)).stdout.trim();
+    }
     const [file, ...args] = command;
-    return run(file, args, { cwd: this.cwd, env: { ...this.env, [variable]: root }, ...call });
+    return run(file, args, { cwd: this.cwd, env: { ...this.env, ...paths }, ...call });
   }
 
   /**

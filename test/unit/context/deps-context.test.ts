@@ -84,8 +84,17 @@ describe('writeDepsContext', () => {
     expect(install).toMatch(/useradd [^\n]+ flops$/);
     expect(install).not.toContain('cp ');
     expect(arm).toMatch(/FROM install AS learner-modules\n.*\nRUN .*installed_modules\.py \/opt\/venv > /);
+    // Locked, the aggregator's packages install into an environment of their own, beside the learner's; its list
+    // reads both environments, the aggregator's mounted.
+    expect(arm).toMatch(/FROM environment AS aggregator-install\n/);
+    const environment = arm.slice(
+      arm.indexOf(' AS environment\n'),
+      arm.indexOf('\n\n', arm.indexOf(' AS environment\n')),
+    );
+    expect(environment).toContain('uv venv --quiet');
+    expect(environment).not.toContain('pip install');
     expect(arm).toMatch(
-      /FROM aggregator-install AS aggregator-modules\n.*\nRUN .*installed_modules\.py \/opt\/venv > /,
+      /FROM install AS aggregator-modules\n.*\nRUN --mount=type=bind,from=localhost\/flops-install:arm64-aggregator-install-[0-9a-f]+,source=\/opt\/venv,target=(\S+) \\\n.*installed_modules\.py \/opt\/venv \1 \\\n/,
     );
     expect(deps[1]?.tags).toEqual({
       learner: expect.stringMatching(/^learner-arm64-[0-9a-f]{32}$/),
@@ -150,9 +159,10 @@ describe('writeDepsContext', () => {
     expect(await readFile(join(dir, 'locks', 'amd64', 'base.txt'), 'utf8')).toBe(
       '--extra-index-url https://x.example/simple\nnumpy==1.26.4\nflwr==1.42.0\npaho-mqtt==2.2.0\n',
     );
-    expect(await readFile(join(dir, 'deps-amd64.Containerfile'), 'utf8')).toContain(
-      '-c /opt/flops/locks/constraints.txt',
-    );
+    const containerfile = await readFile(join(dir, 'deps-amd64.Containerfile'), 'utf8');
+    expect(containerfile).toContain('-c /opt/flops/locks/constraints.txt');
+    // Unlocked, the aggregator's requirements resolve against the learner's environment: installed after it.
+    expect(containerfile).toMatch(/FROM install AS aggregator-install\n/);
   });
 
   it('refuses the conda path for another platform than the build’s', async () => {

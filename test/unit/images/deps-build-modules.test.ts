@@ -129,18 +129,23 @@ describe('ensureDepsImages: module lists', () => {
 
   it("reads each role's list from its modules stage and writes it into the assembled image's label", async () => {
     const built = await ensureDepsImages(job(), context(true), pino({ enabled: false }));
-    expect(mounted).toEqual(['sha256:id-of-learner-modules', 'sha256:id-of-aggregator-modules']);
-    expect(configs.map((config) => config.config.Labels[DEPS_LABELS.modules])).toEqual([
-      listing('from-sha256:id-of-learner-modules'),
-      listing('from-sha256:id-of-aggregator-modules'),
-    ]);
-    expect(tagged).toEqual(['learner-t', 'aggregator-t']);
+    // The two images are made side by side: in no fixed order, but each from its own stage.
+    expect([...mounted].sort()).toEqual(['sha256:id-of-aggregator-modules', 'sha256:id-of-learner-modules']);
+    expect(configs.map((config) => config.config.Labels[DEPS_LABELS.modules]).sort()).toEqual(
+      [listing('from-sha256:id-of-learner-modules'), listing('from-sha256:id-of-aggregator-modules')].sort(),
+    );
+    expect([...tagged].sort()).toEqual(['aggregator-t', 'learner-t']);
     expect(built.images.map((image) => [image.built, image.local, image.modules?.distributions[0]?.name])).toEqual([
       [true, false, 'from-sha256:id-of-learner-modules'],
       [true, false, 'from-sha256:id-of-aggregator-modules'],
     ]);
-    // Nothing is built whole: only the stages.
-    expect(Object.keys(labels)).toEqual(['install', 'learner-modules', 'aggregator-install', 'aggregator-modules']);
+    // Nothing is built whole: only the stages (the aggregator's beside the learner's, so in no fixed order).
+    expect(Object.keys(labels).sort()).toEqual([
+      'aggregator-install',
+      'aggregator-modules',
+      'install',
+      'learner-modules',
+    ]);
   });
 
   it('reads a reused image’s list from its label in the registry, pulling nothing; an old image has none', async () => {

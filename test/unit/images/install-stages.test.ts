@@ -78,4 +78,20 @@ describe('install stages', () => {
     await pushStage(job, AGGREGATOR, 'p/flops-deps', 'amd64', cache, log);
     expect(calls[1]?.at(-1)).not.toBe(destination);
   });
+
+  it('builds and pushes a stage once when two images ask for it at the same time', async () => {
+    const build = { contextDir: dir, containerfile: 'deps-amd64.Containerfile' };
+    const cache = newStageCache();
+    const ids = await Promise.all([
+      buildStage(job, build, INSTALL, cache, log),
+      buildStage(job, build, INSTALL, cache, log),
+    ]);
+    expect(ids).toEqual(['sha256:id-of-install', 'sha256:id-of-install']);
+    const pushed = await Promise.all([
+      pushStage(job, INSTALL, 'p/flops-deps', 'amd64', cache, log),
+      pushStage(job, INSTALL, 'p/flops-deps', 'amd64', cache, log),
+    ]);
+    expect(pushed[0]).toBe(pushed[1]);
+    expect(calls.map((args) => args[0])).toEqual(['bud', 'push']);
+  });
 });

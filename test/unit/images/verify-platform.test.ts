@@ -12,6 +12,7 @@ const BASE: VerifyOptions = {
   pythonPath: '/work/runtime',
   distributions: undefined,
   modules: ['flwr', 'flops_learner'],
+  environments: 2,
 };
 
 describe('verifyPlatformArgs', () => {
@@ -24,6 +25,10 @@ describe('verifyPlatformArgs', () => {
       VERIFY_SCRIPT,
       '--root-env',
       'FLOPS_IMAGE_ROOT',
+      '--venv-env',
+      'FLOPS_VENV_ROOT_0',
+      '--venv-env',
+      'FLOPS_VENV_ROOT_1',
       '--elf-machine',
       '183',
       ...emulator,
