@@ -14,19 +14,23 @@ const PULL_MS = 10 * 60_000;
 
 /**
  * Runs `work` while the base image `baseImage` for the build's own platform is pulled; returns what `work` returns
- * once both are done. When `work` fails, the pull is stopped, so the failure is reported without waiting for it.
+ * once both are done. When `work` fails, or its result says the build will install nothing (`needed` is false: every
+ * lock was an earlier build's, whose images the registry holds), the pull is stopped rather than waited for.
  */
 export async function whilePullingBase<T>(
   job: Job,
   baseImage: string | undefined,
   log: Logger,
   work: () => Promise<T>,
+  needed: (result: T) => boolean,
 ): Promise<T> {
   if (baseImage === undefined || job.config.dryRun) return work();
   const stop = new AbortController();
   const pulled = pullBase(job, baseImage, AbortSignal.any([job.signal, stop.signal]), log);
   try {
-    return await work();
+    const result = await work();
+    if (!needed(result)) stop.abort();
+    return result;
   } catch (error) {
     stop.abort();
     throw error;

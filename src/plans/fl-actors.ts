@@ -19,6 +19,7 @@ import { type ImageTarget, type PushResult, push, pushPhase } from '../phases/pu
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type ValidateResult, validate, validatePhase } from '../phases/validate.js';
 import { platformNames } from '../platforms.js';
+import { installsAnything } from '../resolve/result.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { importsInput } from './imports-input.js';
 import { need, type Plan } from './plan.js';
@@ -52,9 +53,8 @@ export const FL_ACTORS_PLAN: Plan<FlActorsResults, FlActorsConfig> = {
         const deps = job.config.dryRun ? undefined : depsRepository(images.path);
         const plan = need(done.patch, 'patch');
         // The build's first install starts from the base image: it is pulled meanwhile.
-        return whilePullingBase(job, plan.baseImage, log, () =>
-          resolve(job, { plan, envFile, depsRepository: deps }, log),
-        );
+        const work = () => resolve(job, { plan, envFile, depsRepository: deps }, log);
+        return whilePullingBase(job, plan.baseImage, log, work, installsAnything);
       },
     },
     inject: {

@@ -16,6 +16,7 @@ import { type ModelResult, readModel, readModelPhase } from '../phases/read-mode
 import { renderServing, renderServingPhase, type ServingContext } from '../phases/render-serving.js';
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { platformNames } from '../platforms.js';
+import { installsAnything } from '../resolve/result.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { need, type Plan } from './plan.js';
 
@@ -52,9 +53,8 @@ export const TRAINED_MODEL_PLAN: Plan<TrainedModelResults, TrainedModelConfig> =
         const deps = job.config.dryRun ? undefined : depsRepository(image.path);
         const plan = need(done.patch, 'patch');
         // The build's first install starts from the base image: it is pulled meanwhile.
-        return whilePullingBase(job, plan.baseImage, log, () =>
-          resolve(job, { plan, envFile, depsRepository: deps }, log),
-        );
+        const work = () => resolve(job, { plan, envFile, depsRepository: deps }, log);
+        return whilePullingBase(job, plan.baseImage, log, work, installsAnything);
       },
     },
     inject: {

@@ -19,6 +19,7 @@ import { renderTraining, renderTrainingPhase, type TrainingContext } from '../ph
 import { type ResolveResult, resolve, resolvePhase } from '../phases/resolve.js';
 import { type TrainingValidateResult, validateTraining, validateTrainingPhase } from '../phases/validate-training.js';
 import { platformNames } from '../platforms.js';
+import { installsAnything } from '../resolve/result.js';
 import { phaseNames } from '../tables/phase-table.js';
 import { importsInput } from './imports-input.js';
 import { need, type Plan } from './plan.js';
@@ -60,9 +61,8 @@ export const TRAINING_PLAN: Plan<TrainingResults, TrainingConfig> = {
         const deps = job.config.dryRun ? undefined : depsRepository(image.path);
         const plan = need(done.patch, 'patch');
         // The build's first install starts from the base image: it is pulled meanwhile.
-        return whilePullingBase(job, plan.baseImage, log, () =>
-          resolve(job, { plan, envFile, depsRepository: deps }, log),
-        );
+        const work = () => resolve(job, { plan, envFile, depsRepository: deps }, log);
+        return whilePullingBase(job, plan.baseImage, log, work, installsAnything);
       },
     },
     inject: {

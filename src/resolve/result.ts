@@ -27,3 +27,11 @@ export interface ResolveInput {
   /** Where earlier builds left their dependency images (and with them their locks); undefined: do not look. */
   readonly depsRepository: string | undefined;
 }
+
+/**
+ * Whether a build after this resolve may install anything: not when every platform's lock was an earlier build's
+ * (read back from its dependency images' labels: the registry holds those images). Conda (no lock) always builds.
+ */
+export function installsAnything(result: ResolveResult): boolean {
+  return result.locks.length === 0 || result.locks.some((lock) => !lock.reused);
+}

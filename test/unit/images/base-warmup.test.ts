@@ -9,6 +9,7 @@ import type { Job } from '../../../src/job.js';
 import { hostPlatform } from '../../../src/platforms.js';
 
 const BASE = 'r:5000/library/python:3.11-slim';
+const always = () => true;
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 describe('whilePullingBase', () => {
@@ -50,7 +51,7 @@ describe('whilePullingBase', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       pulled = true;
     };
-    const result = await whilePullingBase(job, BASE, log(), async () => 'locked');
+    const result = await whilePullingBase(job, BASE, log(), async () => 'locked', always);
     expect(result).toBe('locked');
     expect(pulled).toBe(true);
     expect(calls).toEqual([
@@ -62,7 +63,7 @@ describe('whilePullingBase', () => {
     pull = async () => {
       throw new CommandError('buildah', 125, undefined, false, false, 'manifest unknown', 5);
     };
-    expect(await whilePullingBase(job, BASE, log(), async () => 'locked')).toBe('locked');
+    expect(await whilePullingBase(job, BASE, log(), async () => 'locked', always)).toBe('locked');
     expect(warnings.some((line) => line.includes('Could not pull the base image ahead of the build'))).toBe(true);
   });
 
@@ -75,10 +76,16 @@ describe('whilePullingBase', () => {
           reject(new CommandError('buildah', undefined, 'SIGTERM', false, true, '', 5));
         });
       });
-    const failing = whilePullingBase(job, BASE, log(), async () => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      throw new Error('conflict');
-    });
+    const failing = whilePullingBase(
+      job,
+      BASE,
+      log(),
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        throw new Error('conflict');
+      },
+      always,
+    );
     await expect(failing).rejects.toThrow('conflict');
     expect(stopped).toBe(true);
     expect(warnings.some((line) => line.includes('Could not pull'))).toBe(false);
@@ -86,8 +93,27 @@ describe('whilePullingBase', () => {
 
   it('pulls nothing in a dry run or without a base', async () => {
     const dry = { ...job, config: { ...job.config, dryRun: true } } as Job;
-    expect(await whilePullingBase(dry, BASE, log(), async () => 1)).toBe(1);
-    expect(await whilePullingBase(job, undefined, log(), async () => 2)).toBe(2);
+    expect(await whilePullingBase(dry, BASE, log(), async () => 1, always)).toBe(1);
+    expect(await whilePullingBase(job, undefined, log(), async () => 2, always)).toBe(2);
     expect(calls).toEqual([]);
+  });
+
+  it('stops the pull when the work’s result needs no install (every lock reused), and still returns it', async () => {
+    let stopped = false;
+    pull = (signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          stopped = true;
+          reject(new CommandError('buildah', undefined, 'SIGTERM', false, true, '', 5));
+        });
+      });
+    const work = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return 'reused';
+    };
+    const reused = await whilePullingBase(job, BASE, log(), work, (result) => result !== 'reused');
+    expect(reused).toBe('reused');
+    expect(stopped).toBe(true);
+    expect(warnings.some((line) => line.includes('Could not pull'))).toBe(false);
   });
 });
