@@ -9,6 +9,7 @@ from typing import Callable
 
 import grpc
 
+from flops_common.grpc_noise import quiet_closed_channel_polls
 from flops_common.stop import raise_if_stopped, stop_on_signals
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ def run_session(
     before its first instruction is waited out: a connection lost later is a
     failure and raised as it is.
     """
+    quiet_closed_channel_polls()
     deadline = None if patience.timeout is None else time.monotonic() + patience.timeout
     next_wait = min(patience.first, patience.interval)
     while True:
