@@ -45,6 +45,19 @@ describe('whilePullingBase', () => {
     return logger;
   };
 
+  /** A pull that runs until its signal stops it, failing then as a cancelled buildah does. */
+  const pullUntilStopped = () => {
+    let stopped = false;
+    pull = (signal) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          stopped = true;
+          reject(new CommandError('buildah', undefined, 'SIGTERM', false, true, '', 5));
+        });
+      });
+    return { stopped: () => stopped };
+  };
+
   it('pulls the build platform’s base by digest while the work runs, and returns the work’s result', async () => {
     let pulled = false;
     pull = async () => {
@@ -68,14 +81,7 @@ describe('whilePullingBase', () => {
   });
 
   it('stops the pull when the work fails, and throws the work’s error', async () => {
-    let stopped = false;
-    pull = (signal) =>
-      new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          stopped = true;
-          reject(new CommandError('buildah', undefined, 'SIGTERM', false, true, '', 5));
-        });
-      });
+    const pulling = pullUntilStopped();
     const failing = whilePullingBase(
       job,
       BASE,
@@ -87,7 +93,7 @@ describe('whilePullingBase', () => {
       always,
     );
     await expect(failing).rejects.toThrow('conflict');
-    expect(stopped).toBe(true);
+    expect(pulling.stopped()).toBe(true);
     expect(warnings.some((line) => line.includes('Could not pull'))).toBe(false);
   });
 
@@ -99,21 +105,14 @@ describe('whilePullingBase', () => {
   });
 
   it('stops the pull when the work’s result needs no install (every lock reused), and still returns it', async () => {
-    let stopped = false;
-    pull = (signal) =>
-      new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          stopped = true;
-          reject(new CommandError('buildah', undefined, 'SIGTERM', false, true, '', 5));
-        });
-      });
+    const pulling = pullUntilStopped();
     const work = async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       return 'reused';
     };
     const reused = await whilePullingBase(job, BASE, log(), work, (result) => result !== 'reused');
     expect(reused).toBe('reused');
-    expect(stopped).toBe(true);
+    expect(pulling.stopped()).toBe(true);
     expect(warnings.some((line) => line.includes('Could not pull'))).toBe(false);
   });
 });
