@@ -7,6 +7,8 @@ const vitestReports = reports.filter((file) => file.endsWith('.json'));
 const junitReport = reports.find((file) => file.endsWith('.xml')) ?? '';
 let passed = 0;
 let failed = 0;
+// vitest's skipped tests: in the core tier, those kept for the full tier (test/helpers/tier.ts).
+let skipped = 0;
 // Named before the count, so that a reader of CI's last lines sees which tests to look at.
 const failedNames = [];
 for (const vitestReport of vitestReports) {
@@ -14,6 +16,7 @@ for (const vitestReport of vitestReports) {
     const vitest = JSON.parse(readFileSync(vitestReport, 'utf8'));
     passed += vitest.numPassedTests;
     failed += vitest.numFailedTests;
+    skipped += vitest.numPendingTests ?? 0;
     for (const file of vitest.testResults ?? []) {
       for (const test of file.assertionResults ?? []) {
         if (test.status === 'failed') failedNames.push(`${relative(process.cwd(), file.name)} > ${test.fullName}`);
@@ -44,4 +47,5 @@ if (process.env.LINT_STATUS !== undefined) {
   else failed += 1;
 }
 for (const name of failedNames) console.log(`FAILED ${name}`);
+if (skipped > 0) console.log(`${skipped} vitest tests skipped (the full tier's: FLOPS_TEST_TIER=full runs them)`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -2,6 +2,7 @@
 # Installs what is missing and runs every test: vitest (unit and integration, against real
 # mosquitto, registry, git daemon and buildah) and pytest for the Python FL components.
 # Ends with one line "N passed, N failed" summed from vitest's JSON report and pytest's JUnit report.
+# FLOPS_TEST_TIER=full runs the integration tests of the full tier too (test/helpers/tier.ts); CI runs the core tier.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ npm run lint --silent
 lint_status=$?
 
 # Unit tests in parallel, then the integration tests one file at a time (each has its own config).
+echo "Test tier: ${FLOPS_TEST_TIER:-core}"
 npx vitest run -c vitest.unit.config.ts --reporter=default --reporter=json --outputFile.json=test-results/unit.json
 unit_status=$?
 npx vitest run -c vitest.integration.config.ts --reporter=default --reporter=json \

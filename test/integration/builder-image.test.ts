@@ -12,6 +12,7 @@ import { freePort } from '../helpers/ports.js';
 import { listTags } from '../helpers/registry-api.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const PACKAGE = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -49,7 +50,9 @@ describe('the builder image', () => {
     expect([version.exitCode, version.stdout.trim()]).toEqual([0, PACKAGE.version]);
   });
 
-  it(
+  // Full tier, with the next test that reuses its dependency images: a cold job inside the image, from an empty
+  // storage (the base pulled, every wheel installed).
+  fullTierIt(
     'builds and pushes both images from inside a privileged container, reporting over MQTT',
     async () => {
       const args = builderArgs(services, repo.url, 'in-image', ['--ca-cert', CA_INSIDE]);
@@ -80,7 +83,7 @@ describe('the builder image', () => {
     RUN_TIMEOUT_MS,
   );
 
-  it(
+  fullTierIt(
     "answers the manager's command lines for both plans, run as `python3 main.py …` in its working directory",
     async () => {
       const { WorkingDir } = await imageConfig(image);

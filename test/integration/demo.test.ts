@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isListening } from '../helpers/ports.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PORT_OPTIONS = ['broker', 'registry', 'observer', 'git', 'mlflow', 'data', 'aggregator', 'serve'];
@@ -85,7 +86,8 @@ describe('scripts/demo.sh', () => {
     40 * 60_000,
   );
 
-  it(
+  // Full tier: a second whole loop (training and a model image again); the first run is the README's command.
+  fullTierIt(
     'skips the fl_actors build on a second run of the same commit and builds a new trained model image',
     async () => {
       expect(runs[0]?.exitCode, 'the first run passed').toBe(0);

@@ -16,6 +16,7 @@ import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { type SimpleIndex, startSimpleIndex } from '../helpers/simple-index.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const TIMEOUT = 30 * 60_000;
@@ -123,7 +124,8 @@ describe('images for linux/amd64 and linux/arm64', () => {
     TIMEOUT,
   );
 
-  it(
+  // Full tier: another whole arm64 build under emulation, on the other base layout.
+  fullTierIt(
     'builds on a base that keeps python in /usr/local, as the python:X.Y-slim images do',
     async () => {
       const usrLocal = await createFixtureRepo(services.git, { owner: 'edge', name: 'usrlocal', from: EXAMPLE });
@@ -143,7 +145,8 @@ describe('images for linux/amd64 and linux/arm64', () => {
     TIMEOUT,
   );
 
-  it(
+  // Full tier: a third two-platform build, the heaviest (scipy and sklearn checked under emulation).
+  fullTierIt(
     'builds an MLflow-exported environment for both platforms, its psutil pin moved for arm64 only',
     async () => {
       // conda.yaml as MLflow's log_model writes it; psutil 5.9.8 has no linux/aarch64 wheel, 6.0.0 is the first.

@@ -20,6 +20,7 @@ import { freePort } from '../helpers/ports.js';
 import { runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const FLWR_311 = ['flwr==1.42.0', 'paho-mqtt==2.2.0'];
@@ -198,7 +199,8 @@ describe('resolveSet against the real index', () => {
     PIP_TIMEOUT,
   );
 
-  it(
+  // Full tier: the largest metadata download of the file; scripts/bench-resolve.mjs times the same set.
+  fullTierIt(
     'resolves a torch set from metadata alone (its time is measured by scripts/bench-resolve.mjs)',
     async () => {
       const outcome = await resolve('3.11', ['torch', 'torchvision', 'numpy']);

@@ -13,6 +13,7 @@ import { builderArgs, type PipelineServices, startPipelineServices } from '../he
 import { type SimpleIndex, startSimpleIndex } from '../helpers/simple-index.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const TIMEOUT = 20 * 60_000;
@@ -131,7 +132,8 @@ describe('locks and dependency images, reused across builders', () => {
     TIMEOUT,
   );
 
-  it(
+  // Full tier: a second cold install, in a new storage, of the same lock.
+  fullTierIt(
     'rebuilds, with a warning, a dependency image that lost a layer in the registry',
     async () => {
       const deps = 'reuse/locked/flops-deps';

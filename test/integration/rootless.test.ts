@@ -11,6 +11,7 @@ import { type FileTree, imageTree, treeDifferences } from '../helpers/image-tree
 import { type BuildUser, runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { fullTierIt } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const TIMEOUT = 30 * 60_000;
@@ -58,7 +59,9 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
   const args = (projectId: string, extra: readonly string[] = []) =>
     builderArgs(services, repo.url, projectId, ['--ca-cert', MACHINE_CA_BUNDLE, ...extra]);
 
-  it(
+  // Full tier, with the next test: two cold builds, the second in the user's namespace with a storage and a download
+  // cache of its own.
+  fullTierIt(
     'builds the commit privileged first, as the reference',
     async () => {
       const run = await runBuilder(args('rootless-reference'), {}, TIMEOUT);
@@ -69,7 +72,7 @@ describe('rootless: the builder as a non-root user with a subordinate id range',
     TIMEOUT,
   );
 
-  it(
+  fullTierIt(
     'builds and pushes it rootless, in its own storage, with the same files, owners and modes',
     async () => {
       // The images go, so the dependency images are built again, in this user's namespace. The reference's lock

@@ -15,13 +15,16 @@ import { type BuilderRun, runBuilder } from '../helpers/run-builder.js';
 import { builderArgs, type PipelineServices, startPipelineServices } from '../helpers/services.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
 import { MACHINE_CA_BUNDLE } from '../helpers/test-ca.js';
+import { FULL_TIER } from '../helpers/tier.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/numpy-regression', import.meta.url));
 const ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' };
 const tool = (file: string, args: readonly string[]) =>
   execa(file, [...args], { env: ENV, extendEnv: false, reject: false, all: true, timeout: 300_000 });
 
-describe('--sif', () => {
+// Full tier, the whole file: its one build converts both images (mksquashfs at gzip level 9 is most of its time);
+// the core tier has the SIF writer's unit tests.
+describe.runIf(FULL_TIER)('--sif', () => {
   let services: PipelineServices;
   let repo: FixtureRepo;
   let tmp: string;

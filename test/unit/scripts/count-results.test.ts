@@ -51,3 +51,12 @@ it('counts a failed lint as one failure', () => {
   const lines = countResults({ 'pytest.xml': JUNIT_REPORT }, '1');
   expect(lines.at(-1)).toBe('2 passed, 2 failed');
 });
+
+it('says how many vitest tests were skipped, above the last line', () => {
+  const report = { ...VITEST_REPORT, numFailedTests: 0, numPendingTests: 3, testResults: [] };
+  const lines = countResults({ 'integration.json': JSON.stringify(report), 'pytest.xml': JUNIT_REPORT }, '0');
+  expect(lines.slice(-2)).toEqual([
+    "3 vitest tests skipped (the full tier's: FLOPS_TEST_TIER=full runs them)",
+    '5 passed, 1 failed',
+  ]);
+});
