@@ -78,15 +78,21 @@ export function runEntrypoint(
   );
 }
 
-/** Runs a command in the container and returns its exit code (for "is mlflow importable?"-style checks). */
-export async function exitCodeIn(container: string, command: readonly string[]): Promise<number> {
+/** Runs a command in the container; its exit code and its output (stdout and stderr, buildah's own too). */
+export async function runIn(container: string, command: readonly string[]): Promise<{ code: number; output: string }> {
   const result = await execa('buildah', ['run', '--isolation', 'chroot', container, '--', ...command], {
     env: BUILDAH_ENV,
     extendEnv: false,
     reject: false,
     timeout: 120_000,
+    all: true,
   });
-  return result.exitCode ?? -1;
+  return { code: result.exitCode ?? -1, output: String(result.all ?? '') };
+}
+
+/** Runs a command in the container and returns its exit code (for "is mlflow importable?"-style checks). */
+export async function exitCodeIn(container: string, command: readonly string[]): Promise<number> {
+  return (await runIn(container, command)).code;
 }
 
 /** Whether any file of the image contains `needle` (grep over the mounted root filesystem). */
