@@ -110,3 +110,26 @@ export function watchProcesses(
     },
   };
 }
+
+// Runs `work` while `rootPid` and every process below it are stopped (SIGSTOP), and lets them go on after (SIGCONT):
+// what they were doing cannot finish first, however slow the test is to react.
+export async function whileFrozen<T>(rootPid: number, work: () => Promise<T>): Promise<T> {
+  // The root first, so that it starts no child after the tree is read.
+  const frozen = [rootPid];
+  process.kill(rootPid, 'SIGSTOP');
+  try {
+    for (const proc of await descendants(rootPid)) {
+      try {
+        process.kill(proc.pid, 'SIGSTOP');
+        frozen.push(proc.pid);
+      } catch {} // exited while we looked
+    }
+    return await work();
+  } finally {
+    for (const pid of frozen.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {}
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGER_TOPICS, progressTopic } from '../../src/report/messages.js';
 import { buildah, containerFrom, imageContains } from '../helpers/buildah.js';
-import { stillRunning, watchProcesses } from '../helpers/child-processes.js';
+import { stillRunning, watchProcesses, whileFrozen } from '../helpers/child-processes.js';
 import { addCommit, createFixtureRepo, type FixtureRepo } from '../helpers/fixture-repo.js';
 import { freePort } from '../helpers/ports.js';
 import { type BuilderRun, startBuilder } from '../helpers/run-builder.js';
@@ -188,16 +188,22 @@ describe('faults', () => {
         REGISTRY_PASSWORD,
       });
 
+      // The registry's outage starts the moment the first push does, whatever the broker's is doing then: with the
+      // install stage in the layer cache, the push can start before the broker is back. The job is frozen while the
+      // registry stops, so that push cannot end first on a slow machine.
+      const registryOutage = (async () => {
+        await builder.waitForLine(isLog('Pushing image'), BUILD_TIMEOUT);
+        await whileFrozen(builder.pid, () => services.registry.pause());
+        await sleep(3_000);
+        await services.registry.restart();
+      })();
+      registryOutage.catch(() => {}); // awaited below; a failure before then is not an unhandled rejection
       await progress('outage', 'build', 'started');
       await services.broker.stop();
       await sleep(2_000);
       await services.broker.restart();
       await services.mqtt.subscribed();
-
-      await builder.waitForLine(isLog('Pushing image'), BUILD_TIMEOUT);
-      await services.registry.pause();
-      await sleep(3_000);
-      await services.registry.restart();
+      await registryOutage;
 
       const run = await finish();
       expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
