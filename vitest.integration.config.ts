@@ -13,7 +13,9 @@ export default defineConfig({
     globalSetup: ['test/global-images.ts'],
     setupFiles: ['test/worker-storage.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
+    // Only a guard against a test that hangs: the times a test checks are its own assertions. A dry run resolves
+    // the lock, 10–20 s on a quiet machine and more on a loaded one, which a 30 s default failed (faults' broker test).
+    testTimeout: 120_000,
     hookTimeout: 300_000,
   },
 });
