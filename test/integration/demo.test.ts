@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, isListening } from '../helpers/ports.js';
+import { freePorts, isListening } from '../helpers/ports.js';
 import { fullTierIt } from '../helpers/tier.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,8 +46,8 @@ describe('scripts/demo.sh', () => {
   const runs: DemoRun[] = [];
 
   beforeAll(async () => {
-    ports = {};
-    for (const name of PORT_OPTIONS) ports[name] = await freePort();
+    const chosen = await freePorts(PORT_OPTIONS.length);
+    ports = Object.fromEntries(PORT_OPTIONS.map((name, at) => [name, chosen[at] as number]));
     portArgs = Object.entries(ports).flatMap(([name, port]) => [`--${name}-port`, String(port)]);
   });
 
@@ -106,7 +106,7 @@ describe('scripts/demo.sh', () => {
   );
 
   it('names a busy port, with its option, before starting anything', async () => {
-    const taken = await freePort();
+    const [taken] = await freePorts(1, Object.values(ports));
     const blocker = (await import('node:net')).createServer();
     await new Promise<void>((resolve) => blocker.listen(taken, '127.0.0.1', resolve));
     try {
