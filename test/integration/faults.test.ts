@@ -188,8 +188,8 @@ describe('faults', () => {
         REGISTRY_PASSWORD,
       });
 
-      // The registry's outage starts the moment the first push does, whatever the broker's is doing then: with the
-      // install stage in the layer cache, the push can start before the broker is back. The job is frozen while the
+      // The registry's outage starts the moment the first push does, whatever the broker's is doing then (before, it
+      // waited for the broker's outage to end, and a push could end in that time). The job is frozen while the
       // registry stops, so that push cannot end first on a slow machine.
       const registryOutage = (async () => {
         await builder.waitForLine(isLog('Pushing image'), BUILD_TIMEOUT);
