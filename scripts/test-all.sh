@@ -9,13 +9,18 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
 mkdir -p test-results
 
-npm run lint --silent
-lint_status=$?
+# Lint beside the unit tests: mypy keeps one core busy, the unit tests' threads the rest. Its output follows theirs.
+npm run lint --silent > test-results/lint.log 2>&1 &
+lint_pid=$!
 
 # Unit tests in parallel, then the integration tests one file at a time (each has its own config).
 echo "Test tier: ${FLOPS_TEST_TIER:-core}"
 npx vitest run -c vitest.unit.config.ts --reporter=default --reporter=json --outputFile.json=test-results/unit.json
 unit_status=$?
+wait "$lint_pid"
+lint_status=$?
+echo "Lint (exit $lint_status):"
+cat test-results/lint.log
 npx vitest run -c vitest.integration.config.ts --reporter=default --reporter=json \
   --outputFile.json=test-results/integration.json
 integration_status=$?
