@@ -2,8 +2,9 @@
 // endpoint is set, a few bounded retries, and errors that name the object.
 
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config/s3.js';
+import { loadS3Sdk, type S3Sdk } from './s3-sdk.js';
 import { type SavedArchive, saveStream } from './save-stream.js';
 import { SourceError } from './source-error.js';
 
@@ -26,8 +27,8 @@ const REQUEST_TIMEOUT_MS = 8000;
 const ANSWER_WITHIN_MS = 25_000;
 
 /** A client for the settings; the caller destroys it. */
-export function s3Client(settings: S3Settings, extraCa: string | undefined): S3Client {
-  return new S3Client({
+export function s3Client(sdk: S3Sdk, settings: S3Settings, extraCa: string | undefined): S3Client {
+  return new sdk.S3Client({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
     // A copy: the SDK marks the object it is given, and the config is frozen.
@@ -46,18 +47,19 @@ export function s3Client(settings: S3Settings, extraCa: string | undefined): S3C
 
 /** Downloads s3://bucket/key into `file`. */
 export async function downloadS3Archive(options: S3Download): Promise<SavedArchive> {
-  const client = s3Client(options.settings, options.extraCa);
+  const sdk = await loadS3Sdk();
+  const client = s3Client(sdk, options.settings, options.extraCa);
   const object = `s3://${options.bucket}/${options.key}`;
   const answer = new AbortController();
   const timer = setTimeout(() => answer.abort(), ANSWER_WITHIN_MS);
   try {
     const abortSignal = AbortSignal.any([options.signal, answer.signal]);
     const response = await client
-      .send(new GetObjectCommand({ Bucket: options.bucket, Key: options.key }), { abortSignal })
+      .send(new sdk.GetObjectCommand({ Bucket: options.bucket, Key: options.key }), { abortSignal })
       .catch((error: unknown) => {
         if (options.signal.aborted) throw error;
         if (answer.signal.aborted) throw silent(object, options.settings, error);
-        throw s3Error(error, object, options.settings);
+        throw s3Error(sdk, error, object, options.settings);
       })
       .finally(() => clearTimeout(timer));
     if (response.Body === undefined) throw new SourceError('S3_OBJECT_NOT_FOUND', `${object} has no content`);
@@ -77,9 +79,9 @@ function silent(object: string, settings: S3Settings, cause: unknown): SourceErr
 }
 
 /** Says which of the usual S3 failures it was, naming the object (and the endpoint, never the key). */
-export function s3Error(error: unknown, object: string, settings: S3Settings): unknown {
+export function s3Error(sdk: S3Sdk, error: unknown, object: string, settings: S3Settings): unknown {
   const where = settings.endpoint ? ` at ${settings.endpoint}` : '';
-  if (error instanceof S3ServiceException) {
+  if (error instanceof sdk.S3ServiceException) {
     const status = error.$metadata.httpStatusCode;
     if (error.name === 'NoSuchBucket') {
       return new SourceError('S3_BUCKET_NOT_FOUND', `the bucket of ${object} does not exist${where}`, { cause: error });

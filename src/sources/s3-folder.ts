@@ -3,9 +3,9 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config/s3.js';
 import { s3Client, s3Error } from './s3-archive.js';
+import { loadS3Sdk } from './s3-sdk.js';
 import { saveStream } from './save-stream.js';
 import { SourceError } from './source-error.js';
 
@@ -27,7 +27,8 @@ export async function downloadS3Folder(options: {
 }): Promise<{ files: string[]; bytes: number }> {
   const where = parseS3Uri(options.uri);
   if (where === undefined) throw new SourceError('S3_OBJECT_NOT_FOUND', `${options.uri} is not an s3:// URI`);
-  const client = s3Client(options.settings, options.extraCa);
+  const sdk = await loadS3Sdk();
+  const client = s3Client(sdk, options.settings, options.extraCa);
   const files: string[] = [];
   let bytes = 0;
   try {
@@ -35,11 +36,11 @@ export async function downloadS3Folder(options: {
     do {
       const page = await client
         .send(
-          new ListObjectsV2Command({ Bucket: where.bucket, Prefix: `${where.prefix}/`, ContinuationToken: token }),
+          new sdk.ListObjectsV2Command({ Bucket: where.bucket, Prefix: `${where.prefix}/`, ContinuationToken: token }),
           { abortSignal: options.signal },
         )
         .catch((error: unknown) => {
-          throw s3Error(error, options.uri, options.settings);
+          throw s3Error(sdk, error, options.uri, options.settings);
         });
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? '';
@@ -48,9 +49,9 @@ export async function downloadS3Folder(options: {
         const target = join(options.dest, relative);
         await mkdir(dirname(target), { recursive: true });
         const response = await client
-          .send(new GetObjectCommand({ Bucket: where.bucket, Key: key }), { abortSignal: options.signal })
+          .send(new sdk.GetObjectCommand({ Bucket: where.bucket, Key: key }), { abortSignal: options.signal })
           .catch((error: unknown) => {
-            throw s3Error(error, `s3://${where.bucket}/${key}`, options.settings);
+            throw s3Error(sdk, error, `s3://${where.bucket}/${key}`, options.settings);
           });
         const saved = await saveStream(response.Body as Readable, target, options.maxBytes - bytes, options.signal);
         bytes += saved.bytes;
