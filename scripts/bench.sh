@@ -210,7 +210,7 @@ if [[ $skip_rootless == false ]]; then
   home=$(getent passwd "$bench_user" | cut -d: -f6)
   as_user() {
     setpriv --reuid "$bench_user" --regid "$bench_user" --init-groups -- env -i PATH=/usr/local/bin:/usr/bin:/bin \
-      HOME="$home" LANG=C.UTF-8 node "$PWD/dist/cli.js" "git://127.0.0.1:$git_port/bench/rootless.git" \
+      HOME="$home" LANG=C.UTF-8 node "$PWD/dist/flops-image-builder.mjs" "git://127.0.0.1:$git_port/bench/rootless.git" \
       "http://127.0.0.1:15079" bench-rootless 127.0.0.1 "$broker_port" 127.0.0.1:1 --base-image "127.0.0.1:15079/$base_path" \
       "${ca_args[@]}" "$@"
   }

@@ -43,7 +43,8 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules ]]; then
   npm ci --no-audit --no-fund
 fi
 # Built again only when a source is newer than the build: a second run of the demo starts at once.
-if [[ ! -f dist/cli.js ]] || [[ -n "$(find src tsconfig.json package-lock.json -newer dist/cli.js -print -quit)" ]]; then
+if [[ ! -f dist/flops-image-builder.mjs ]] ||
+  [[ -n "$(find src scripts/bundle.mjs tsconfig.json package-lock.json -newer dist/flops-image-builder.mjs -print -quit)" ]]; then
   npm run build
 fi
 

@@ -1,5 +1,6 @@
 // The command's entry point: wires signals to cancellation and sets the exit code; never calls process.exit.
 
+import './v8-flags.js';
 import { StopReason } from './errors.js';
 import { main } from './main.js';
 

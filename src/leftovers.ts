@@ -29,7 +29,11 @@ const CLEANUP_COMMAND_MS = 60_000;
 /** Lists containers and images before the job touches storage; undefined for a dry run, which never runs buildah. */
 export async function snapshotStorage(job: Job): Promise<StorageSnapshot | undefined> {
   if (job.config.dryRun) return undefined;
-  const [containers, images] = await Promise.all([listContainers(job), listImages(job)]);
+  // The images are compared only to prune them; without --prune-images, not listing them saves a buildah call.
+  const [containers, images] = await Promise.all([
+    listContainers(job),
+    job.config.pruneImages ? listImages(job) : Promise.resolve([]),
+  ]);
   return { containers: new Set(containers.map((entry) => entry.id)), images: new Set(images.map((entry) => entry.id)) };
 }
 

@@ -1,4 +1,5 @@
-// Where the project's own files are, found from this module's location (works from src/ and from dist/).
+// Where the project's own files are, found from this module's location: src/, dist/ and the bundle
+// (dist/flops-image-builder.mjs, scripts/bundle.mjs) are all one folder below the project root.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

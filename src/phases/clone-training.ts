@@ -54,6 +54,9 @@ export async function cloneTraining(job: Job<TrainingConfig>, log: Logger): Prom
     return existing;
   });
   const image = imageOf(source.commitSha);
-  log.info({ commit_sha: source.commitSha, trainer: image.reference }, 'Cloned');
+  log.info(
+    { commit_sha: source.commitSha, trainer: image.reference },
+    source.existing ? 'Found the image of this commit in the registry' : 'Cloned',
+  );
   return { ...source, image };
 }

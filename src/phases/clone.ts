@@ -46,7 +46,10 @@ export async function clone(job: FlActorsJob, log: Logger): Promise<CloneResult>
   const namesOf = (tag: string) => deriveImageNames(config.repo, config.registry.hostPort, tag);
   const source = await cloneSource(job, log, (tag) => findExisting(job, namesOf(tag)));
   const images = namesOf(source.commitSha);
-  log.info({ commit_sha: source.commitSha, learner: images.learner, aggregator: images.aggregator }, 'Cloned');
+  log.info(
+    { commit_sha: source.commitSha, learner: images.learner, aggregator: images.aggregator },
+    source.existing ? 'Found the images of this commit in the registry' : 'Cloned',
+  );
   return { ...source, images };
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../sources/fetch-source.js';
 import { SourceError } from '../sources/source-error.js';
 import type { RepoUrl } from '../tables/repo-url.js';
-import { classifyCloneError, cloneRepo } from '../tools/git.js';
+import { classifyCloneError, cloneRepo, type RemoteOptions, remoteCommit } from '../tools/git.js';
 
 /** A job of a plan that builds from a repo. */
 export type RepoJob = Job<FlActorsConfig | TrainingConfig>;
@@ -47,16 +47,37 @@ export async function cloneSource<E>(
 ): Promise<ClonedSource<E>> {
   const { repo, dryRun } = job.config;
   const lookUp = (tag: string) => (dryRun ? Promise.resolve(undefined) : findExisting(tag));
-  if (repo.kind === 'git') {
-    const { repoDir, sha, date } = await cloneGit(job);
-    return { kind: 'git', repoDir, commitSha: sha, commitDate: date, existing: await lookUp(sha) };
-  }
+  if (repo.kind === 'git') return fetchGit(job, lookUp);
   try {
     return await fetchOther(job, { ...sourceOptions(job), repo }, log, lookUp);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
     throw new PhaseError(error.code, error.message, { cause: error });
   }
+}
+
+/**
+ * The remote names the commit first, without a fetch: when its images exist, nothing is cloned (a rebuild of a built
+ * commit then takes about as long as asking the registry). Otherwise, or when the remote cannot name it, the clone.
+ */
+async function fetchGit<E>(job: RepoJob, lookUp: (tag: string) => Promise<E | undefined>): Promise<ClonedSource<E>> {
+  const repoDir = join(job.workdir, 'repo');
+  const named = job.config.dryRun ? undefined : await gitStep(job, () => remoteCommit(gitOptions(job)));
+  const found = named === undefined ? undefined : await lookUp(named);
+  if (named !== undefined && found !== undefined) {
+    return { kind: 'git', repoDir, commitSha: named, commitDate: undefined, existing: found };
+  }
+  const { sha, date } = await gitStep(job, () =>
+    cloneRepo({
+      ...gitOptions(job),
+      displayUrl: job.config.repo.display,
+      dir: repoDir,
+      submodules: job.config.submodules,
+    }),
+  );
+  // A push between the two questions moves the branch: the images are then looked up for the commit cloned.
+  const existing = sha === named ? undefined : await lookUp(sha);
+  return { kind: 'git', repoDir, commitSha: sha, commitDate: date, existing };
 }
 
 /** A folder is copied, then named; an archive is named from its download, and unpacked only when it will be built. */
@@ -94,23 +115,22 @@ function sourceOptions(job: RepoJob): Omit<SourceOptions, 'repo'> {
   };
 }
 
-/** Clones the repo at the asked ref into the job's folder; returns the folder, the commit and its date. */
-async function cloneGit(job: RepoJob): Promise<{ repoDir: string; sha: string; date: Date | undefined }> {
+function gitOptions(job: RepoJob): RemoteOptions {
   const { config } = job;
-  const repoDir = join(job.workdir, 'repo');
+  return {
+    url: config.repo.url,
+    ref: config.ref,
+    token: config.gitToken,
+    privateDir: job.privateDir,
+    env: job.toolEnv,
+    signal: job.signal,
+  };
+}
+
+/** Runs a git step; its failure becomes the clone phase's error, told apart for people. */
+async function gitStep<T>(job: RepoJob, step: () => Promise<T>): Promise<T> {
   try {
-    const commit = await cloneRepo({
-      url: config.repo.url,
-      displayUrl: config.repo.display,
-      dir: repoDir,
-      ref: config.ref,
-      submodules: config.submodules,
-      token: config.gitToken,
-      privateDir: job.privateDir,
-      env: job.toolEnv,
-      signal: job.signal,
-    });
-    return { repoDir, ...commit };
+    return await step();
   } catch (error) {
     throw cloneError(error, job);
   }

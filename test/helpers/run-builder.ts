@@ -1,4 +1,5 @@
-// Runs the built CLI (dist/cli.js) as a real process and collects what it printed.
+// Runs the built CLI (dist/flops-image-builder.mjs, the bundle bin/flops-image-builder runs) as a real process
+// and collects what it printed.
 
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -21,7 +22,7 @@ export interface BuilderRun {
   readonly logs: readonly Record<string, unknown>[];
 }
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/flops-image-builder.mjs', import.meta.url));
 /** The variable test/global-images.ts sets to the run's download cache (see there). */
 export const RUN_DOWNLOAD_CACHE = 'FLOPS_TEST_DOWNLOAD_CACHE';
 /** Pass as FLOPS_DOWNLOAD_CACHE for a build that must fetch every wheel through the index itself. */
