@@ -24,7 +24,7 @@ cat test-results/lint.log
 npx vitest run -c vitest.integration.config.ts --reporter=default --reporter=json \
   --outputFile.json=test-results/integration.json
 integration_status=$?
-.venv/bin/python -m pytest fl-templates/tests -q --junitxml=test-results/pytest.xml
+.venv/bin/python -m pytest fl-templates/tests -q -n 2 --junitxml=test-results/pytest.xml
 pytest_status=$?
 
 LINT_STATUS=$lint_status node scripts/count-results.mjs test-results/unit.json test-results/integration.json \
