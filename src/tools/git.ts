@@ -1,4 +1,5 @@
-// Cloning the user's repo with simple-git: no prompts, a time limit, and a token that stays out of argv and .git/config.
+// The user's repo with simple-git: its commit asked of the remote, and the clone; no prompts, a time limit, and a
+// token that stays out of argv and .git/config.
 
 import { chmod, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
