@@ -14,6 +14,7 @@ COPY fl-templates/runtime/with-build-secrets.sh /usr/local/bin/
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=flops-ca with-build-secrets.sh npm ci --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts/bundle.mjs ./scripts/
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
