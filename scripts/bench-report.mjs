@@ -1,13 +1,12 @@
 // Prints scripts/bench.sh's measurements as one JSON object of ratios and goals.
 // Arguments: cold job result file; the cold jobs' and the hand-written builds' seconds (3 each, one space-separated
-// argument each); the image sizes (scripts/bench-image-size.mjs's JSON); then seconds: raw, code-only, ignored-only,
+// argument each); the image sizes (scripts/bench-image-size.mjs's JSON); then seconds: code-only, ignored-only,
 // dependency images reused by the ignored-only job (of 2), the 3 rebuilds (one space-separated argument), amd64,
 // arm64, root, rootless, pip, uv ("null" where not measured).
 import { readFileSync } from 'node:fs';
 
 const [resultFile, ...values] = process.argv.slice(2);
-const [colds, hands, sizes, raw, code, ignored, reusedWhenIgnored, rebuilds, amd64, arm64, root, rootless, pip, uv] =
-  values;
+const [colds, hands, sizes, code, ignored, reusedWhenIgnored, rebuilds, amd64, arm64, root, rootless, pip, uv] = values;
 const number = (text) => (text === undefined || text === 'null' ? null : Number(text));
 const ratio = (a, b) => (number(a) === null || !number(b) ? null : +(number(a) / number(b)).toFixed(2));
 const result = JSON.parse(readFileSync(resultFile, 'utf8'));
@@ -44,7 +43,6 @@ console.log(
         hand_written_runs: hands.split(' ').map(Number),
       },
       image_sizes: JSON.parse(sizes),
-      job_vs_raw: { job_s: number(cold), raw_s: number(raw), ratio: ratio(cold, raw) },
       code_only: { code_only_s: number(code), cold_s: number(cold), ratio: ratio(code, cold), goal: 0.05 },
       ignored_only: { seconds: number(ignored), dependency_images_reused: Number(reusedWhenIgnored), of: 2 },
       rebuild: { median_s: rebuildSeconds[1], runs: rebuildSeconds, goal_s: 1 },

@@ -6,8 +6,6 @@
 #                     times, alternating, each run in empty storage (no uv cache either) to an empty registry;
 #                     medians (goal ≤ 1.10)
 #   image_sizes       compressed linux/amd64 learner and aggregator images: the job's / the hand-written ones
-#   job_vs_raw        the whole job / raw `buildah bud` + `buildah push` of the contexts it rendered; both in
-#                     empty storage, each against a registry holding nothing of earlier runs
 #   code_only         a commit changing one comment, built by a fresh builder (empty storage, registry as the
 #                     previous build left it) / the median cold job (goal ≤ 0.05)
 #   ignored_only      a commit changing only a .dockerignore'd file: whether any dependency was installed (goal: no)
@@ -28,7 +26,7 @@ for arg in "$@"; do
     *) echo "usage: $0 [--skip-installers] [--skip-rootless]" >&2; exit 2 ;;
   esac
 done
-broker_port=19027 registry_port=15073 git_port=19418 raw_registry_port=15074
+broker_port=19027 registry_port=15073 git_port=19418
 bench_user=flopsbench
 source scripts/lib/local-stack.sh
 
@@ -36,7 +34,7 @@ bash scripts/install-deps.sh > /dev/null
 # 15075-15079: the warm-up, amd64, arm64, root and rootless jobs; 15080-15084: the 2nd and 3rd cold job and the 3
 # hand-written builds.
 hand_ports=(15082 15083 15084)
-require_free_ports $broker_port $registry_port $git_port $raw_registry_port 15075 15076 15077 15078 15079 15080 15081 \
+require_free_ports $broker_port $registry_port $git_port 15075 15076 15077 15078 15079 15080 15081 \
   "${hand_ports[@]}"
 work="$(mktemp -d /tmp/flops-bench.XXXXXX)"
 chmod 755 "$work"
@@ -73,7 +71,7 @@ start_registry_on() {
   push_base "$1"
 }
 push_base $registry_port
-for port in $raw_registry_port 15075 15076 15077 15078 15079 15080 15081 "${hand_ports[@]}"; do start_registry_on $port; done
+for port in 15075 15076 15077 15078 15079 15080 15081 "${hand_ports[@]}"; do start_registry_on $port; done
 
 ca_args=()
 if [[ -n "${SSL_CERT_FILE:-}" ]]; then ca_args=(--ca-cert "$SSL_CERT_FILE"); fi
@@ -108,34 +106,6 @@ job() {
   rm -rf "$dir" "$dir.conf" 2> /dev/null || true
 }
 
-# Raw buildah on the contexts a job rendered (NAME), in fresh storage, pushed to the raw registry.
-raw() {
-  local name=$1 ctx="$work/$1/context"
-  fresh_storage
-  local registry="127.0.0.1:$registry_port" raw_registry="127.0.0.1:$raw_registry_port"
-  # The rendered files name the builder's registry: the raw build uses the same files, pointed at its own.
-  sed -i "s#$registry/#$raw_registry/#g" "$ctx"/*.Containerfile
-  local started
-  started=$(now_ms)
-  (
-    export CONTAINERS_STORAGE_CONF="$dir.conf" TMPDIR="$dir/tmp"
-    bud=(buildah bud --isolation chroot --layers --tls-verify=false --secret id=flops-ca,src="${SSL_CERT_FILE:-/dev/null}"
-      --secret "id=flops-env,src=/dev/null")
-    for target in learner aggregator; do
-      local tag deps="$ctx/deps-amd64.Containerfile" stage=install
-      [[ $target == aggregator ]] && stage=aggregator-install
-      tag=$(grep -m1 -o "$raw_registry/[^ ]*flops-deps:$target-amd64-[0-9a-f]*" "$ctx/$target-amd64.Containerfile")
-      # The builder assembles the dependency image in the registry from this stage's top layer on the base; built
-      # locally, the whole stage stands in for it (the same layers, and the locks' small one).
-      "${bud[@]}" --quiet --file "$deps" --target "$stage" --tag "$tag" "$ctx" > /dev/null
-      "${bud[@]}" --quiet --file "$ctx/$target-amd64.Containerfile" --tag "$raw_registry/raw/$target:bench" "$ctx" > /dev/null
-      buildah push --quiet --tls-verify=false "$raw_registry/raw/$target:bench" > /dev/null
-    done
-  ) > "$work/raw-$name.log" 2>&1 || { echo "the raw build failed; see $work/raw-$name.log" >&2; exit 1; }
-  seconds_since "$started"
-  rm -rf "$dir" "$dir.conf" 2> /dev/null || true
-}
-
 # The hand-written build (issue 21's baseline) of the lock a job (NAME) rendered, in fresh storage, pushed to the
 # empty registry on PORT: prints "<seconds>".
 hand_written() {
@@ -166,7 +136,7 @@ serve_repo examples/numpy-regression bench warmup > /dev/null
 job warmup "git://127.0.0.1:$git_port/bench/warmup.git" bench-warmup 15075 \
   --supported_platforms=linux/amd64,linux/arm64 > /dev/null
 
-echo "bench: cold jobs and hand-written builds, alternating; raw buildah" >&2
+echo "bench: cold jobs and hand-written builds, alternating" >&2
 serve_repo examples/numpy-regression bench regression > /dev/null
 repo="git://127.0.0.1:$git_port/bench/regression.git"
 # The first cold job ("cold") pushes to the registry that the code-only and rebuild jobs find it in.
@@ -177,7 +147,6 @@ for run in 0 1 2; do
   hand+=("$(hand_written "$name" "${hand_ports[$run]}")")
 done
 sizes=$(node scripts/bench-image-size.mjs "$work/cold.json" "127.0.0.1:${hand_ports[0]}")
-raw_s=$(raw cold)
 
 echo "bench: code-only change, .dockerignore'd change, rebuild" >&2
 commit_file regression model_manager.py '# a code-only change'
@@ -242,5 +211,5 @@ fi
 # The learner's and the aggregator's dependency images: each either reused from the registry or built (installed).
 reused_when_ignored=$(grep -c 'Reusing the dependency image from the registry' "$work/ignored.log" || true)
 mkdir -p /tmp/flops-bench-logs && cp "$work"/*.log "$work"/*.json /tmp/flops-bench-logs/ 2>/dev/null || true
-node scripts/bench-report.mjs "$work/cold.json" "${cold[*]}" "${hand[*]}" "$sizes" "$raw_s" "$code_s" "$ignored_s" \
+node scripts/bench-report.mjs "$work/cold.json" "${cold[*]}" "${hand[*]}" "$sizes" "$code_s" "$ignored_s" \
   "$reused_when_ignored" "${rebuild[*]}" "$amd64_s" "$arm64_s" "$root_s" "$rootless_s" "$pip_s" "$uv_s"

@@ -29,8 +29,11 @@ export interface Job<C extends Config = Config> {
   readonly buildah: Buildah;
   /** Auth file, CA folder and registries.conf for buildah's own registry traffic. */
   readonly registryAccess: RegistryAccess & { readonly registriesConf: string | undefined };
-  /** Build secrets files (extra CA bundle, fetch environment) handed to `RUN --mount=type=secret`. */
-  readonly buildSecrets: { readonly caFile: string; readonly envFile: string };
+  /**
+   * Build secrets files (extra CA bundle, fetch environment) handed to `RUN --mount=type=secret`, each a file of
+   * `dir` named as its secret (`flops-ca`, `flops-env`).
+   */
+  readonly buildSecrets: { readonly dir: string; readonly caFile: string; readonly envFile: string };
   /** The architecture images are built for (the machine's own), in OCI terms. */
   readonly architecture: string;
 }

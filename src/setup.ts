@@ -124,12 +124,29 @@ async function writeBuildSecrets(
   extraCa: string | undefined,
   dir: string,
 ): Promise<Job['buildSecrets']> {
-  const caFile = join(dir, 'build-ca.pem');
-  const envFile = join(dir, 'build-env');
+  // A folder of their own, named as `RUN --mount=type=secret` names them: a working container mounts it whole at
+  // /run/secrets, and nothing else of the job's private folder (the registry's auth.json) is seen there.
+  const secretsDir = join(dir, 'build-secrets');
+  await mkdir(secretsDir, { mode: 0o700 });
+  const caFile = join(secretsDir, 'flops-ca');
+  const envFile = join(secretsDir, 'flops-env');
   await writeFile(caFile, extraCa ?? '', { mode: 0o600 });
-  const lines = Object.entries(config.buildEnv)
+  const lines = Object.entries({ ...config.buildEnv, ...installerEnv(config) })
     .filter(([, value]) => !/[\r\n]/.test(value))
     .map(([name, value]) => `${name}=${value}\n`);
   await writeFile(envFile, lines.join(''), { mode: 0o600 });
-  return { caFile, envFile };
+  return { dir: secretsDir, caFile, envFile };
+}
+
+/**
+ * How uv keeps what it downloads, set in the build's environment rather than in the Containerfile: the images are
+ * the same either way, and so are their tags. uv's cache (a cache mount, another file system than the image's) is
+ * worth its copies only when something reads it again: the operator's --download-cache, or another platform's
+ * install of the same pure-Python wheels. Otherwise uv unpacks into a temporary folder in the image's own file
+ * system and hard-links from there: a sixth less CPU for the aggregator's install, and nothing to remove after.
+ */
+function installerEnv(config: Config): Record<string, string> {
+  const kept = config.downloadCache !== undefined || config.platforms.length > 1;
+  // The cache mount is another file system: hard links to it fail, and uv would warn before copying.
+  return kept ? { UV_LINK_MODE: 'copy' } : { UV_NO_CACHE: '1' };
 }

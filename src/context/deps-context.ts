@@ -30,6 +30,9 @@ export interface DepsInput {
   readonly uv: string;
 }
 
+/** The script of the aggregator's own layer (fl-templates/, and the context's tools/). */
+const OWN_INSTALL_SCRIPT = 'aggregator-install.sh';
+
 /** Local tags of the install stages; the ones whose top layers make an image are pushed under tags of their own. */
 export const INSTALL_REPOSITORY = 'localhost/flops-install';
 
@@ -47,6 +50,9 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
   await linkOrCopy(input.uv, join(contextDir, 'tools', 'uv'));
   const lister = await readFile(join(TEMPLATES_DIR, 'checks', 'installed_modules.py'), 'utf8');
   await writeFile(join(contextDir, 'tools', 'installed_modules.py'), lister);
+  // What the aggregator's own layer is installed by, in a working container with `tools` mounted.
+  const ownInstaller = await readFile(join(TEMPLATES_DIR, OWN_INSTALL_SCRIPT), 'utf8');
+  await writeFile(join(contextDir, 'tools', OWN_INSTALL_SCRIPT), ownInstaller);
   const hostBase = input.bases.find((base) => base.platform === host.platform);
   if (hostBase === undefined) throw new Error('internal: the base of the build platform was not looked up');
   const template = await readFile(
@@ -54,6 +60,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
     'utf8',
   );
   const secretsHelper = await readFile(join(TEMPLATES_DIR, 'runtime', 'with-build-secrets.sh'), 'utf8');
+  await writeFile(join(contextDir, 'tools', 'with-build-secrets.sh'), secretsHelper);
 
   const result: DepsPlatform[] = [];
   for (const platform of job.config.platforms) {
@@ -64,6 +71,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
     await mkdir(lockDir, { recursive: true });
     const files = lockFiles(plan, locked);
     for (const [name, text] of Object.entries(files)) await writeFile(join(lockDir, name), text);
+    const lockFlags = locked ? ['--no-deps', '--require-hashes'] : ['-c', '/opt/flops/locks/constraints.txt'];
     const values = {
       HOST_PLATFORM: host.platform,
       HOST_BASE: hostBase.ref,
@@ -73,28 +81,34 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
       UV_PLATFORM: uvPythonPlatform(platform.machine),
       HOST_PYTHON: `python${plan.python}`,
       UV_VERSION,
-      LOCK_FLAGS: locked ? '--no-deps --require-hashes' : '-c /opt/flops/locks/constraints.txt',
-      // Locked, the aggregator's packages install beside the learner's, not after them (deps.Containerfile).
-      AGGREGATOR_FROM: locked ? 'environment' : 'install',
+      LOCK_FLAGS: lockFlags.join(' '),
     };
     const inputs = inputsDigest([
       template,
       JSON.stringify(values),
       secretsHelper,
       lister,
+      ownInstaller,
       ...Object.entries(files).flat(),
     ]);
     const stage = (target: string) => ({
       target,
       tag: `${INSTALL_REPOSITORY}:${platform.architecture}-${target}-${inputs}`,
     });
-    // The aggregator's module list mounts its install stage by local tag: buildah 1.28 mounts `from=<stage>` of a
-    // stage built on another stage as that stage's start, without the step that installed the packages.
-    const containerfile = renderOrFail(template, { ...values, AGGREGATOR_INSTALL: stage('aggregator-install').tag });
+    const containerfile = renderOrFail(template, values);
     const learner = { layers: [stage('install')], modules: stage('learner-modules') };
+    // Locked, the aggregator's packages install beside the learner's, into an empty environment of the same python,
+    // not after them; without a lock, uv resolves them against the learner's environment.
     const aggregator = {
-      layers: [stage('install'), stage('aggregator-install')],
-      modules: stage('aggregator-modules'),
+      ...learner,
+      own: {
+        name: stage('aggregator-install').tag,
+        from: stage(locked ? 'environment' : 'install'),
+        script: OWN_INSTALL_SCRIPT,
+        args: [values.UV_PLATFORM, ...lockFlags],
+        locks: `locks/${platform.architecture}`,
+        createdBy: 'flops-image-builder: the aggregator packages (locks/extras.txt)',
+      },
     };
     const file = `deps-${platform.architecture}.Containerfile`;
     await writeFile(join(contextDir, file), containerfile);
@@ -109,6 +123,7 @@ export async function writeDepsContext(job: Job, contextDir: string, input: Deps
           baseDigest: base.digest,
           containerfile,
           moduleLister: inputsDigest([lister]),
+          ownInstaller: inputsDigest([ownInstaller, secretsHelper]),
         });
         return [role, contentTag(role, platform.architecture, hash)];
       }),

@@ -10,6 +10,7 @@ import type { PinnedBase } from './base-image.js';
 import { buildImage } from './build-image.js';
 import { DEPS_LABELS, type DepsRole } from './deps-image.js';
 import { type DepsTagged, installDeps } from './deps-install.js';
+import { dropInstallCaches } from './install-cache.js';
 import { newStageCache, type RoleStages, type StageCache } from './install-stages.js';
 import { type InstalledModules, parseInstalledModules, readInstalledModules } from './installed-modules.js';
 import { LABELS } from './labels.js';
@@ -89,11 +90,14 @@ const RUNTIME_MODULES: Readonly<Record<DepsRole, readonly string[]>> = {
  */
 export async function ensureDepsImages(job: Job, context: DepsContext, log: Logger): Promise<DepsBuild> {
   const made: Made = { images: [], cache: newStageCache(), tagging: [] };
+  let dropped: Promise<void> = Promise.resolve();
   try {
     await makeAll(job, context, made, log);
+    // Every install ran: the download caches go while the layers are pushed, not after the last push.
+    dropped = dropInstallCaches(job);
   } finally {
     // Nothing of the phase outlives it, even when a later install failed while an image was pushed or checked.
-    await Promise.allSettled([...made.images, ...made.tagging]);
+    await Promise.allSettled([...made.images, ...made.tagging, dropped]);
   }
   const images = await Promise.all(made.images);
   const checks: PlatformCheck[] = [];

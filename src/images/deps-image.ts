@@ -61,6 +61,8 @@ export interface DepsContent {
   readonly containerfile: string;
   /** The digest of the script that lists the image's modules into its label. */
   readonly moduleLister: string;
+  /** The digest of the scripts that install the aggregator's own layer in a working container. */
+  readonly ownInstaller: string;
 }
 
 /** The hash a dependency image is named by. */

@@ -1,6 +1,7 @@
-// One dependency image of the locked (uv) path: its install stages built and pushed, the image assembled in the
-// registry on the target platform's base, checked there when that platform is not the builder's, then tagged. Only
-// a checked image gets its tag, so a later job never reuses one that failed its check.
+// One dependency image of the locked (uv) path: its install stages built and pushed (the aggregator's own layer
+// installed in a working container and committed straight to the registry), the image assembled in the registry on
+// the target platform's base, checked there when that platform is not the builder's, then tagged. Only a checked
+// image gets its tag, so a later job never reuses one that failed its check.
 
 import { PhaseError } from '../errors.js';
 import type { Job } from '../job.js';
@@ -9,14 +10,22 @@ import type { Logger } from '../report/logger.js';
 import { MEDIA_TYPES } from '../tables/oci.js';
 import { buildahPullArgs } from '../tools/buildah-args.js';
 import { clientFor, type PinnedBase } from './base-image.js';
+import { type InstalledContainer, installInContainer, removeContainer } from './container-install.js';
 import { assembleDeps, type TargetBase } from './deps-assembly.js';
 import { DEPS_LABELS } from './deps-image.js';
 import { parseImageRef } from './image-ref.js';
-import { buildStage, pushStage, type RoleStages, type StageCache } from './install-stages.js';
-import { readInstalledModules } from './installed-modules.js';
+import {
+  buildStage,
+  type ContainerInstall,
+  commitInstalled,
+  pushStage,
+  type RoleStages,
+  type StageCache,
+} from './install-stages.js';
+import { mergeInstalledModules, readInstalledModules } from './installed-modules.js';
 import { retryUnreachable } from './registry-retry.js';
 import { settleAll, settleBoth } from './settle.js';
-import { type PlatformCheck, verifyPlatform } from './verify-platform.js';
+import { type EnvironmentSource, type PlatformCheck, verifyPlatform } from './verify-platform.js';
 
 /** One image to make. */
 export interface DepsInstall {
@@ -63,34 +72,81 @@ export async function installDeps(
   log: Logger,
 ): Promise<DepsInstalled> {
   const build = { contextDir: install.contextDir, containerfile: install.containerfile };
-  // Built side by side: the aggregator's own packages install while the learner's do (deps.Containerfile). Every
-  // build settles before a failure is thrown.
+  // Built side by side: the aggregator's own packages install while the learner's do. Every build settles before a
+  // failure is thrown, and a working container whose install ran is removed then.
   const built = install.stages.layers.map((stage) => buildStage(job, build, stage, cache, log));
-  const environments = await settleAll(built);
-  const assembled = assemble(job, install, cache, log);
+  const own = install.stages.own;
+  const owned = own === undefined ? Promise.resolve(undefined) : installOwn(job, install, own, cache, log);
+  const [images, installed] = await settleBoth(settleAll(built), owned).catch(async (error: unknown) => {
+    const ran = await owned.catch(() => undefined);
+    if (ran !== undefined) await removeContainer(job, ran.container);
+    throw error;
+  });
+  const environments: EnvironmentSource[] = images.map((image) => ({ image }));
+  if (installed !== undefined) environments.push({ container: installed.container });
+  const assembled = assemble(job, install, cache, installed, log);
   const checked: Promise<DepsTagged> =
     install.check === undefined
       ? Promise.resolve({ check: undefined, localImages: [] })
       : checkOnPlatform(job, install, install.check, environments, log);
-  // Both settle before a failure is thrown: nothing outlives the phase.
-  const tagged = settleBoth(assembled, checked).then(([image, check]) => tagAssembled(job, install, image, check, log));
+  // Both settle before a failure is thrown: nothing outlives the phase. The working container goes once its layer is
+  // pushed and checked, while the image is tagged.
+  const done = settleBoth(assembled, checked);
+  const removed =
+    installed === undefined ? Promise.resolve() : settled(done).then(() => removeContainer(job, installed.container));
+  const tagged = settleBoth(
+    done.then(([image, check]) => tagAssembled(job, install, image, check, log)),
+    removed,
+  ).then(([check]) => check);
   // Awaited by the caller; a failure before then must not be an unhandled rejection.
   tagged.catch(() => undefined);
   return { modules: assembled.then((image) => image.modules), tagged };
 }
 
-/** The module list (its stage built while the layers are pushed) and the image assembled from the pushed layers. */
+/** Builds the stage the role's own layer starts from, then installs that layer in a working container of it. */
+async function installOwn(
+  job: Job,
+  install: DepsInstall,
+  own: ContainerInstall,
+  cache: StageCache,
+  log: Logger,
+): Promise<InstalledContainer> {
+  const build = { contextDir: install.contextDir, containerfile: install.containerfile };
+  const from = await buildStage(job, build, own.from, cache, log);
+  return await installInContainer(job, install.contextDir, own, from, log);
+}
+
+/** Resolves once `promise` settles, either way. */
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/**
+ * The module list (its stage built while the layers are pushed; the own layer's list added) and the image assembled
+ * from the pushed layers, the own layer committed from its container on top.
+ */
 async function assemble(
   job: Job,
   install: DepsInstall,
   cache: StageCache,
+  own: InstalledContainer | undefined,
   log: Logger,
 ): Promise<{ readonly modules: string; readonly digest: string; readonly body: Buffer }> {
   const build = { contextDir: install.contextDir, containerfile: install.containerfile };
-  const listed = buildStage(job, build, install.stages.modules, cache, log).then((id) => readInstalledModules(job, id));
+  const listed = buildStage(job, build, install.stages.modules, cache, log)
+    .then((id) => readInstalledModules(job, id))
+    .then((modules) => (own === undefined ? modules : mergeInstalledModules(modules, own.modules)));
+  const { architecture } = install.platform;
   const pushes = install.stages.layers.map((stage) =>
-    pushStage(job, stage, install.repository, install.platform.architecture, cache, log),
+    pushStage(job, stage, install.repository, architecture, cache, log),
   );
+  const ownStage = install.stages.own;
+  if (own !== undefined && ownStage !== undefined) {
+    pushes.push(commitInstalled(job, ownStage, own.container, install.repository, architecture, log));
+  }
   // Every push settles before a failure is thrown: none outlives the phase.
   const [modules, stages] = await settleBoth(listed, settleAll(pushes));
   const labels = modules === '' ? install.labels : { ...install.labels, [DEPS_LABELS.modules]: modules };
@@ -111,7 +167,7 @@ async function checkOnPlatform(
   job: Job,
   install: DepsInstall,
   check: NonNullable<DepsInstall['check']>,
-  environments: readonly string[],
+  environments: readonly EnvironmentSource[],
   log: Logger,
 ): Promise<DepsTagged> {
   const { authFile, certDir } = job.registryAccess;

@@ -8,7 +8,7 @@ import type { Logger } from '../report/logger.js';
 import type { ImageConfig, ImageManifest } from '../tables/oci.js';
 import { buildImage } from './build-image.js';
 import type { PushedStage } from './deps-assembly.js';
-import { pushImage } from './push-image.js';
+import { commitToRegistry, pushImage } from './push-image.js';
 
 /** A stage of the dependency Containerfile that runs on the build's platform, and the local tag it gets. */
 export interface InstallStage {
@@ -16,10 +16,32 @@ export interface InstallStage {
   readonly tag: string;
 }
 
-/** A role's install stages: each of `layers` adds one layer of its image (its top one); `modules` lists them. */
+/**
+ * A layer installed by a script in a working container of a built stage, committed straight to the registry: the
+ * aggregator's own packages (fl-templates/aggregator-install.sh, src/images/container-install.ts).
+ */
+export interface ContainerInstall {
+  /** Names the layer by the digest of everything it is made of, as a stage's local tag does; it is never tagged. */
+  readonly name: string;
+  /** The stage the container starts from: an empty environment (locked), or the learner's (no lock). */
+  readonly from: InstallStage;
+  /** The script in the context's `tools` folder, and its arguments. */
+  readonly script: string;
+  readonly args: readonly string[];
+  /** The platform's locks folder in the context (`locks/<architecture>`). */
+  readonly locks: string;
+  /** What the image's history says made the layer. */
+  readonly createdBy: string;
+}
+
+/**
+ * A role's install stages: each of `layers` adds one layer of its image (its top one), and `own` (the aggregator's)
+ * one more; `modules` lists what `layers` installed, and `own` lists its own.
+ */
 export interface RoleStages {
   readonly layers: readonly InstallStage[];
   readonly modules: InstallStage;
+  readonly own?: ContainerInstall;
 }
 
 /**
@@ -77,10 +99,42 @@ async function pushAndRead(
   architecture: string,
   log: Logger,
 ): Promise<PushedStage> {
-  const hash = createHash('sha256').update(stage.tag).digest('hex').slice(0, 32);
-  const destination = `${job.config.registry.hostPort}/${repository}:install-${architecture}-${hash}`;
+  const { hash, destination } = stageDestination(job, stage.tag, repository, architecture);
   const { digest } = await pushImage(job, stage.tag, `install-${hash}`, log, destination);
-  const found = await job.registry.manifest(repository, digest);
+  return await readPushed(job, repository, digest, destination);
+}
+
+/**
+ * Commits the working container of a ContainerInstall (its install ran) to `repository`, under a tag like an install
+ * stage's, and reads back its manifest and config.
+ */
+export async function commitInstalled(
+  job: Job,
+  install: ContainerInstall,
+  container: string,
+  repository: string,
+  architecture: string,
+  log: Logger,
+): Promise<PushedStage> {
+  const { tag, destination } = stageDestination(job, install.name, repository, architecture);
+  await commitToRegistry(job, container, destination, log);
+  return await readPushed(job, repository, tag, destination);
+}
+
+/** Where an install stage named `name` is pushed: a tag of its own that retention prunes like the images'. */
+function stageDestination(
+  job: Job,
+  name: string,
+  repository: string,
+  architecture: string,
+): { readonly hash: string; readonly tag: string; readonly destination: string } {
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 32);
+  const tag = `install-${architecture}-${hash}`;
+  return { hash, tag, destination: `${job.config.registry.hostPort}/${repository}:${tag}` };
+}
+
+async function readPushed(job: Job, repository: string, reference: string, destination: string): Promise<PushedStage> {
+  const found = await job.registry.manifest(repository, reference);
   if (found === undefined) throw new Error(`the install stage pushed as ${destination} is not in the registry`);
   const manifest = JSON.parse(found.body.toString('utf8')) as ImageManifest;
   const config = JSON.parse((await job.registry.blob(repository, manifest.config.digest)).toString('utf8'));

@@ -71,3 +71,30 @@ export function parseInstalledModules(text: string | undefined): InstalledModule
     );
   return valid ? (found as InstalledModules) : undefined;
 }
+
+/**
+ * One list of two environments' lists (JSON text), as installed_modules.py lists both prefixes at once: each
+ * distribution once, and a module unowned only when neither environment's distributions claim it. '' when either is
+ * not a list.
+ */
+export function mergeInstalledModules(first: string, second: string): string {
+  const a = parseInstalledModules(first);
+  const b = parseInstalledModules(second);
+  if (a === undefined || b === undefined) return '';
+  const claimed = (list: InstalledModules): Set<string> =>
+    new Set(list.distributions.flatMap((distribution) => distribution.modules));
+  const key = (distribution: InstalledDistribution): string => `${distribution.name}==${distribution.version}`;
+  const known = new Set(a.distributions.map(key));
+  const [claimedA, claimedB] = [claimed(a), claimed(b)];
+  const unowned = new Set([
+    ...a.unowned.filter((name) => !claimedB.has(name)),
+    ...b.unowned.filter((name) => !claimedA.has(name)),
+  ]);
+  const merged: InstalledModules = {
+    python: a.python,
+    stdlib: a.stdlib,
+    distributions: [...a.distributions, ...b.distributions.filter((distribution) => !known.has(key(distribution)))],
+    unowned: [...unowned].sort(),
+  };
+  return JSON.stringify(merged);
+}

@@ -7,7 +7,7 @@ import { CommandError } from '../errors.js';
 import type { Job } from '../job.js';
 import type { Logger } from '../report/logger.js';
 import type { ImageOutcome } from '../report/messages.js';
-import { buildahPushArgs } from '../tools/buildah-args.js';
+import { buildahCommitArgs, buildahPushArgs } from '../tools/buildah-args.js';
 import { isTransientTransferError } from '../tools/transient.js';
 
 /** Retries of one image's push after a transient failure, waiting 2, 4, then 8 s: a registry restart fits in. */
@@ -49,6 +49,24 @@ export async function pushImage(
 }
 
 /**
+ * Commits the working container `container` straight to `destination` in the job's registry, retrying as a push
+ * does. A failure is PhaseError PUSH_FAILED.
+ */
+export async function commitToRegistry(job: Job, container: string, destination: string, log: Logger): Promise<void> {
+  const args = buildahCommitArgs({
+    container,
+    destination,
+    tlsVerify: job.config.registry.tls,
+    authFile: job.registryAccess.authFile,
+    certDir: job.registryAccess.certDir,
+  });
+  log.info({ container, destination }, 'Committing the container to the registry');
+  const attempt = (): Promise<unknown> =>
+    job.buildah.runOr('PUSH_FAILED', `committing to ${destination}`, args, { signal: job.signal });
+  await retryForNow(job, destination, attempt, isRetryable, log);
+}
+
+/**
  * Runs `work` again (PUSH_RETRY) after a failure `forNow` says is for now, logging each retry; `image` names it in
  * the log. Never after the job is cancelled or timed out.
  */
@@ -74,7 +92,7 @@ export async function retryForNow<T>(
   });
 }
 
-/** A failed buildah push (wrapped in the PhaseError it became) whose error text says the failure is for now. */
+/** A failed buildah push or commit (wrapped in the PhaseError it became) whose error text says the failure is for now. */
 function isRetryable(error: Error): boolean {
   const command = error.cause instanceof CommandError ? error.cause : error;
   return (

@@ -3,8 +3,9 @@
 // qemu-user-static, nothing registered with the kernel); without an emulator, every extension module's ELF machine
 // is checked instead. A failing check fails the build.
 //
-// The check needs nothing of the registry: it runs on the platform's base image with the environment of the install
-// stage whose layers the image is assembled from (the same files), while those layers are pushed.
+// The check needs nothing of the registry: it runs on the platform's base image with the environments whose layers the
+// image is assembled from (install stages, the aggregator's working container: the same files), while those layers
+// are pushed.
 
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -73,13 +74,16 @@ export function verifyPlatformArgs(options: VerifyOptions): [string, ...string[]
   ];
 }
 
-/** What the check runs on: local images of the platform's base and of the install stages holding the environment. */
+/** Where an environment's files are: a local image (an install stage), or a working container holding them. */
+export type EnvironmentSource = { readonly image: string } | { readonly container: string };
+
+/** What the check runs on: a local image of the platform's base, and the environments the image's layers hold. */
 export interface CheckedImage {
   /** The dependency image the check proves, for messages. */
   readonly name: string;
   readonly base: string;
   /** In order: the learner's environment, then the aggregator's beside it. */
-  readonly environments: readonly string[];
+  readonly environments: readonly EnvironmentSource[];
 }
 
 /** Mounts the base and the install stages, runs the check on them, and fails the phase naming what did not load. */
@@ -92,12 +96,18 @@ export async function verifyPlatform(
   log: Logger,
 ): Promise<PlatformCheck> {
   const call = { timeoutMs: CHECK_MS, signal: job.signal };
+  // The containers made here, removed at the end; a working container given is its owner's to remove.
   const containers: string[] = [];
+  const containerOf = async (source: EnvironmentSource): Promise<string> => {
+    if ('container' in source) return source.container;
+    const made = (await job.buildah.run(buildahFromArgs(source.image), call)).stdout.trim();
+    containers.push(made);
+    return made;
+  };
   try {
-    for (const local of [image.base, ...image.environments]) {
-      containers.push((await job.buildah.run(buildahFromArgs(local), call)).stdout.trim());
-    }
-    const [base, ...environments] = containers as [string, ...string[]];
+    const base = await containerOf({ image: image.base });
+    const environments: string[] = [];
+    for (const source of image.environments) environments.push(await containerOf(source));
     const command = verifyPlatformArgs({
       elfMachine: platform.elfMachine,
       qemu: findEmulator(job, platform),

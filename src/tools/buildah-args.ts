@@ -76,6 +76,73 @@ export function buildahPushArgs(options: PushOptions): string[] {
   ];
 }
 
+/** A host folder or file bound into a working container for one `buildah run` (read-only unless said otherwise). */
+export interface RunMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** One command in a working container: chroot isolation, as builds run; the host's network. */
+export interface RunOptions {
+  readonly container: string;
+  readonly binds: readonly RunMount[];
+  /** buildah's cache mounts (id → target), kept between the job's builds as `RUN --mount=type=cache` keeps them. */
+  readonly caches: Readonly<Record<string, string>>;
+  readonly command: readonly [string, ...string[]];
+}
+
+/** `buildah run …` with bind and cache mounts; a path with a comma cannot be said in `--mount`, and is refused. */
+export function buildahRunArgs(options: RunOptions): string[] {
+  const plain = (path: string): string => {
+    if (path.includes(',')) throw new Error(`internal: buildah run cannot mount a path with a comma: ${path}`);
+    return path;
+  };
+  return [
+    'run',
+    '--isolation',
+    'chroot',
+    ...options.binds.flatMap((bind) => [
+      '--mount',
+      `type=bind,source=${plain(bind.source)},target=${plain(bind.target)},${bind.readOnly ? 'ro' : 'rw'}`,
+    ]),
+    ...Object.entries(options.caches).flatMap(([id, target]) => [
+      '--mount',
+      `type=cache,id=${plain(id)},target=${plain(target)}`,
+    ]),
+    '--',
+    options.container,
+    ...options.command,
+  ];
+}
+
+/** `buildah config --created-by`: what the image's history says made the container's layer. */
+export function buildahCreatedByArgs(container: string, createdBy: string): string[] {
+  return ['config', '--created-by', createdBy, '--', container];
+}
+
+/** One commit of a working container straight to a registry: its layer compressed and uploaded, never stored. */
+export interface CommitOptions extends RegistryAccess {
+  readonly container: string;
+  readonly destination: string;
+  readonly tlsVerify: boolean;
+}
+
+/** `buildah commit … docker://destination` as OCI, as `buildah push` writes the install stages. */
+export function buildahCommitArgs(options: CommitOptions): string[] {
+  return [
+    'commit',
+    '--quiet',
+    '--format',
+    'oci',
+    `--tls-verify=${String(options.tlsVerify)}`,
+    ...registryAccessArgs(options),
+    '--',
+    options.container,
+    `docker://${options.destination}`,
+  ];
+}
+
 /** One pull of an image from a registry. */
 export interface PullOptions extends RegistryAccess {
   readonly reference: string;

@@ -20,6 +20,8 @@ describe('prepareJob', () => {
     const names = ['buildah-cache', `buildah-cache-${process.getuid?.() ?? 0}`];
     for (const name of names) expect(await readlink(join(toolTmp, name))).toBe(cache);
     await writeFile(join(toolTmp, 'buildah-cache', 'wheel'), 'cached');
+    // The installs keep their downloads there, copying from them.
+    expect(await readFile(job.buildSecrets.envFile, 'utf8')).toBe('UV_LINK_MODE=copy\n');
 
     await cleanup();
     await expect(access(job.privateDir)).rejects.toThrow();
@@ -29,6 +31,20 @@ describe('prepareJob', () => {
   it('keeps the cache in the job folder when no --download-cache is given', async () => {
     const { job, cleanup } = await prepareJob(run(ARGS), {}, pino({ level: 'silent' }), new AbortController().signal);
     await expect(readlink(join(job.toolEnv.TMPDIR as string, 'buildah-cache'))).rejects.toThrow();
+    // One platform, nothing kept: nothing reads a download again, so uv keeps none.
+    expect(await readFile(job.buildSecrets.envFile, 'utf8')).toBe('UV_NO_CACHE=1\n');
+    await cleanup();
+  });
+
+  it("keeps uv's cache for a job of two platforms, whose pure-Python wheels are the same, after the user's settings", async () => {
+    const config = run([...ARGS, '--supported_platforms=linux/amd64,linux/arm64'], {
+      PIP_INDEX_URL: 'https://index.example/simple',
+    });
+    const { job, cleanup } = await prepareJob(config, {}, pino({ level: 'silent' }), new AbortController().signal);
+    expect(await readFile(job.buildSecrets.envFile, 'utf8')).toBe(
+      'PIP_INDEX_URL=https://index.example/simple\nUV_LINK_MODE=copy\n',
+    );
+    expect(job.buildSecrets.envFile).toBe(join(job.buildSecrets.dir, 'flops-env'));
     await cleanup();
   });
 

@@ -84,18 +84,27 @@ describe('writeDepsContext', () => {
     expect(install).toMatch(/useradd [^\n]+ flops$/);
     expect(install).not.toContain('cp ');
     expect(arm).toMatch(/FROM install AS learner-modules\n.*\nRUN .*installed_modules\.py \/opt\/venv > /);
-    // Locked, the aggregator's packages install into an environment of their own, beside the learner's; its list
-    // reads both environments, the aggregator's mounted.
-    expect(arm).toMatch(/FROM environment AS aggregator-install\n/);
+    // Locked, the aggregator's packages install into an environment of their own, beside the learner's: in a
+    // working container of `environment` (no stage of the file), by the script in tools/.
+    expect(arm).not.toMatch(/ AS aggregator-install\n/);
+    const script = await readFile(join(dir, 'tools', 'aggregator-install.sh'), 'utf8');
+    expect(script).toContain('--prefix /opt/flops/aggregator-layer -r /opt/flops/locks/extras.txt');
+    expect(script).toContain('installed_modules.py" /opt/venv > /opt/flops/out/modules.json');
+    expect(await readFile(join(dir, 'tools', 'with-build-secrets.sh'), 'utf8')).toContain('/run/secrets');
+    expect(deps[1]?.installStages.aggregator?.own).toEqual({
+      name: expect.stringMatching(/^localhost\/flops-install:arm64-aggregator-install-[0-9a-f]{32}$/),
+      from: { target: 'environment', tag: expect.stringMatching(/^localhost\/flops-install:arm64-environment-/) },
+      script: 'aggregator-install.sh',
+      args: ['aarch64-manylinux_2_36', '--no-deps', '--require-hashes'],
+      locks: 'locks/arm64',
+      createdBy: expect.stringContaining('aggregator packages'),
+    });
     const environment = arm.slice(
       arm.indexOf(' AS environment\n'),
       arm.indexOf('\n\n', arm.indexOf(' AS environment\n')),
     );
     expect(environment).toContain('uv venv --quiet');
     expect(environment).not.toContain('pip install');
-    expect(arm).toMatch(
-      /FROM install AS aggregator-modules\n.*\nRUN --mount=type=bind,from=localhost\/flops-install:arm64-aggregator-install-[0-9a-f]+,source=\/opt\/venv,target=(\S+) \\\n.*installed_modules\.py \/opt\/venv \1 \\\n/,
-    );
     expect(deps[1]?.tags).toEqual({
       learner: expect.stringMatching(/^learner-arm64-[0-9a-f]{32}$/),
       aggregator: expect.stringMatching(/^aggregator-arm64-[0-9a-f]{32}$/),
@@ -119,12 +128,11 @@ describe('writeDepsContext', () => {
     expect(learner?.layers.map((stage) => stage.target)).toEqual(['install']);
     expect(learner?.modules.target).toBe('learner-modules');
     expect(learner?.layers[0]?.tag).toMatch(/^localhost\/flops-install:arm64-install-[0-9a-f]{32}$/);
+    // The aggregator's image is the learner's layers, its list, and its own layer on top.
     const aggregator = first?.installStages.aggregator;
-    expect(aggregator?.layers.map((stage) => stage.tag)).toEqual([
-      learner?.layers[0]?.tag,
-      learner?.layers[0]?.tag.replace('-install-', '-aggregator-install-'),
-    ]);
-    expect(aggregator?.modules.target).toBe('aggregator-modules');
+    expect(aggregator?.layers).toEqual(learner?.layers);
+    expect(aggregator?.modules).toEqual(learner?.modules);
+    expect(aggregator?.own?.name).toBe(learner?.layers[0]?.tag.replace('-install-', '-aggregator-install-'));
     // The serving and training images use the learner's set.
     expect(first?.installStages.model).toEqual(learner);
     const again = await arm64([lock('linux/amd64'), lock('linux/arm64')]);
@@ -149,10 +157,10 @@ describe('writeDepsContext', () => {
   });
 
   it('without a lock, lets the build resolve the requirements themselves', async () => {
-    await writeDepsContext(jobFor('linux/amd64'), dir, {
+    const deps = await writeDepsContext(jobFor('linux/amd64'), dir, {
       plan: PLAN,
       locks: undefined,
-      roles: ['learner'],
+      roles: ['learner', 'aggregator'],
       bases: BASES,
       uv,
     });
@@ -161,8 +169,12 @@ describe('writeDepsContext', () => {
     );
     const containerfile = await readFile(join(dir, 'deps-amd64.Containerfile'), 'utf8');
     expect(containerfile).toContain('-c /opt/flops/locks/constraints.txt');
-    // Unlocked, the aggregator's requirements resolve against the learner's environment: installed after it.
-    expect(containerfile).toMatch(/FROM install AS aggregator-install\n/);
+    // Unlocked, the aggregator's requirements resolve against the learner's environment: installed after it, in a
+    // working container of the learner's install stage.
+    expect(deps[0]?.installStages.aggregator?.own).toMatchObject({
+      from: { target: 'install' },
+      args: ['x86_64-manylinux_2_36', '-c', '/opt/flops/locks/constraints.txt'],
+    });
   });
 
   it('refuses the conda path for another platform than the build’s', async () => {

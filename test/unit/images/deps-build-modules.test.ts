@@ -20,6 +20,13 @@ const listing = (name: string) =>
     unowned: [],
   });
 
+const OWN_LISTING = JSON.stringify({
+  python: '3.11.2',
+  stdlib: ['os'],
+  distributions: [{ name: 'mlflow', version: '2.0', modules: ['mlflow'] }],
+  unowned: [],
+});
+
 const BASE_DIGEST = `sha256:${'b'.repeat(64)}`;
 const INSTALL = { target: 'install', tag: 'localhost/i:l' };
 const STAGE_MANIFEST = { schemaVersion: 2, config: { digest: 'sha256:c' }, layers: [{ digest: 'sha256:l1' }] };
@@ -31,6 +38,8 @@ describe('ensureDepsImages: module lists', () => {
   let labels: Record<string, Record<string, string>>;
   /** What `buildah from` was given, in order. */
   let mounted: string[];
+  /** The buildah commands other than bud, push and from, by their first word, in order. */
+  let commands: string[];
   let registryLabels: Record<string, Record<string, string>>;
   /** The configs uploaded (the assembled images'), and the tags set. */
   let configs: { config: { Labels: Record<string, string> } }[];
@@ -42,7 +51,7 @@ describe('ensureDepsImages: module lists', () => {
       signal: new AbortController().signal,
       builderVersion: '0.1.0',
       config: { force: false, registry: { hostPort: 'r:5000' }, phaseTimeoutsMs: { build: 60_000 } },
-      buildSecrets: { caFile: join(dir, 'ca'), envFile: join(dir, 'env') },
+      buildSecrets: { dir, caFile: join(dir, 'ca'), envFile: join(dir, 'env') },
       registryAccess: { authFile: undefined, certDir: undefined },
       registry: {
         platformImage: async (_repository: string, tag: string) => {
@@ -69,6 +78,20 @@ describe('ensureDepsImages: module lists', () => {
       },
       buildah: {
         runOr: async (_code: string, _what: string, args: readonly string[]) => {
+          if (args[0] === 'from') {
+            mounted.push(args.at(-1) ?? '');
+            return { stdout: 'own-container\n', stderr: '' };
+          }
+          if (args[0] === 'run') {
+            // The install script writes its list into the folder mounted at /opt/flops/out.
+            const out = args.find((arg) => arg.includes('target=/opt/flops/out'));
+            const source = /source=([^,]+)/.exec(out ?? '')?.[1] ?? '';
+            await writeFile(join(source, 'modules.json'), `${OWN_LISTING}\n`);
+          }
+          if (args[0] !== 'push' && args[0] !== 'bud') {
+            commands.push(args[0] ?? '');
+            return { stdout: '', stderr: '' };
+          }
           if (args[0] === 'push') {
             await writeFile(args[args.indexOf('--digestfile') + 1] ?? '', 'sha256:m\n');
             return { stdout: '', stderr: '' };
@@ -81,6 +104,7 @@ describe('ensureDepsImages: module lists', () => {
         },
         run: async (args: readonly string[]) => {
           if (args[0] === 'from') mounted.push(args.at(-1) ?? '');
+          if (args[0] === 'rm') commands.push(`rm ${args.at(-1)}`);
           return { stdout: args[0] === 'from' ? 'container-1\n' : '', stderr: '' };
         },
         runMounted: async () => ({ stdout: `${listing(`from-${mounted.at(-1)}`)}\n`, stderr: '' }),
@@ -107,8 +131,16 @@ describe('ensureDepsImages: module lists', () => {
           ? {
               learner: { layers: [INSTALL], modules: { target: 'learner-modules', tag: 'localhost/i:lm' } },
               aggregator: {
-                layers: [INSTALL, { target: 'aggregator-install', tag: 'localhost/i:a' }],
-                modules: { target: 'aggregator-modules', tag: 'localhost/i:am' },
+                layers: [INSTALL],
+                modules: { target: 'learner-modules', tag: 'localhost/i:lm' },
+                own: {
+                  name: 'localhost/i:a',
+                  from: { target: 'environment', tag: 'localhost/i:e' },
+                  script: 'aggregator-install.sh',
+                  args: ['x86_64-manylinux_2_36', '--no-deps'],
+                  locks: 'locks/amd64',
+                  createdBy: 'the aggregator packages',
+                },
               },
             }
           : {},
@@ -121,6 +153,7 @@ describe('ensureDepsImages: module lists', () => {
     await writeFile(join(dir, 'deps.Containerfile'), 'FROM x AS install\n');
     labels = {};
     mounted = [];
+    commands = [];
     registryLabels = {};
     configs = [];
     tagged = [];
@@ -129,22 +162,31 @@ describe('ensureDepsImages: module lists', () => {
 
   it("reads each role's list from its modules stage and writes it into the assembled image's label", async () => {
     const built = await ensureDepsImages(job(), context(true), pino({ enabled: false }));
-    // The two images are made side by side: in no fixed order, but each from its own stage.
-    expect([...mounted].sort()).toEqual(['sha256:id-of-aggregator-modules', 'sha256:id-of-learner-modules']);
+    // The learner's list is read for each image; the aggregator's own container starts from `environment`.
+    expect([...mounted].sort()).toEqual([
+      'sha256:id-of-environment',
+      'sha256:id-of-learner-modules',
+      'sha256:id-of-learner-modules',
+    ]);
+    const learnerList = listing('from-sha256:id-of-learner-modules');
+    const both = JSON.parse(learnerList);
+    both.distributions.push({ name: 'mlflow', version: '2.0', modules: ['mlflow'] });
     expect(configs.map((config) => config.config.Labels[DEPS_LABELS.modules]).sort()).toEqual(
-      [listing('from-sha256:id-of-learner-modules'), listing('from-sha256:id-of-aggregator-modules')].sort(),
+      [learnerList, JSON.stringify(both)].sort(),
     );
     expect([...tagged].sort()).toEqual(['aggregator-t', 'learner-t']);
-    expect(built.images.map((image) => [image.built, image.local, image.modules?.distributions[0]?.name])).toEqual([
+    expect(built.images.map((image) => [image.built, image.local, image.modules?.distributions.at(-1)?.name])).toEqual([
       [true, false, 'from-sha256:id-of-learner-modules'],
-      [true, false, 'from-sha256:id-of-aggregator-modules'],
+      [true, false, 'mlflow'],
     ]);
     // Nothing is built whole: only the stages (the aggregator's beside the learner's, so in no fixed order).
-    expect(Object.keys(labels).sort()).toEqual([
-      'aggregator-install',
-      'aggregator-modules',
-      'install',
-      'learner-modules',
+    expect(Object.keys(labels).sort()).toEqual(['environment', 'install', 'learner-modules']);
+    // The own layer: installed, described, committed to the registry, and its container removed at the end.
+    expect(commands.filter((command) => !command.startsWith('rm container'))).toEqual([
+      'run',
+      'config',
+      'commit',
+      'rm own-container',
     ]);
   });
 

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   type BuildOptions,
   buildahBudArgs,
+  buildahCommitArgs,
+  buildahCreatedByArgs,
   buildahFromArgs,
   buildahMountArgs,
   buildahPushArgs,
   buildahRmArgs,
   buildahRmiArgs,
+  buildahRunArgs,
   buildahStorageDriverArgs,
   buildahUnshareArgs,
   type PushOptions,
@@ -157,5 +160,85 @@ describe('the working-container and namespace builders', () => {
     ['info, the storage driver', buildahStorageDriverArgs(), ['info', '--format', '{{.store.GraphDriverName}}']],
   ])('%s', (_case, argv, expected) => {
     expect(argv).toEqual(expected);
+  });
+});
+
+describe('the builders of an install in a working container', () => {
+  it('runs the command with read-only and writable binds and a cache mount, chroot-isolated', () => {
+    expect(
+      buildahRunArgs({
+        container: 'c-working-container',
+        binds: [
+          { source: '/ctx/tools', target: '/opt/flops/tools', readOnly: true },
+          { source: '/work/out', target: '/opt/flops/out', readOnly: false },
+        ],
+        caches: { 'flops-uv-cache': '/tmp/uv-cache' },
+        command: ['sh', '/opt/flops/tools/x.sh', 'a b'],
+      }),
+    ).toEqual([
+      'run',
+      '--isolation',
+      'chroot',
+      '--mount',
+      'type=bind,source=/ctx/tools,target=/opt/flops/tools,ro',
+      '--mount',
+      'type=bind,source=/work/out,target=/opt/flops/out,rw',
+      '--mount',
+      'type=cache,id=flops-uv-cache,target=/tmp/uv-cache',
+      '--',
+      'c-working-container',
+      'sh',
+      '/opt/flops/tools/x.sh',
+      'a b',
+    ]);
+  });
+
+  it('refuses a path that --mount cannot say (a comma would start another option)', () => {
+    const binds = [{ source: '/work,dir/tools', target: '/opt/flops/tools', readOnly: true }];
+    expect(() => buildahRunArgs({ container: 'c', binds, caches: {}, command: ['true'] })).toThrow(/comma/);
+  });
+
+  it('describes the layer, then commits the container straight to the registry as OCI', () => {
+    expect(buildahCreatedByArgs('c', 'the aggregator packages')).toEqual([
+      'config',
+      '--created-by',
+      'the aggregator packages',
+      '--',
+      'c',
+    ]);
+    expect(
+      buildahCommitArgs({ container: 'c', destination: 'r:5000/p/flops-deps:install-x', tlsVerify: false }),
+    ).toEqual([
+      'commit',
+      '--quiet',
+      '--format',
+      'oci',
+      '--tls-verify=false',
+      '--',
+      'c',
+      'docker://r:5000/p/flops-deps:install-x',
+    ]);
+    expect(
+      buildahCommitArgs({
+        container: 'c',
+        destination: 'r/p:t',
+        tlsVerify: true,
+        authFile: '/priv/auth.json',
+        certDir: '/priv/certs',
+      }),
+    ).toEqual([
+      'commit',
+      '--quiet',
+      '--format',
+      'oci',
+      '--tls-verify=true',
+      '--authfile',
+      '/priv/auth.json',
+      '--cert-dir',
+      '/priv/certs',
+      '--',
+      'c',
+      'docker://r/p:t',
+    ]);
   });
 });
